@@ -270,8 +270,9 @@ final class OpShapes {
         case MUL:
           out.add(x.times(y));
           break;
-        case DIV:
-          out.add(x.dividedBy(y));
+        case DIV: // integer tensors: division truncates, as ONNX's Div does on integers
+          out.add(x.isKnown() && y.isKnown() && y.value() != 0 ? Dim.of(x.value() / y.value())
+              : x.dividedBy(y));
           break;
         default:
           return null;

@@ -44,16 +44,14 @@ public final class ModuleTree {
     long params = 0;
     long macs = 0;
     List<Node> nodes = g.nodes();
+    boolean scoped = nodes.stream().anyMatch(n -> n.name().startsWith("/"));
     for (int i = 0; i < nodes.size(); i++) {
       Node n = nodes.get(i);
       long p = costs.newParams(n);
       long m = costs.macs(n);
       params += p;
       macs += m;
-      List<String> paths = ModulePaths.ancestors(n.name());
-      if (paths.isEmpty()) {
-        paths = List.of(ModulePaths.of(n.name()));
-      }
+      List<String> paths = pathsOf(g, n, scoped);
       for (String path : paths) {
         int[] r = range.computeIfAbsent(path, k -> new int[] {nodes.size(), -1});
         final int idx = i;
@@ -76,6 +74,24 @@ public final class ModuleTree {
           cost.get(path)[1], ops.get(path), out));
     }
     return new ModuleTree(g, modules, params, macs);
+  }
+
+  /**
+   * The modules a node belongs to, outermost first. In a model whose exporter scoped node names,
+   * an unscoped node (a constant the exporter added) belongs where its first reader belongs.
+   */
+  static List<String> pathsOf(Graph g, Node n, boolean scoped) {
+    List<String> paths = ModulePaths.ancestors(n.name());
+    if (scoped && !n.name().startsWith("/")) {
+      List<Node> readers = g.consumers(n.output(0));
+      if (!readers.isEmpty() && readers.get(0).name().startsWith("/")) {
+        return ModulePaths.ancestors(readers.get(0).name());
+      }
+    }
+    if (paths.isEmpty()) {
+      return List.of(ModulePaths.of(n.name()));
+    }
+    return paths;
   }
 
   /** Depth by nesting: 1 + the number of other module paths that are prefixes of this one. */
@@ -150,13 +166,13 @@ public final class ModuleTree {
     Pattern p = Pattern.compile(globToRegex(pattern));
     List<Node> out = new ArrayList<>();
     List<Node> nodes = graph.nodes();
+    boolean scoped = nodes.stream().anyMatch(n -> n.name().startsWith("/"));
     for (int i = 0; i < nodes.size(); i++) {
       Node n = nodes.get(i);
       boolean hit = p.matcher(n.name()).matches();
-      for (String a : ModulePaths.ancestors(n.name())) {
+      for (String a : pathsOf(graph, n, scoped)) {
         hit |= p.matcher(a).matches();
       }
-      hit |= p.matcher(ModulePaths.of(n.name())).matches();
       if (hit) {
         out.add(n);
       }

@@ -37,7 +37,7 @@ public final class RegionResolver {
       throw GraftException.badInput(
           "region %s..%s reads %d tensors from outside %s; a region needs one entry (declare"
               + " masks or positions as side inputs)%s",
-          from, to, b.entries.size(), b.entries, suggestion(start, end));
+          from, to, b.entries.size(), b.entries, suggestion(start, end, from, to));
     }
     if (b.exits.size() != 1) {
       List<String> escaping = new ArrayList<>(b.exits);
@@ -50,7 +50,7 @@ public final class RegionResolver {
       throw GraftException.badInput(
           "region %s..%s has %d exits: tensor '%s' escapes to %s (a residual connection crosses"
               + " the border)%s",
-          from, to, b.exits.size(), esc, user, suggestion(start, end));
+          from, to, b.exits.size(), esc, user, suggestion(start, end, from, to));
     }
     List<String> names = new ArrayList<>();
     for (int i = start; i <= end; i++) {
@@ -140,15 +140,27 @@ public final class RegionResolver {
     return new Boundary(entries, exits, side);
   }
 
-  /** The nearest valid module ranges to nodes [start, end], as a message suffix. */
-  private String suggestion(int start, int end) {
+  /**
+   * The nearest valid module range to nodes [start, end], as a message suffix: modules at the
+   * depths of the ones asked for where there is one, else at any depth.
+   */
+  private String suggestion(int start, int end, String from, String to) {
+    int fromDepth = tree.module(from).map(Module::depth).orElse(0);
+    int toDepth = tree.module(to).map(Module::depth).orElse(0);
+    String s = suggestion(start, end, fromDepth, toDepth);
+    return s.isEmpty() ? suggestion(start, end, 0, 0) : s;
+  }
+
+  private String suggestion(int start, int end, int fromDepth, int toDepth) {
     List<Module> ms = tree.modules();
     String best = null;
     int bestScore = Integer.MAX_VALUE;
     int checked = 0;
     for (Module a : ms) {
       for (Module b : ms) {
-        if (a.firstNode() > b.lastNode() || checked > 20000) {
+        if (a.firstNode() > b.lastNode() || checked > 20000
+            || (fromDepth > 0 && a.depth() != fromDepth)
+            || (toDepth > 0 && b.depth() != toDepth)) {
           continue;
         }
         int score = Math.abs(a.firstNode() - start) + Math.abs(b.lastNode() - end);

@@ -45,8 +45,11 @@ class RegionResolverTest {
   @Test
   void resolvesRunsOfTransformerBlocks() {
     Region r = resolver("transformer_encoder.onnx").resolve("blocks.2", "blocks.4");
-    assertTrue(r.nodeNames().stream().allMatch(n -> n.matches("/blocks\\.[234]/.*")),
+    // the exporter leaves some unscoped Constant nodes between the blocks' nodes
+    assertTrue(r.nodeNames().stream()
+            .allMatch(n -> n.matches("/blocks\\.[234]/.*") || n.startsWith("Constant_")),
         r.nodeNames().toString());
+    assertTrue(r.nodeNames().get(0).startsWith("/blocks.2/"), r.nodeNames().get(0));
     assertTrue(r.exit().startsWith("/blocks.4/"), r.exit());
   }
 
