@@ -37,7 +37,7 @@ public final class ModuleTree {
 
   public static ModuleTree of(Graph g) {
     Costs costs = Costs.of(g);
-    Graph shaped = costs.shapedGraph();
+    Graph shaped = dev.graft.graph.ShapeInference.infer(g); // symbolic batch, for display
     Map<String, int[]> range = new LinkedHashMap<>();
     Map<String, long[]> cost = new LinkedHashMap<>();
     Map<String, Map<String, Integer>> ops = new LinkedHashMap<>();

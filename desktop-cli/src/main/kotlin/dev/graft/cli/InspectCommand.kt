@@ -28,6 +28,16 @@ internal class InspectCommand : CliktCommand(name = "inspect") {
         }
     }
 
+    /** The four most frequent compute ops; shape plumbing shows only where there is nothing else. */
+    private fun opSummary(counts: Map<String, Int>): String {
+        val plumbing = setOf("Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Reshape", "Slice")
+        val compute = counts.filterKeys { it !in plumbing }.ifEmpty { counts }
+        val shown = compute.entries.sortedByDescending { it.value }.take(4)
+            .joinToString(" ") { (op, n) -> if (n == 1) op else "$op×$n" }
+        val hidden = counts.size - minOf(4, compute.size)
+        return if (hidden > 0) "$shown +$hidden" else shown
+    }
+
     private fun render(s: ModelSummary): String {
         val head = buildString {
             appendLine("model ${s.name()} · opset ${s.opset()} · ${s.producer().ifEmpty { "unknown producer" }} · ${s.nodes()} nodes")
@@ -45,7 +55,7 @@ internal class InspectCommand : CliktCommand(name = "inspect") {
             }
             listOf(
                 "  ".repeat(m.depth() - 1) + m.path(),
-                m.opCounts().entries.joinToString(" ") { (op, n) -> if (n == 1) op else "$op×$n" },
+                opSummary(m.opCounts()),
                 Format.count(m.params()),
                 Format.si(m.macs().toDouble()),
                 m.outputShape()?.toString() ?: "?",
