@@ -237,6 +237,24 @@ public final class LinearLayer {
     }
   }
 
+  /** A conv node with the given kernel and attributes (kernel_shape is set from kh, kw). */
+  public static Node emitConv(Graph.Builder b, String name, String input, String output,
+      double[][] w, double[] bias, long kh, long kw, List<Attribute> attrs) {
+    int cin = w[0].length / (int) (kh * kw);
+    String wn = fresh(b, name + ".weight");
+    b.initializer(TensorData.ofFloats(wn, new long[] {w.length, cin, kh, kw}, flat(w)));
+    List<String> ins = new ArrayList<>(List.of(input, wn));
+    if (bias != null) {
+      String bn = fresh(b, name + ".bias");
+      b.initializer(TensorData.ofFloats(bn, new long[] {w.length}, toFloats(bias)));
+      ins.add(bn);
+    }
+    List<Attribute> a = new ArrayList<>(attrs);
+    a.removeIf(x -> x.name().equals("kernel_shape"));
+    a.add(Attribute.ints("kernel_shape", kh, kw));
+    return new Node(name, Op.CONV, ins, List.of(output), a);
+  }
+
   /** A tensor name not yet used by an initializer or node of the builder. */
   public static String fresh(Graph.Builder b, String base) {
     java.util.Set<String> used = new java.util.HashSet<>(b.initializers().keySet());
