@@ -1,0 +1,2 @@
+/** Reports: model summaries, JSON output, and the report files commands write. */
+package dev.graft.report;

@@ -1,0 +1,21 @@
+package dev.graft.cli
+
+import com.github.ajalt.clikt.core.CliktCommand
+import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.core.subcommands
+
+/** The root `graft` command; it only dispatches. */
+internal class GraftCommand : CliktCommand(name = "graft") {
+    override fun help(context: Context): String =
+        "Compress trained neural networks for phones: graft students, thin, factorize, " +
+            "simplify, quantize, export TFLite."
+
+    override fun run() = Unit
+}
+
+/** The command tree, one class per subcommand. */
+public fun graftCommand(): CliktCommand =
+    GraftCommand().subcommands(
+        InspectCommand(),
+        EvalCommand(),
+    )

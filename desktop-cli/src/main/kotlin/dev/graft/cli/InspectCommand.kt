@@ -1,0 +1,62 @@
+package dev.graft.cli
+
+import com.github.ajalt.clikt.core.CliktCommand
+import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.parameters.arguments.argument
+import com.github.ajalt.clikt.parameters.options.flag
+import com.github.ajalt.clikt.parameters.options.option
+import dev.graft.report.Json
+import dev.graft.report.ModelSummary
+import java.nio.file.Path
+
+/** `graft inspect MODEL [--json]`: the module tree with ops, params, MACs, shapes, regions. */
+internal class InspectCommand : CliktCommand(name = "inspect") {
+    override fun help(context: Context): String =
+        "Show a model's module tree: ops, params, MACs (flops), output shapes, and where a " +
+            "region may start or end."
+
+    private val model by argument("MODEL", help = "an ONNX model")
+    private val json by option("--json", help = "print JSON instead of a table").flag()
+
+    override fun run() = graftCall {
+        val graph = readModel(model)
+        val summary = ModelSummary.of(Path.of(model).fileName.toString(), graph)
+        if (json) {
+            echo(Json.write(summary.toJson()))
+        } else {
+            echo(render(summary))
+        }
+    }
+
+    private fun render(s: ModelSummary): String {
+        val head = buildString {
+            appendLine("model ${s.name()} · opset ${s.opset()} · ${s.producer().ifEmpty { "unknown producer" }} · ${s.nodes()} nodes")
+            s.inputs().forEach { appendLine("input   ${Format.signature(it)}") }
+            s.outputs().forEach { appendLine("output  ${Format.signature(it)}") }
+        }
+        val rows = s.modules().map { r ->
+            val m = r.module()
+            val region = when {
+                r.alone() -> "alone"
+                r.canStart() && r.canEnd() -> "start end"
+                r.canStart() -> "start"
+                r.canEnd() -> "end"
+                else -> "-"
+            }
+            listOf(
+                "  ".repeat(m.depth() - 1) + m.path(),
+                m.opCounts().entries.joinToString(" ") { (op, n) -> if (n == 1) op else "$op×$n" },
+                Format.count(m.params()),
+                Format.si(m.macs().toDouble()),
+                m.outputShape()?.toString() ?: "?",
+                region,
+            )
+        }
+        val table = Format.table(
+            listOf("module", "ops", "params", "MACs", "output", "region"), rows, setOf(2, 3))
+        return head + "\n" + table + "\n\n" +
+            "total ${Format.count(s.params())} params (weight elements in the file), " +
+            "${Format.si(s.macs().toDouble())} MACs per sample\n" +
+            "region: alone = a valid region by itself; start/end = a valid --from/--to at the same depth"
+    }
+}
