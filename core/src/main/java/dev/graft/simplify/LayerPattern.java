@@ -3,6 +3,7 @@ package dev.graft.simplify;
 import dev.graft.GraftException;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
+import dev.graft.region.ModulePaths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -40,16 +41,18 @@ public final class LayerPattern {
     for (char c : g.toCharArray()) {
       sb.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
     }
-    return Pattern.compile(sb.toString() + "(\\..*)?");
+    return Pattern.compile(sb.toString());
   }
 
   public boolean matches(Node n) {
-    String module = ModulePath.of(n.name());
+    List<String> names = new ArrayList<>(ModulePaths.ancestors(n.name()));
+    names.add(n.name());
+    names.add(n.output(0));
     for (Pattern p : globs) {
-      if (!module.isEmpty() && p.matcher(module).matches()
-          || p.matcher(n.name()).matches()
-          || p.matcher(n.output(0)).matches()) {
-        return true;
+      for (String name : names) {
+        if (p.matcher(name).matches()) {
+          return true;
+        }
       }
     }
     return false;
@@ -72,8 +75,7 @@ public final class LayerPattern {
 
   /** The module path of a node, or its name when it has none. */
   public static String displayName(Node n) {
-    String m = ModulePath.of(n.name());
-    return m.isEmpty() ? n.name() : m;
+    return ModulePaths.of(n.name());
   }
 
   @Override

@@ -203,7 +203,6 @@ final class StableRelu {
   }
 
   static String moduleOrNode(Node n) {
-    String m = ModulePath.of(n.name());
-    return m.isEmpty() ? n.name() : m;
+    return LayerPattern.displayName(n);
   }
 }
