@@ -1,0 +1,117 @@
+package dev.graft.simplify;
+
+import dev.graft.data.NdArray;
+import dev.graft.graph.Graph;
+import dev.graft.graph.Node;
+import dev.graft.graph.Op;
+import dev.graft.graph.ShapeInference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code graft simplify} command: exact simplifications of a model. Always: Identity and
+ * inference-mode Dropout removal, BatchNorm folding into the preceding Conv/Gemm, constant folding
+ * (static shape arithmetic and any node on constant inputs). With a domain: stable-ReLU removal
+ * and layer collapse ({@link SimplifyOptions}). The input graph is not modified.
+ *
+ * <pre>{@code
+ * SimplifyResult r = Simplifier.simplify(graph, SimplifyOptions.inputBox(0, 1));
+ * OnnxWriter.write(r.graph(), out);
+ * }</pre>
+ */
+public final class Simplifier {
+  private Simplifier() {}
+
+  public static SimplifyResult simplify(Graph graph, SimplifyOptions options) {
+    Graph g = ShapeInference.infer(graph);
+    long paramsBefore = Costs.params(g);
+    long flopsBefore = Costs.flops(g);
+    int[] identities = {0};
+    g = ShapeInference.infer(Cleanup.removeIdentities(g, identities));
+    List<String> bns = new ArrayList<>();
+    g = ShapeInference.infer(Cleanup.foldBatchNorms(g, bns));
+    int[] folded = {0};
+    g = ShapeInference.infer(ConstantFolding.fold(g, folded));
+    List<SimplifyResult.ReluLayer> relus = new ArrayList<>();
+    String domain = "none";
+    Map<String, StableRelu.UnitBounds> bounds = null;
+    if (options.hasBox()) {
+      domain = "input-box [" + options.lo() + ", " + options.hi() + "]";
+      bounds = fromBoxes(g, Intervals.propagate(g, options.lo(), options.hi()));
+    } else if (options.calibrationSamples() != null) {
+      Map<String, NdArray> cal = options.calibrationSamples();
+      domain = "calibration (" + cal.values().iterator().next().rows() + " samples)";
+      bounds = empirical(g, cal);
+    }
+    if (bounds != null) {
+      g = StableRelu.apply(g, bounds, options.foldPolicy(), relus);
+    }
+    return new SimplifyResult(g, domain, bns, identities[0], folded[0], relus, paramsBefore,
+        Costs.params(g), flopsBefore, Costs.flops(g));
+  }
+
+  private static List<String> reluInputs(Graph g) {
+    List<String> t = new ArrayList<>();
+    for (Node n : g.nodes()) {
+      if (n.op() == Op.RELU && !t.contains(n.input(0))) {
+        t.add(n.input(0));
+      }
+    }
+    return t;
+  }
+
+  private static Map<String, StableRelu.UnitBounds> fromBoxes(
+      Graph g, Map<String, Intervals.Box> boxes) {
+    Map<String, StableRelu.UnitBounds> out = new HashMap<>();
+    for (String t : reluInputs(g)) {
+      Intervals.Box b = boxes.get(t);
+      if (b != null && b.shape().length >= 2) {
+        out.put(t, perUnit(b.lo(), b.hi(), b.shape()));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, StableRelu.UnitBounds> empirical(Graph g, Map<String, NdArray> cal) {
+    List<String> tensors = reluInputs(g);
+    Map<String, StableRelu.UnitBounds> out = new HashMap<>();
+    if (tensors.isEmpty()) {
+      return out;
+    }
+    Map<String, NdArray> acts = Recorder.record(g, cal, tensors, 256);
+    for (String t : tensors) {
+      NdArray a = acts.get(t);
+      if (a.rank() < 2) {
+        continue;
+      }
+      float[] f = a.floats();
+      double[] d = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        d[i] = f[i];
+      }
+      out.put(t, perUnit(d, d, a.shape()));
+    }
+    return out;
+  }
+
+  /** Min of {@code lo} and max of {@code hi} per unit (axis 1) over every other axis. */
+  static StableRelu.UnitBounds perUnit(double[] lo, double[] hi, long[] shape) {
+    int units = (int) shape[1];
+    int inner = 1;
+    for (int i = 2; i < shape.length; i++) {
+      inner *= (int) shape[i];
+    }
+    double[] l = new double[units];
+    double[] h = new double[units];
+    java.util.Arrays.fill(l, Double.POSITIVE_INFINITY);
+    java.util.Arrays.fill(h, Double.NEGATIVE_INFINITY);
+    for (int i = 0; i < lo.length; i++) {
+      int u = (i / inner) % units;
+      l[u] = Math.min(l[u], lo[i]);
+      h[u] = Math.max(h[u], hi[i]);
+    }
+    return new StableRelu.UnitBounds(l, h);
+  }
+}

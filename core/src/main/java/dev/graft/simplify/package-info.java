@@ -1,0 +1,9 @@
+/**
+ * Exact simplifications ({@link dev.graft.simplify.Simplifier}): BatchNorm folding,
+ * Identity/Dropout removal, constant folding, and stable-ReLU removal with layer collapse on an
+ * input box (interval bounds, {@link dev.graft.simplify.Intervals}) or on calibration data. Also
+ * the layer helpers that thinning and low-rank share: {@link dev.graft.simplify.LinearLayer},
+ * {@link dev.graft.simplify.Dense}, {@link dev.graft.simplify.Recorder},
+ * {@link dev.graft.simplify.Costs}, {@link dev.graft.simplify.LayerPattern}.
+ */
+package dev.graft.simplify;
