@@ -1,0 +1,223 @@
+package dev.graft.recipe;
+
+import dev.graft.GraftException;
+import dev.graft.exec.Device;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A compression recipe: the teacher, its calibration data with a held-out share, ordered steps,
+ * and the fidelity the result must keep. Java users build one with {@link #builder()}; Kotlin
+ * users write the {@code graft { }} DSL over the same builder. Immutable.
+ *
+ * <pre>{@code
+ * Recipe r = Recipe.builder()
+ *     .teacher(Path.of("encoder.onnx"))
+ *     .calibration(List.of("calib.npy"), 0.2)
+ *     .replace("blocks.2", "blocks.4", Student.attentionFfn(4, 128), 0)
+ *     .exportTflite(Path.of("out/model.tflite"), Step.Precision.INT8)
+ *     .require(Requirement.Metric.TOP1_AGREEMENT, 0.99)
+ *     .build();
+ * }</pre>
+ */
+public final class Recipe {
+  private final Path teacher;
+  private final List<String> calibration;
+  private final Path labels;
+  private final double heldOut;
+  private final long seed;
+  private final Device device;
+  private final List<Step> steps;
+  private final List<Requirement> requirements;
+  private final String source;
+
+  private Recipe(Builder b) {
+    this.teacher = b.teacher;
+    this.calibration = List.copyOf(b.calibration);
+    this.labels = b.labels;
+    this.heldOut = b.heldOut;
+    this.seed = b.seed;
+    this.device = b.device;
+    this.steps = List.copyOf(b.steps);
+    this.requirements = List.copyOf(b.requirements);
+    this.source = b.source;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Path teacher() {
+    return teacher;
+  }
+
+  /** Calibration DATA forms, as the command line takes them. */
+  public List<String> calibration() {
+    return calibration;
+  }
+
+  /** Integer labels for accuracy, or null. */
+  public Path labels() {
+    return labels;
+  }
+
+  public double heldOut() {
+    return heldOut;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public List<Step> steps() {
+    return steps;
+  }
+
+  public List<Requirement> requirements() {
+    return requirements;
+  }
+
+  /** The recipe's text, recorded in exported models' metadata; may be empty. */
+  public String source() {
+    return source;
+  }
+
+  /** Builds recipes; each call may carry the {@link Origin} of the recipe line that made it. */
+  public static final class Builder {
+    private Path teacher;
+    private final List<String> calibration = new ArrayList<>();
+    private Path labels;
+    private double heldOut = 0.2;
+    private long seed = 0;
+    private Device device = Device.CPU;
+    private final List<Step> steps = new ArrayList<>();
+    private final List<Requirement> requirements = new ArrayList<>();
+    private String source = "";
+    private Origin teacherOrigin = Origin.UNKNOWN;
+    private Origin calibrationOrigin = Origin.UNKNOWN;
+
+    private Builder() {}
+
+    public Builder teacher(Path model) {
+      return teacher(model, Origin.UNKNOWN);
+    }
+
+    public Builder teacher(Path model, Origin origin) {
+      this.teacher = model;
+      this.teacherOrigin = origin;
+      return this;
+    }
+
+    public Builder calibration(List<String> data, double heldOutFraction) {
+      return calibration(data, heldOutFraction, Origin.UNKNOWN);
+    }
+
+    public Builder calibration(List<String> data, double heldOutFraction, Origin origin) {
+      if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
+        throw error(origin, "held-out fraction %s must be in (0, 1)", heldOutFraction);
+      }
+      calibration.clear();
+      calibration.addAll(data);
+      this.heldOut = heldOutFraction;
+      this.calibrationOrigin = origin;
+      return this;
+    }
+
+    public Builder labels(Path file) {
+      this.labels = file;
+      return this;
+    }
+
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    public Builder device(Device d) {
+      this.device = d;
+      return this;
+    }
+
+    public Builder source(String text) {
+      this.source = text;
+      return this;
+    }
+
+    public Builder replace(String from, String to, Student student, int epochs) {
+      return step(new Step.Replace(from, to, student, epochs, Origin.UNKNOWN));
+    }
+
+    public Builder thin(String layers, double keep) {
+      return step(new Step.Thin(layers, keep, 8, false, Origin.UNKNOWN));
+    }
+
+    public Builder lowRank(String layers, int rank, double energy) {
+      return step(new Step.LowRank(layers, rank, energy, Origin.UNKNOWN));
+    }
+
+    public Builder simplify() {
+      return step(new Step.Simplify(null, null, Origin.UNKNOWN));
+    }
+
+    public Builder exportOnnx(Path path) {
+      return step(new Step.ExportOnnx(path, Origin.UNKNOWN));
+    }
+
+    public Builder exportTflite(Path path, Step.Precision precision) {
+      return step(new Step.ExportTflite(path, precision, Origin.UNKNOWN));
+    }
+
+    public Builder require(Requirement.Metric metric, double bound) {
+      return require(new Requirement(metric, bound, Origin.UNKNOWN));
+    }
+
+    public Builder require(Requirement r) {
+      requirements.add(r);
+      return this;
+    }
+
+    /** Adds a step, checking what a step can check alone and that no step follows an export. */
+    public Builder step(Step s) {
+      if (!Step.isExport(s) && steps.stream().anyMatch(Step::isExport)) {
+        Step export = steps.stream().filter(Step::isExport).findFirst().orElseThrow();
+        throw error(s.origin(), "step '%s' comes after an export (%s); exports must come last",
+            s.describe(), export.origin());
+      }
+      if (s instanceof Step.Thin t && !(t.keep() > 0 && t.keep() <= 1)) {
+        throw error(s.origin(), "thin keep %s must be in (0, 1]", t.keep());
+      }
+      if (s instanceof Step.LowRank l && (l.rank() > 0) == (l.energy() > 0)) {
+        throw error(s.origin(), "lowrank needs exactly one of rank (> 0) or energy (in (0, 1])");
+      }
+      if (s instanceof Step.Simplify sm && sm.lo() != null && sm.lo() > sm.hi()) {
+        throw error(s.origin(), "input box lo %s is above hi %s", sm.lo(), sm.hi());
+      }
+      steps.add(s);
+      return this;
+    }
+
+    public Recipe build() {
+      if (teacher == null) {
+        throw error(teacherOrigin, "the recipe names no teacher model: add teacher(\"model.onnx\")");
+      }
+      if (calibration.isEmpty()) {
+        throw error(calibrationOrigin,
+            "the recipe names no calibration data: add calibration(\"calib.npy\")");
+      }
+      if (steps.isEmpty()) {
+        throw error(teacherOrigin, "the recipe has no steps");
+      }
+      return new Recipe(this);
+    }
+  }
+
+  /** A bad-input error located at a recipe line. */
+  public static GraftException error(Origin origin, String format, Object... args) {
+    return GraftException.badInput("%s: %s", origin, String.format(format, args));
+  }
+}

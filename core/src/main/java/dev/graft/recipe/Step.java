@@ -1,0 +1,78 @@
+package dev.graft.recipe;
+
+import java.nio.file.Path;
+
+/** One step of a recipe; each runs on the model the previous step produced. */
+public sealed interface Step {
+  Origin origin();
+
+  /** A short description for progress lines and reports. */
+  String describe();
+
+  /** Replace layers {@code from..to} by a fitted student. */
+  record Replace(String from, String to, Student student, int epochs, Origin origin)
+      implements Step {
+    @Override
+    public String describe() {
+      return "replace " + from + ".." + to + " with " + student.kind().cliName();
+    }
+  }
+
+  /** Keep a fraction of the channels of the layers a pattern names. */
+  record Thin(String layers, double keep, int multiple, boolean magnitude, Origin origin)
+      implements Step {
+    @Override
+    public String describe() {
+      return "thin " + layers + " keep " + keep;
+    }
+  }
+
+  /** Factorize the layers a pattern names, by rank or by kept energy (the other is 0). */
+  record LowRank(String layers, int rank, double energy, Origin origin) implements Step {
+    @Override
+    public String describe() {
+      return "lowrank " + layers + (rank > 0 ? " rank " + rank : " energy " + energy);
+    }
+  }
+
+  /** Exact simplifications, on the calibration domain or a declared input box. */
+  record Simplify(Double lo, Double hi, Origin origin) implements Step {
+    @Override
+    public String describe() {
+      return lo == null ? "simplify (calibration domain)" : "simplify (input box " + lo + ", " + hi
+          + ")";
+    }
+  }
+
+  /** Write the current model as ONNX. */
+  record ExportOnnx(Path path, Origin origin) implements Step {
+    @Override
+    public String describe() {
+      return "export onnx " + path;
+    }
+  }
+
+  /** Write the current model as TFLite at a precision, verified in LiteRT. */
+  record ExportTflite(Path path, Precision precision, Origin origin) implements Step {
+    @Override
+    public String describe() {
+      return "export tflite " + path + " (" + precision.cliName() + ")";
+    }
+  }
+
+  /** TFLite precisions. */
+  enum Precision {
+    FP32,
+    FP16,
+    INT8_DYNAMIC,
+    INT8;
+
+    public String cliName() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  static boolean isExport(Step s) {
+    return s instanceof ExportOnnx || s instanceof ExportTflite;
+  }
+}
