@@ -44,6 +44,23 @@ public final class Recipe {
     this.source = b.source;
   }
 
+  private Recipe(Recipe r, String source) {
+    this.teacher = r.teacher;
+    this.calibration = r.calibration;
+    this.labels = r.labels;
+    this.heldOut = r.heldOut;
+    this.seed = r.seed;
+    this.device = r.device;
+    this.steps = r.steps;
+    this.requirements = r.requirements;
+    this.source = source;
+  }
+
+  /** The same recipe with its text recorded (the script host does this). */
+  public Recipe withSource(String text) {
+    return new Recipe(this, text);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

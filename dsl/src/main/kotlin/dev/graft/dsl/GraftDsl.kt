@@ -1,0 +1,154 @@
+package dev.graft.dsl
+
+import dev.graft.recipe.Origin
+import dev.graft.recipe.Recipe
+import dev.graft.recipe.Requirement
+import dev.graft.recipe.Step
+import dev.graft.recipe.Student
+import java.nio.file.Path
+
+/** Marks the receivers of the recipe DSL, so inner blocks cannot call outer scopes by accident. */
+@DslMarker
+internal annotation class GraftDslMarker
+
+/**
+ * A compression recipe in Kotlin:
+ *
+ * ```kotlin
+ * graft {
+ *     teacher("encoder.onnx"); calibration("calib.npy", heldOut = 0.2)
+ *     replace(from = "blocks.2", to = "blocks.4") { attentionFfn(heads = 4, ffn = 128) }
+ *     simplify(); thin("stage2.*", keep = 0.5)
+ *     export { onnx("out/model.onnx"); tflite("out/model.tflite", precision = Int8) }
+ *     require { top1Agreement atLeast 0.99 }
+ * }
+ * ```
+ *
+ * Every call maps onto one call of the Java [Recipe.Builder]; mistakes are reported with the
+ * recipe's `file:line`. In a `.graft.kts` script the recipe is also handed to the script host.
+ */
+public fun graft(block: RecipeScope.() -> Unit): Recipe {
+    val scope = RecipeScope()
+    scope.block()
+    val recipe = scope.builder.build()
+    RecipeCollector.collect(recipe)
+    return recipe
+}
+
+/** The body of `graft { }`. */
+@GraftDslMarker
+public class RecipeScope internal constructor() {
+    internal val builder: Recipe.Builder = Recipe.builder()
+
+    /** The model to compress. */
+    public fun teacher(model: String) {
+        builder.teacher(Path.of(model), callerOrigin())
+    }
+
+    /** Calibration data (DATA forms as on the command line); [heldOut] is kept aside for fidelity. */
+    public fun calibration(vararg data: String, heldOut: Double = 0.2) {
+        builder.calibration(data.toList(), heldOut, callerOrigin())
+    }
+
+    /** Integer class labels of the calibration samples, for accuracy. */
+    public fun labels(file: String) {
+        builder.labels(Path.of(file))
+    }
+
+    /** The seed of every random choice (fixed by default). */
+    public fun seed(value: Long) {
+        builder.seed(value)
+    }
+
+    /** Replace layers [from]..[to] by the student the block names. */
+    public fun replace(from: String, to: String = from, epochs: Int = 0, student: StudentScope.() -> Unit) {
+        val origin = callerOrigin()
+        val s = StudentScope().apply(student).chosen
+            ?: throw Recipe.error(origin, "replace(%s..%s) names no student: add linear(), mlp(), attentionFfn(), thinConv() or skip()", from, to)
+        builder.step(Step.Replace(from, to, s, epochs, origin))
+    }
+
+    /** Keep [keep] of the channels of the layers [layers] names, chosen by SOMP (or by magnitude). */
+    public fun thin(layers: String, keep: Double, multiple: Int = 8, magnitude: Boolean = false) {
+        builder.step(Step.Thin(layers, keep, multiple, magnitude, callerOrigin()))
+    }
+
+    /** Factorize the layers [layers] names, at [rank] or keeping [energy] of the spectrum. */
+    public fun lowRank(layers: String, rank: Int = 0, energy: Double = 0.0) {
+        builder.step(Step.LowRank(layers, rank, energy, callerOrigin()))
+    }
+
+    /** Exact simplifications on the calibration domain, or on the input box [lo]..[hi] when given. */
+    public fun simplify(lo: Double? = null, hi: Double? = null) {
+        builder.step(Step.Simplify(lo, hi, callerOrigin()))
+    }
+
+    /** Where the result goes. */
+    public fun export(block: ExportScope.() -> Unit) {
+        ExportScope(builder).block()
+    }
+
+    /** Bounds the result must meet on held-out data; a miss fails the run. */
+    public fun require(block: RequireScope.() -> Unit) {
+        RequireScope(builder).block()
+    }
+}
+
+/** Chooses a student inside `replace { }`. */
+@GraftDslMarker
+public class StudentScope internal constructor() {
+    internal var chosen: Student? = null
+
+    public fun linear() { chosen = Student.linear() }
+    public fun mlp(hidden: Int = 0, depth: Int = 1) { chosen = Student.mlp(hidden, depth) }
+    public fun attentionFfn(heads: Int = 4, ffn: Int = 0) { chosen = Student.attentionFfn(heads, ffn) }
+    public fun thinConv(width: Double = 0.5) { chosen = Student.thinConv(width) }
+    public fun skip() { chosen = Student.skip() }
+}
+
+/** Export targets inside `export { }`. */
+@GraftDslMarker
+public class ExportScope internal constructor(private val builder: Recipe.Builder) {
+    public val Fp32: Step.Precision = Step.Precision.FP32
+    public val Fp16: Step.Precision = Step.Precision.FP16
+    public val Int8Dynamic: Step.Precision = Step.Precision.INT8_DYNAMIC
+    public val Int8: Step.Precision = Step.Precision.INT8
+
+    public fun onnx(path: String) {
+        builder.step(Step.ExportOnnx(Path.of(path), callerOrigin()))
+    }
+
+    public fun tflite(path: String, precision: Step.Precision = Step.Precision.FP32) {
+        builder.step(Step.ExportTflite(Path.of(path), precision, callerOrigin()))
+    }
+}
+
+/** Fidelity bounds inside `require { }`: `top1Agreement atLeast 0.99`, `relMse atMost 1e-3`. */
+@GraftDslMarker
+public class RequireScope internal constructor(private val builder: Recipe.Builder) {
+    public val top1Agreement: Requirement.Metric = Requirement.Metric.TOP1_AGREEMENT
+    public val relMse: Requirement.Metric = Requirement.Metric.REL_MSE
+    public val maxAbsErr: Requirement.Metric = Requirement.Metric.MAX_ABS_ERR
+
+    public infix fun Requirement.Metric.atLeast(bound: Double) {
+        val origin = callerOrigin()
+        if (!atLeast()) throw Recipe.error(origin, "%s is an error: bound it with atMost", key())
+        builder.require(Requirement(this, bound, origin))
+    }
+
+    public infix fun Requirement.Metric.atMost(bound: Double) {
+        val origin = callerOrigin()
+        if (atLeast()) throw Recipe.error(origin, "%s is a share: bound it with atLeast", key())
+        builder.require(Requirement(this, bound, origin))
+    }
+}
+
+/** The recipe line that called into the DSL: the nearest frame in a `.graft.kts` script, else outside this package. */
+internal fun callerOrigin(): Origin {
+    val frames = Throwable().stackTrace
+    frames.firstOrNull { it.fileName?.endsWith(".graft.kts") == true }?.let {
+        return Origin(it.fileName, it.lineNumber)
+    }
+    val caller = frames.firstOrNull { !it.className.startsWith("dev.graft.dsl.") && it.fileName != null }
+    return caller?.let { Origin(it.fileName, it.lineNumber) } ?: Origin.UNKNOWN
+}

@@ -1,0 +1,71 @@
+package dev.graft.dsl
+
+import dev.graft.GraftException
+import dev.graft.recipe.Requirement
+import dev.graft.recipe.Step
+import dev.graft.recipe.Student
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldStartWith
+import io.kotest.matchers.types.shouldBeInstanceOf
+
+class ScriptHostSpec : FunSpec({
+    test("a recipe script maps one-to-one onto the Java builder") {
+        val recipe = ScriptHost.eval(
+            """
+            graft {
+                teacher("encoder.onnx"); calibration("calib.npy", heldOut = 0.25)
+                replace(from = "blocks.2", to = "blocks.4") { attentionFfn(heads = 4, ffn = 128) }
+                thin("stage2.*", keep = 0.5)
+                export { onnx("out/model.onnx"); tflite("out/model.tflite", precision = Int8) }
+                require { top1Agreement atLeast 0.99 }
+            }
+            """.trimIndent(),
+        )
+        recipe.teacher().toString() shouldBe "encoder.onnx"
+        recipe.heldOut() shouldBe 0.25
+        recipe.steps().size shouldBe 4
+        val replace = recipe.steps()[0].shouldBeInstanceOf<Step.Replace>()
+        replace.student() shouldBe Student.attentionFfn(4, 128)
+        replace.origin().toString() shouldBe "recipe.graft.kts:3"
+        recipe.steps()[3].shouldBeInstanceOf<Step.ExportTflite>().precision() shouldBe Step.Precision.INT8
+        recipe.requirements()[0].metric() shouldBe Requirement.Metric.TOP1_AGREEMENT
+        recipe.source() shouldStartWith "graft {"
+    }
+
+    test("a step after an export is reported at its line") {
+        val e = shouldThrow<GraftException> {
+            ScriptHost.eval(
+                """
+                graft {
+                    teacher("m.onnx"); calibration("c.npy")
+                    export { onnx("out.onnx") }
+                    thin("a.*", keep = 0.5)
+                }
+                """.trimIndent(),
+                "late.graft.kts",
+            )
+        }
+        e.message shouldBe "late.graft.kts:4: step 'thin a.* keep 0.5' comes after an export (late.graft.kts:3); exports must come last"
+        e.exitStatus() shouldBe 2
+    }
+
+    test("a compile error is one line with file and line") {
+        val e = shouldThrow<GraftException> {
+            ScriptHost.eval("graft {\n  teacher(\"m.onnx\")\n  thinn(\"x\", keep = 0.5)\n}", "typo.graft.kts")
+        }
+        e.message!! shouldStartWith "typo.graft.kts:3: "
+        e.message!!.lines().size shouldBe 1
+    }
+
+    test("a wrong bound direction is refused at its line") {
+        val e = shouldThrow<GraftException> {
+            ScriptHost.eval(
+                "graft {\n  teacher(\"m.onnx\"); calibration(\"c.npy\")\n  simplify()\n  require { relMse atLeast 0.5 }\n}",
+                "bound.graft.kts",
+            )
+        }
+        e.message shouldBe "bound.graft.kts:4: rel_mse is an error: bound it with atMost"
+    }
+})
