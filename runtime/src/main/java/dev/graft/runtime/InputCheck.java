@@ -1,0 +1,45 @@
+package dev.graft.runtime;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Checks given inputs against a model's input specs, with messages naming the input. */
+final class InputCheck {
+  private InputCheck() {}
+
+  /**
+   * Returns {@code inputs} when there is one per spec and each has the spec's type and a shape
+   * that fits it.
+   *
+   * @throws BenchmarkException BAD_INPUT naming the first input that does not fit
+   */
+  static List<NdArray> fit(List<TensorSpec> specs, List<NdArray> inputs) throws BenchmarkException {
+    if (inputs.size() != specs.size()) {
+      throw new BenchmarkException(
+          BenchmarkException.Code.BAD_INPUT,
+          "Model takes " + specs.size() + " inputs " + names(specs) + " but " + inputs.size()
+              + " were given");
+    }
+    for (int i = 0; i < specs.size(); i++) {
+      TensorSpec spec = specs.get(i);
+      NdArray a = inputs.get(i);
+      if (!spec.accepts(a)) {
+        throw new BenchmarkException(
+            BenchmarkException.Code.BAD_INPUT,
+            "Input " + i + " is " + a + " but model input '" + spec.name() + "' takes "
+                + spec.dtype().jsonName() + Arrays.toString(spec.shape())
+                + " (-1: any size)");
+      }
+    }
+    return inputs;
+  }
+
+  static String names(List<TensorSpec> specs) {
+    List<String> n = new ArrayList<>();
+    for (TensorSpec s : specs) {
+      n.add(s.name());
+    }
+    return n.toString();
+  }
+}
