@@ -198,7 +198,7 @@ test('bench prints latency figures as one JSON line', async () => {
   const r = await cli('bench', ULTRAFACE, '--warmup', '1', '--runs', '3');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.json.backend, 'litert-wasm');
-  for (const key of ['load_ms', 'first_inference_ms', 'mean_ms', 'median_ms', 'runtime_load_ms']) {
+  for (const key of ['load_ms', 'first_inference_ms', 'mean_ms', 'median_ms', 'min_ms', 'runtime_load_ms']) {
     assert.ok(typeof r.json[key] === 'number' && r.json[key] > 0, `${key} = ${r.json[key]}`);
   }
   assert.equal(r.json.runs_ms.length, 3);

@@ -183,6 +183,7 @@ async function main() {
     runs_ms: r.times.map(round),
     mean_ms: round(r.times.reduce((a, b) => a + b, 0) / r.times.length),
     median_ms: round((sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2),
+    min_ms: round(sorted[0]),
     probe: r.probe,
     jspi,
     cross_origin_isolated: self.crossOriginIsolated === true,
