@@ -79,6 +79,13 @@ public final class GraphEmitter {
     return name;
   }
 
+  /** An int64 scalar constant, such as a Gather index that drops its axis. */
+  public String longScalar(long value) {
+    String name = fresh("int");
+    builder.initializer(TensorData.ofLongs(name, new long[0], new long[] {value}));
+    return name;
+  }
+
   /** A tensor of float32 or float64 values. */
   public static TensorData floatTensor(String name, long[] dims, double[] values, DType type) {
     if (type == DType.FLOAT) {
