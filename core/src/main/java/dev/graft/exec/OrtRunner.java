@@ -1,0 +1,122 @@
+package dev.graft.exec;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.graft.GraftException;
+import dev.graft.data.NdArray;
+import dev.graft.graph.Graph;
+import dev.graft.onnx.OnnxWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An ONNX Runtime session over a graph, on the CPU or through the CUDA provider. Not thread-safe;
+ * close it.
+ *
+ * <pre>{@code
+ * try (OrtRunner r = OrtRunner.open(graph, Device.CPU)) {
+ *   Map<String, NdArray> out = r.run(Map.of("input", x));
+ * }
+ * }</pre>
+ */
+public final class OrtRunner implements AutoCloseable {
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final Device device;
+
+  private OrtRunner(OrtEnvironment env, OrtSession session, Device device) {
+    this.env = env;
+    this.session = session;
+    this.device = device;
+  }
+
+  public static OrtRunner open(Graph g, Device device) {
+    return open(OnnxWriter.toBytes(g), device);
+  }
+
+  public static OrtRunner open(byte[] model, Device device) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions opts = options(device)) {
+      return new OrtRunner(env, env.createSession(model, opts), device);
+    } catch (OrtException e) {
+      throw GraftException.failure("ONNX Runtime cannot load the model: %s", firstLine(e));
+    }
+  }
+
+  static OrtSession.SessionOptions options(Device device) throws OrtException {
+    OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+    opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    opts.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+    if (device == Device.CUDA) {
+      try {
+        opts.addCUDA(0);
+      } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
+        opts.close();
+        throw GraftException.badInput(
+            "--device cuda: this ONNX Runtime has no usable CUDA provider (%s); build with"
+                + " -Pcuda and run on a machine with CUDA 12 and cuDNN 9, or use --device cpu",
+            firstLine(e));
+      }
+    }
+    return opts;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  public List<String> inputNames() {
+    return new ArrayList<>(session.getInputNames());
+  }
+
+  public List<String> outputNames() {
+    return new ArrayList<>(session.getOutputNames());
+  }
+
+  /** Runs the graph and returns every output. */
+  public Map<String, NdArray> run(Map<String, NdArray> inputs) {
+    return run(inputs, session.getOutputNames());
+  }
+
+  /** Runs the graph and returns the named outputs, in the order asked. */
+  public Map<String, NdArray> run(Map<String, NdArray> inputs, Set<String> outputs) {
+    Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, NdArray> e : inputs.entrySet()) {
+        feed.put(e.getKey(), Tensors.toOrt(env, e.getValue()));
+      }
+      try (OrtSession.Result r = session.run(feed, outputs)) {
+        Map<String, NdArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, OnnxValue> e : r) {
+          out.put(e.getKey(), Tensors.fromOrt(e.getKey(), (OnnxTensor) e.getValue()));
+        }
+        return out;
+      }
+    } catch (OrtException e) {
+      throw GraftException.failure("ONNX Runtime failed: %s", firstLine(e));
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw GraftException.failure("closing ONNX Runtime session: %s", firstLine(e));
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.graft.verify;
+
+import dev.graft.GraftException;
+import dev.graft.data.CalibrationSource;
+import dev.graft.data.NdArray;
+import dev.graft.exec.Device;
+import dev.graft.exec.OrtRunner;
+import dev.graft.graph.Graph;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a model (and optionally a reference) over a data set and measures accuracy against labels
+ * and fidelity against the reference, on the model's first output.
+ */
+public final class Evaluator {
+  private Evaluator() {}
+
+  /** Accuracy (null without labels) and fidelity (null without a reference). */
+  public record Result(
+      long samples, int outputSize, Double accuracy, Double referenceAccuracy, Fidelity fidelity) {}
+
+  public static Result evaluate(
+      Graph model, Graph reference, CalibrationSource data, long[] labels, Device device,
+      int batchSize) {
+    if (labels != null && labels.length != data.size()) {
+      throw GraftException.badInput("labels hold %d samples, the data %d", labels.length,
+          data.size());
+    }
+    float[] out = runAll(model, data, device, batchSize);
+    int rowSize = out.length / data.size();
+    Double acc = labels == null ? null : Metrics.accuracy(out, rowSize, labels);
+    Double refAcc = null;
+    Fidelity fid = null;
+    if (reference != null) {
+      float[] ref = runAll(reference, data, device, batchSize);
+      if (ref.length != out.length) {
+        throw GraftException.badInput(
+            "the reference's first output has %d values per sample, the model's %d",
+            ref.length / data.size(), rowSize);
+      }
+      fid = Fidelity.compare(out, ref, rowSize);
+      refAcc = labels == null ? null : Metrics.accuracy(ref, rowSize, labels);
+    }
+    return new Result(data.size(), rowSize, acc, refAcc, fid);
+  }
+
+  /** The model's first output over the whole data set, rows concatenated. */
+  public static float[] runAll(Graph model, CalibrationSource data, Device device, int batch) {
+    String out = model.outputNames().get(0);
+    List<NdArray> parts = new ArrayList<>();
+    try (OrtRunner r = OrtRunner.open(model, device)) {
+      for (int s = 0; s < data.size(); s += batch) {
+        int n = Math.min(batch, data.size() - s);
+        Map<String, NdArray> res = r.run(data.batch(s, n), new LinkedHashSet<>(List.of(out)));
+        parts.add(res.get(out));
+      }
+    }
+    return NdArray.concatRows(parts).asFloats();
+  }
+}
