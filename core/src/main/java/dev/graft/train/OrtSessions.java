@@ -7,20 +7,16 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.graft.GraftException;
 import dev.graft.data.NdArray;
+import dev.graft.exec.Device;
 import dev.graft.graph.Graph;
 import dev.graft.onnx.OnnxWriter;
 import java.nio.FloatBuffer;
-import java.util.List;
-import java.util.Locale;
 
 /**
- * Opens ONNX Runtime sessions on in-memory graphs and moves float arrays in and out. The device is
- * {@code "cpu"} or {@code "cuda"}; CUDA that is not available is an error, never a silent fallback.
+ * Opens ONNX Runtime sessions on in-memory graphs and moves float arrays in and out. CUDA that is
+ * not available is an error, never a silent fallback.
  */
 public final class OrtSessions {
-  /** The devices a session can run on. */
-  public static final List<String> DEVICES = List.of("cpu", "cuda");
-
   private OrtSessions() {}
 
   public static OrtEnvironment env() {
@@ -28,11 +24,7 @@ public final class OrtSessions {
   }
 
   /** A session on the graph; {@code threads} ≤ 0 lets ONNX Runtime choose. Close it after use. */
-  public static OrtSession open(Graph g, String device, int threads) {
-    String d = device.toLowerCase(Locale.ROOT);
-    if (!DEVICES.contains(d)) {
-      throw GraftException.badInput("unknown device '%s', expected one of %s", device, DEVICES);
-    }
+  public static OrtSession open(Graph g, Device device, int threads) {
     try {
       OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
       if (threads > 0) {
@@ -40,7 +32,7 @@ public final class OrtSessions {
         opts.setInterOpNumThreads(1);
       }
       opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (d.equals("cuda")) {
+      if (device == Device.CUDA) {
         try {
           opts.addCUDA(0);
         } catch (OrtException | RuntimeException e) {

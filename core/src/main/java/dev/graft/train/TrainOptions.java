@@ -1,16 +1,18 @@
 package dev.graft.train;
 
+import dev.graft.exec.Device;
+
 /**
  * How to train a student. Defaults: 30 epochs, batch 64, learning rate 1e-3 with warm-up and
  * cosine decay, no weight decay, seed 0, CPU with ONNX Runtime's own thread choice, 8 AdamW steps
  * per session call, early stopping after 5 epochs without held-out improvement.
  *
  * <pre>{@code
- * TrainOptions o = TrainOptions.defaults().withEpochs(50).withDevice("cuda");
+ * TrainOptions o = TrainOptions.defaults().withEpochs(50).withDevice(Device.CUDA);
  * }</pre>
  */
 public record TrainOptions(int epochs, int batchSize, double lr, double weightDecay, long seed,
-    String device, int threads, int stepsPerCall, int patience, ProgressListener listener) {
+    Device device, int threads, int stepsPerCall, int patience, ProgressListener listener) {
 
   public TrainOptions {
     if (epochs < 1 || batchSize < 1 || stepsPerCall < 1 || patience < 1 || !(lr > 0)) {
@@ -25,7 +27,7 @@ public record TrainOptions(int epochs, int batchSize, double lr, double weightDe
   }
 
   public static TrainOptions defaults() {
-    return new TrainOptions(30, 64, 1e-3, 0.0, 0L, "cpu", 0, 8, 5, ProgressListener.NONE);
+    return new TrainOptions(30, 64, 1e-3, 0.0, 0L, Device.CPU, 0, 8, 5, ProgressListener.NONE);
   }
 
   public TrainOptions withEpochs(int v) {
@@ -53,7 +55,7 @@ public record TrainOptions(int epochs, int batchSize, double lr, double weightDe
         patience, listener);
   }
 
-  public TrainOptions withDevice(String v) {
+  public TrainOptions withDevice(Device v) {
     return new TrainOptions(epochs, batchSize, lr, weightDecay, seed, v, threads, stepsPerCall,
         patience, listener);
   }

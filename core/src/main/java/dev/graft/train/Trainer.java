@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.graft.GraftException;
 import dev.graft.data.NdArray;
+import dev.graft.exec.Device;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
@@ -165,6 +166,20 @@ public final class Trainer {
           e.getMessage());
     } finally {
       closeAll(owned);
+    }
+  }
+
+  /**
+   * Mean squared error and relative MSE (sum of squared errors over sum of squared targets) of a
+   * student with its weights in place, over one split; NaN for an empty split.
+   */
+  public static double[] score(Graph student, TrainingData data, Split split, Device device,
+      int threads) {
+    try (OrtSession s = OrtSessions.open(evalGraph(student, List.of()), device, threads)) {
+      return evaluate(s, Map.of(), List.of(), data, split);
+    } catch (OrtException e) {
+      throw GraftException.failure("scoring %s failed in ONNX Runtime: %s", student.name(),
+          e.getMessage());
     }
   }
 

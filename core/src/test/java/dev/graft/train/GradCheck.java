@@ -47,8 +47,8 @@ final class GradCheck {
     inputs.forEach((k, v) -> point.put(k, randoms(rnd, (int) NdShapes.count(v), positive)));
     double h = type == DType.DOUBLE ? 1e-6 : 1e-2;
     double worst = 0;
-    try (OrtSession gs = OrtSessions.open(grads, "cpu", 1);
-        OrtSession fs = OrtSessions.open(fwd, "cpu", 1)) {
+    try (OrtSession gs = OrtSessions.open(grads, dev.graft.exec.Device.CPU, 1);
+        OrtSession fs = OrtSessions.open(fwd, dev.graft.exec.Device.CPU, 1)) {
       Map<String, double[]> g = new HashMap<>();
       try (OrtSession.Result res = gs.run(feed(type, inputs, point))) {
         for (String k : inputs.keySet()) {
