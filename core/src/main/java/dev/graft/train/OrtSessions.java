@@ -30,6 +30,7 @@ public final class OrtSessions {
       if (threads > 0) {
         opts.setIntraOpNumThreads(threads);
         opts.setInterOpNumThreads(1);
+        opts.addConfigEntry("session.intra_op.allow_spinning", "0");
       }
       opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       if (device == Device.CUDA) {
