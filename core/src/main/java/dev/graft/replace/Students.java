@@ -32,8 +32,7 @@ public final class Students {
   private Students() {}
 
   public static Student build(StudentSpec spec, Graph teacher, Region region, long seed) {
-    Graph g = teacher.valueInfo().containsKey(region.exit()) ? teacher
-        : ShapeInference.infer(teacher);
+    Graph g = shaped(teacher);
     Shape xs = shapeOf(g, region.entry(), region);
     Shape ys = shapeOf(g, region.exit(), region);
     String prefix = "graft/" + region.to().replaceAll("[^A-Za-z0-9_.]", "_") + "/";
@@ -74,8 +73,29 @@ public final class Students {
     return new Student(spec.kind(), b.build(), l.params, prefix);
   }
 
+  /**
+   * The teacher with shapes; where a symbolic batch defeats inference (shape arithmetic on it), the
+   * batch is bound to 1 first: students read only the other axes.
+   */
+  static Graph shaped(Graph teacher) {
+    try {
+      return ShapeInference.infer(teacher);
+    } catch (GraftException e) {
+      Graph g = teacher;
+      for (ValueInfo v : teacher.inputs()) {
+        if (v.shape() != null && v.shape().rank() > 0 && !v.shape().dim(0).isKnown()) {
+          g = ShapeInference.bind(g, v.shape().dim(0).symbol(), 1);
+        }
+      }
+      return g;
+    }
+  }
+
   static Shape shapeOf(Graph g, String tensor, Region region) {
     Shape s = g.info(tensor).map(ValueInfo::shape).orElse(null);
+    if (s != null && s.rank() >= 2 && s.dim(0).isKnown()) {
+      s = s.withDim(0, dev.graft.graph.Dim.symbol("batch"));
+    }
     if (s == null || s.rank() < 2) {
       throw GraftException.badInput("region %s..%s: tensor %s has no known shape with a batch "
           + "axis", region.from(), region.to(), tensor);
