@@ -1,5 +1,6 @@
 package dev.graft.recipe;
 
+import dev.graft.replace.StudentSpec;
 import java.nio.file.Path;
 
 /** One step of a recipe; each runs on the model the previous step produced. */
@@ -10,7 +11,7 @@ public sealed interface Step {
   String describe();
 
   /** Replace layers {@code from..to} by a fitted student. */
-  record Replace(String from, String to, Student student, int epochs, Origin origin)
+  record Replace(String from, String to, StudentSpec student, int epochs, Origin origin)
       implements Step {
     @Override
     public String describe() {
