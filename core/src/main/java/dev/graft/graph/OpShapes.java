@@ -271,7 +271,9 @@ final class OpShapes {
           out.add(x.times(y));
           break;
         case DIV:
-          out.add(x.dividedBy(y));
+          // integer tensors divide with truncation, as ONNX Runtime does
+          out.add(x.isKnown() && y.isKnown() && y.value() != 0
+              ? Dim.of(x.value() / y.value()) : x.dividedBy(y));
           break;
         default:
           return null;

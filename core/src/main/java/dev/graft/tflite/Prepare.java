@@ -35,22 +35,26 @@ final class Prepare {
   private Prepare() {}
 
   static Graph run(Graph g, int batch) {
-    Graph shaped = ShapeInference.infer(g);
-    Set<String> symbols = new LinkedHashSet<>();
-    for (ValueInfo v : shaped.inputs()) {
+    List<ValueInfo> inputs = new ArrayList<>();
+    for (ValueInfo v : g.inputs()) {
+      if (v.shape() == null) {
+        throw GraftException.badInput("graph input %s has no declared shape", v.name());
+      }
+      List<Dim> dims = new ArrayList<>();
       for (Dim d : v.shape().dims()) {
-        if (!d.isKnown()) {
-          symbols.add(d.symbol());
+        if (d.isKnown()) {
+          dims.add(d);
+        } else if (d.symbol().startsWith("?")) {
+          throw GraftException.badInput(
+              "graph input %s has an unnamed dynamic axis in %s; TFLite needs a static shape",
+              v.name(), v.shape());
+        } else {
+          dims.add(Dim.of(d.coefficient() * batch));
         }
       }
+      inputs.add(v.withShape(dev.graft.graph.Shape.of(dims)));
     }
-    for (String s : symbols) {
-      if (s.startsWith("?")) {
-        throw GraftException.badInput(
-            "graph input has an unnamed dynamic axis (%s); TFLite needs a static shape", s);
-      }
-      shaped = ShapeInference.bind(shaped, s, batch);
-    }
+    Graph shaped = ShapeInference.infer(g.toBuilder().inputs(inputs).build());
     Graph g2 = removeIdentities(shaped);
     g2 = fold(g2);
     g2 = ShapeInference.infer(g2);

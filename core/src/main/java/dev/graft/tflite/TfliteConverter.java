@@ -31,8 +31,9 @@ public final class TfliteConverter {
           "precision int8 needs calibration data (--calibration DATA): activation ranges are"
               + " measured on it");
     }
+    Graph prepared = Fuse.run(GeluPattern.run(Prepare.run(graph, options.batch())));
     List<String> bad = new ArrayList<>();
-    for (Node n : graph.nodes()) {
+    for (Node n : prepared.nodes()) {
       if (!Ops.SUPPORTED.contains(n.op())) {
         bad.add(n.name() + " (" + n.op().onnxName() + ")");
       }
@@ -41,7 +42,6 @@ public final class TfliteConverter {
       throw GraftException.badInput("%d node%s cannot be written to TFLite: %s", bad.size(),
           bad.size() == 1 ? "" : "s", String.join(", ", bad));
     }
-    Graph prepared = Fuse.run(Prepare.run(graph, options.batch()));
     Lowering lowering = new Lowering(prepared, options);
     FlatModel fm = lowering.run();
     fm.metadata("graft_version", OnnxWriter.GRAFT_VERSION);
