@@ -185,9 +185,7 @@ public final class LiteRt {
       }
       String stdout = new String(out, StandardCharsets.UTF_8);
       if (p.exitValue() != 0 && !(allowFailure && !stdout.isBlank())) {
-        String msg = Files.readString(err).trim();
-        int nl = msg.lastIndexOf('\n');
-        msg = nl < 0 ? msg : msg.substring(nl + 1);
+        String msg = errorLine(Files.readString(err));
         throw GraftException.failure("LiteRT failed (exit %d): %s", p.exitValue(), msg);
       }
       return stdout;
@@ -205,6 +203,20 @@ public final class LiteRt {
         }
       }
     }
+  }
+
+  /** The runner's one-line message, or the first line of whatever Node printed. */
+  static String errorLine(String stderr) {
+    String first = null;
+    for (String line : stderr.split("\n")) {
+      if (line.startsWith("litert-runner:")) {
+        return line.substring("litert-runner:".length()).trim();
+      }
+      if (first == null && !line.isBlank()) {
+        first = line.trim();
+      }
+    }
+    return first == null ? "no message" : first;
   }
 
   static Path tempDir() {
