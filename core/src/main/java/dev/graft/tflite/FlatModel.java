@@ -48,6 +48,7 @@ final class FlatModel {
   private final List<Tensor> tensors = new ArrayList<>();
   private final List<byte[]> buffers = new ArrayList<>();
   private final List<OperatorT> operators = new ArrayList<>();
+  private final List<Integer> builtins = new ArrayList<>();
   private final Map<Integer, Integer> opcodeIndex = new LinkedHashMap<>();
   private final Map<String, Integer> names = new HashMap<>();
   private final List<Integer> inputs = new ArrayList<>();
@@ -127,6 +128,50 @@ final class FlatModel {
       o.setBuiltinOptions(u);
     }
     operators.add(o);
+    builtins.add(builtin);
+  }
+
+  /** Inserts an operator without options at {@code position} of the execution order. */
+  void insertOp(int position, int builtin, int[] in, int[] out) {
+    OperatorT o = new OperatorT();
+    o.setOpcodeIndex(opcodeIndex.computeIfAbsent(builtin, k -> opcodeIndex.size()));
+    o.setInputs(in.clone());
+    o.setOutputs(out.clone());
+    operators.add(position, o);
+    builtins.add(position, builtin);
+  }
+
+  /** A new operator, not yet placed; see {@link #setOps}. */
+  OperatorT makeOp(int builtin, int[] in, int[] out) {
+    OperatorT o = new OperatorT();
+    o.setOpcodeIndex(opcodeIndex.computeIfAbsent(builtin, k -> opcodeIndex.size()));
+    o.setInputs(in.clone());
+    o.setOutputs(out.clone());
+    return o;
+  }
+
+  /** Replaces the execution order; {@code codes} are the builtin codes of {@code ops}. */
+  void setOps(List<OperatorT> ops, List<Integer> codes) {
+    operators.clear();
+    operators.addAll(ops);
+    builtins.clear();
+    builtins.addAll(codes);
+  }
+
+  List<OperatorT> operators() {
+    return operators;
+  }
+
+  int builtin(int opIndex) {
+    return builtins.get(opIndex);
+  }
+
+  List<Integer> inputs() {
+    return inputs;
+  }
+
+  List<Integer> outputs() {
+    return outputs;
   }
 
   void op(int builtin, int[] in, int[] out) {
@@ -162,6 +207,11 @@ final class FlatModel {
   }
 
   byte[] toBytes(String description) {
+    return toBytes(description, outputs, outputNames);
+  }
+
+  /** The model with other subgraph outputs, for reading intermediate tensors. */
+  byte[] toBytes(String description, List<Integer> outs, List<String> outNames) {
     ModelT m = new ModelT();
     m.setVersion(3);
     m.setDescription(description);
@@ -214,14 +264,14 @@ final class FlatModel {
     }
     sg.setTensors(ts);
     sg.setInputs(inputs.stream().mapToInt(Integer::intValue).toArray());
-    sg.setOutputs(outputs.stream().mapToInt(Integer::intValue).toArray());
+    sg.setOutputs(outs.stream().mapToInt(Integer::intValue).toArray());
     sg.setOperators(operators.toArray(new OperatorT[0]));
     m.setSubgraphs(new SubGraphT[] {sg});
     SignatureDefT sig = new SignatureDefT();
     sig.setSignatureKey("serving_default");
     sig.setSubgraphIndex(0);
     sig.setInputs(maps(inputNames, inputs));
-    sig.setOutputs(maps(outputNames, outputs));
+    sig.setOutputs(maps(outNames, outs));
     m.setSignatureDefs(new SignatureDefT[] {sig});
     FlatBufferBuilder fb = new FlatBufferBuilder(1 << 16);
     int root = Model.pack(fb, m);

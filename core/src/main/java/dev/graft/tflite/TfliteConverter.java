@@ -1,6 +1,7 @@
 package dev.graft.tflite;
 
 import dev.graft.GraftException;
+import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.onnx.OnnxWriter;
@@ -27,6 +28,7 @@ public final class TfliteConverter {
 
   public static ConvertResult convert(Graph graph, ConvertOptions options) {
     if (options.precision() == Precision.INT8 && options.calibration().isEmpty()) {
+      // checked first: no work is done for a request that cannot succeed
       throw GraftException.badInput(
           "precision int8 needs calibration data (--calibration DATA): activation ranges are"
               + " measured on it");
@@ -42,8 +44,16 @@ public final class TfliteConverter {
       throw GraftException.badInput("%d node%s cannot be written to TFLite: %s", bad.size(),
           bad.size() == 1 ? "" : "s", String.join(", ", bad));
     }
-    Lowering lowering = new Lowering(prepared, options);
-    FlatModel fm = lowering.run();
+    FlatModel fm = new Lowering(prepared, options).run();
+    if (options.precision() == Precision.INT8) {
+      FlatModel probe = new Lowering(prepared, options.withPrecision(Precision.FP32)).run();
+      if (probe.tensorCount() != fm.tensorCount()) {
+        throw new IllegalStateException("float and int8 lowerings differ in tensors");
+      }
+      List<NdArray> samples = Calibrator.ordered(options.calibration(), graph.inputNames(),
+          options.nhwcIo());
+      new FullInteger(fm, Calibrator.ranges(probe, samples, LiteRt.locate())).apply();
+    }
     fm.metadata("graft_version", OnnxWriter.GRAFT_VERSION);
     fm.metadata("graft_precision", options.precision().label());
     if (options.recipe() != null) {
