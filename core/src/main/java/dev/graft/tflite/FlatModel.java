@@ -241,7 +241,7 @@ final class FlatModel {
       OperatorCodeT c = new OperatorCodeT();
       c.setBuiltinCode(e.getKey());
       c.setDeprecatedBuiltinCode((byte) Math.min(e.getKey(), BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES));
-      c.setVersion(1);
+      c.setVersion(e.getKey() == BuiltinOperator.BROADCAST_TO ? 2 : 1);
       codes[e.getValue()] = c;
     }
     m.setOperatorCodes(codes);

@@ -21,9 +21,6 @@ final class LayerNorm {
   }
 
   void lower(Node n) {
-    if (n.outputs().size() > 1 && n.outputs().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
-      throw Ops.unsupported(n, "with mean or inverse deviation outputs");
-    }
     String x = n.input(0);
     long[] d = l.dims(x);
     int rank = d.length;
@@ -41,7 +38,9 @@ final class LayerNorm {
     }
     String p = n.name();
     int axesT = l.fm.intVector(p + "_axes", axes);
-    int mean = l.fm.tensor(p + "_mean", type, reduced);
+    boolean meanOut = n.outputs().size() > 1 && !n.output(1).isEmpty();
+    boolean invOut = n.outputs().size() > 2 && !n.output(2).isEmpty();
+    int mean = meanOut ? l.define(n.output(1), id) : l.fm.tensor(p + "_mean", type, reduced);
     mean(in, axesT, mean);
     int centered = l.fm.tensor(p + "_centered", type, shape);
     l.fm.op(BuiltinOperator.SUB, new int[] {in, mean}, new int[] {centered},
@@ -56,7 +55,7 @@ final class LayerNorm {
     int ve = l.fm.tensor(p + "_variance_eps", type, reduced);
     l.fm.op(BuiltinOperator.ADD, new int[] {var, eps}, new int[] {ve},
         BuiltinOptions.AddOptions, new AddOptionsT());
-    int inv = l.fm.tensor(p + "_rsqrt", type, reduced);
+    int inv = invOut ? l.define(n.output(2), id) : l.fm.tensor(p + "_rsqrt", type, reduced);
     l.fm.op(BuiltinOperator.RSQRT, new int[] {ve}, new int[] {inv});
     int normed = l.fm.tensor(p + "_normalized", type, shape);
     l.fm.op(BuiltinOperator.MUL, new int[] {centered, inv}, new int[] {normed},

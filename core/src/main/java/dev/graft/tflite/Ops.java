@@ -93,12 +93,15 @@ final class Ops {
         binary(n, BuiltinOperator.DIV, BuiltinOptions.DivOptions, true);
         return;
       case POW:
+        if (n.inputs().stream().anyMatch(i -> l.dtype(i) != DType.FLOAT)) {
+          throw unsupported(n, "on non-float operands");
+        }
         binary(n, BuiltinOperator.POW, (byte) 0, false);
         return;
       case MIN:
       case MAX:
         if (n.inputs().size() != 2) {
-          throw unsupported(n, "with " + n.inputs().size() + " inputs (TFLite takes 2)");
+          throw unsupported(n, "with " + n.inputs().size() + " inputs (only 2)");
         }
         binary(n, n.op() == Op.MIN ? BuiltinOperator.MINIMUM : BuiltinOperator.MAXIMUM,
             (byte) 0, false);
@@ -159,6 +162,9 @@ final class Ops {
         return;
       case IDENTITY:
       case DROPOUT:
+        if (n.op() == Op.DROPOUT && Prepare.training(l.g, n)) {
+          throw unsupported(n, "in training mode");
+        }
         l.bind(n.output(0), l.tensor(n.input(0)), l.layoutOf(n.input(0)));
         return;
       case CAST:
@@ -387,22 +393,46 @@ final class Ops {
     int rank = d.length;
     long axis = n.attrLong("axis", l.g.opset() >= 13 ? -1 : 1);
     int ax = (int) (axis < 0 ? axis + rank : axis);
-    boolean lastOnly = ax == rank - 1;
-    if (!lastOnly && l.g.opset() < 13) {
-      lastOnly = true;
-      for (int i = ax; i < rank - 1; i++) {
-        lastOnly &= d[i] == 1;
-      }
+    boolean coerced = l.g.opset() < 13 && ax != rank - 1;
+    for (int i = ax; coerced && i < rank - 1; i++) {
+      coerced = d[i] == 1;
     }
-    if (!lastOnly) {
-      throw unsupported(n, "over axis " + axis + " (TFLite normalizes the last axis)");
+    coerced = l.g.opset() < 13 && ax != rank - 1 && !coerced;
+    if (coerced) {
+      // opset < 13 normalizes the flattened trailing axes [axis, rank) together
+      int[] id = Layout.identity(rank);
+      int in = l.ensure(x, id);
+      long outer = 1;
+      for (int i = 0; i < ax; i++) {
+        outer *= d[i];
+      }
+      int[] flat = {(int) outer, (int) (NdArrayCount.of(d) / outer)};
+      int t = l.fm.tensor(n.name() + "_2d", l.fm.get(in).type, flat);
+      l.reshape(in, t, flat);
+      int s = l.fm.tensor(n.name() + "_2d_out", l.fm.get(in).type, flat);
+      softmaxOp(n, t, s);
+      int out = l.define(n.output(0), id);
+      l.reshape(s, out, l.fm.get(out).shape);
+      return;
+    }
+    if (l.g.opset() < 13) {
+      ax = rank - 1;
     }
     int[] p = l.layoutOf(x);
-    if (p[rank - 1] != rank - 1) {
-      p = Layout.identity(rank);
+    if (p[rank - 1] != ax) {
+      p = new int[rank];
+      for (int i = 0, k = 0; i < rank; i++) {
+        if (i != ax) {
+          p[k++] = i;
+        }
+      }
+      p[rank - 1] = ax;
     }
     int in = l.ensure(x, p);
-    int out = l.define(n.output(0), p);
+    softmaxOp(n, in, l.define(n.output(0), p));
+  }
+
+  private void softmaxOp(Node n, int in, int out) {
     if (n.op() == Op.SOFTMAX) {
       SoftmaxOptionsT o = new SoftmaxOptionsT();
       o.setBeta(1f);
@@ -414,10 +444,26 @@ final class Ops {
     }
   }
 
+  /** Element counts of static shapes. */
+  private static final class NdArrayCount {
+    static long of(long[] d) {
+      long n = 1;
+      for (long v : d) {
+        n *= v;
+      }
+      return n;
+    }
+  }
+
   private void cast(Node n) {
     String x = n.input(0);
     DType from = l.dtype(x);
     DType to = l.dtype(n.output(0));
+    Set<DType> castable = EnumSet.of(DType.FLOAT, DType.INT32, DType.INT64, DType.BOOL,
+        DType.INT8, DType.UINT8);
+    if (!castable.contains(from) || !castable.contains(to)) {
+      throw unsupported(n, "from " + from + " to " + to);
+    }
     byte tf = Lowering.tflType(from, x);
     byte tt = Lowering.tflType(to, n.output(0));
     if (tf == tt) {

@@ -69,7 +69,8 @@ final class Prepare {
     for (Node n : g.nodes()) {
       Node m = rename(n, alias);
       boolean passThrough = m.op() == Op.IDENTITY
-          || (m.op() == Op.DROPOUT && (m.outputs().size() < 2 || m.output(1).isEmpty()));
+          || (m.op() == Op.DROPOUT && (m.outputs().size() < 2 || m.output(1).isEmpty())
+              && !training(g, m));
       if (passThrough && !outputs.contains(m.output(0))) {
         alias.put(m.output(0), m.input(0));
       } else {
@@ -77,6 +78,12 @@ final class Prepare {
       }
     }
     return g.toBuilder().nodes(kept).build();
+  }
+
+  /** True when a Dropout's training_mode input is not a constant false. */
+  static boolean training(Graph g, Node dropout) {
+    String t = dropout.input(2);
+    return !t.isEmpty() && g.constant(t).map(v -> v.longs()[0] != 0).orElse(true);
   }
 
   private static Node rename(Node n, Map<String, String> alias) {
@@ -228,6 +235,13 @@ final class Prepare {
           throw GraftException.badInput(
               "tensor %s of node %s (%s) has shape %s, which cannot be made static for TFLite",
               o, n.name(), n.op().onnxName(), v == null ? "unknown" : v.shape());
+        }
+        for (long d : v.shape().sizes()) {
+          if (d == 0) {
+            throw GraftException.badInput(
+                "tensor %s of node %s (%s) has shape %s with no elements; TFLite cannot hold it",
+                o, n.name(), n.op().onnxName(), v.shape());
+          }
         }
       }
     }

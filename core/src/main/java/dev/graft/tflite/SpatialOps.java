@@ -301,10 +301,20 @@ final class SpatialOps {
     if (l.g.opset() < 11) {
       ct = "asymmetric";
     }
+    String scalesName = n.inputs().size() == 2 ? n.input(1) : n.input(2);
+    float[] scales = l.constant(scalesName).map(TensorData::floats).orElse(new float[0]);
+    for (int i = 2; i < scales.length && n.input(3).isEmpty(); i++) {
+      if (Math.abs(xd[i] * (double) scales[i] - od[i]) > 1e-6) {
+        throw Ops.unsupported(n, "with scale " + scales[i] + " that does not give a whole size");
+      }
+    }
     int in = l.ensure(x, Layout.NHWC);
     int size = l.fm.intVector(n.name() + "_size", (int) od[2], (int) od[3]);
     int out = l.define(n.output(0), Layout.NHWC);
     boolean align = ct.equals("align_corners");
+    if (ct.equals("pytorch_half_pixel") && (od[2] == 1 || od[3] == 1)) {
+      throw Ops.unsupported(n, "with pytorch_half_pixel to a size of 1");
+    }
     boolean half = ct.equals("half_pixel") || ct.equals("pytorch_half_pixel");
     if (!align && !half && !ct.equals("asymmetric")) {
       throw Ops.unsupported(n, "with coordinate_transformation_mode " + ct);
