@@ -37,9 +37,14 @@ final class Calibrator {
     for (NdArray a : inputs) {
       rows.add(a.rows() > MAX_ROWS ? a.rows(0, MAX_ROWS) : a);
     }
-    List<NdArray> outs = rt.run(fm.toBytes("calibration", probe, names), rows);
+    Map<String, NdArray> outs = rt.runNamed(fm.toBytes("calibration", probe, names), rows);
     for (int k = 0; k < probe.size(); k++) {
-      ranges[probe.get(k)] = minMax(outs.get(k).asFloats());
+      NdArray a = outs.get(names.get(k));
+      if (a == null) {
+        throw dev.graft.GraftException.failure("LiteRT returned no calibration output %s",
+            names.get(k));
+      }
+      ranges[probe.get(k)] = minMax(a.asFloats());
     }
     return ranges;
   }

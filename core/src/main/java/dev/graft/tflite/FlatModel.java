@@ -31,7 +31,7 @@ import org.tensorflow.lite.schema.TensorType;
 final class FlatModel {
   /** One tensor as it will be written. */
   static final class Tensor {
-    final String name;
+    String name;
     byte type;
     int[] shape;
     int buffer;

@@ -170,7 +170,7 @@ final class FullInteger {
       if (fm.get(q).type != TensorType.INT8) {
         continue;
       }
-      int f = floatCopy(q, "");
+      int f = renamedFloat(q);
       fm.get(q).quant = quant(params[q]);
       ins.set(i, f);
       ops.add(0, fm.makeOp(BuiltinOperator.QUANTIZE, new int[] {f}, new int[] {q}));
@@ -182,11 +182,20 @@ final class FullInteger {
       if (fm.get(q).type != TensorType.INT8) {
         continue;
       }
-      int f = floatCopy(q, "");
+      int f = renamedFloat(q);
       outs.set(i, f);
       ops.add(fm.makeOp(BuiltinOperator.DEQUANTIZE, new int[] {q}, new int[] {f}));
       codes.add(BuiltinOperator.DEQUANTIZE);
     }
+  }
+
+  /** A float tensor that takes over the name of int8 tensor {@code t}, renamed *_int8. */
+  private int renamedFloat(int t) {
+    String name = fm.get(t).name;
+    int f = floatCopy(t, "_float");
+    fm.get(t).name = name + "_int8";
+    fm.get(f).name = name;
+    return f;
   }
 
   private int floatCopy(int t, String suffix) {

@@ -96,6 +96,11 @@ public final class LiteRt {
    * batch is 1, and returns its outputs in order, rows stacked.
    */
   public List<NdArray> run(Path model, List<NdArray> inputs) {
+    return new ArrayList<>(runNamed(model, inputs).values());
+  }
+
+  /** Like {@link #run(Path, List)}, the outputs keyed by the names LiteRT gives them. */
+  public Map<String, NdArray> runNamed(Path model, List<NdArray> inputs) {
     Path work = tempDir();
     try {
       List<String> cmd = new ArrayList<>(List.of("run", model.toAbsolutePath().toString()));
@@ -110,10 +115,10 @@ public final class LiteRt {
       cmd.add(out.toString());
       Map<String, Object> answer = Json.object(call(cmd));
       List<?> outs = (List<?>) answer.get("outputs");
-      List<NdArray> result = new ArrayList<>();
+      Map<String, NdArray> result = new java.util.LinkedHashMap<>();
       for (Object o : outs) {
         Map<?, ?> m = (Map<?, ?>) o;
-        result.add(Npy.read(Path.of((String) m.get("path"))));
+        result.put((String) m.get("name"), Npy.read(Path.of((String) m.get("path"))));
       }
       return result;
     } finally {
@@ -123,11 +128,16 @@ public final class LiteRt {
 
   /** Runs a model held in memory. */
   public List<NdArray> run(byte[] model, List<NdArray> inputs) {
+    return new ArrayList<>(runNamed(model, inputs).values());
+  }
+
+  /** Runs a model held in memory; outputs keyed by name. */
+  public Map<String, NdArray> runNamed(byte[] model, List<NdArray> inputs) {
     Path work = tempDir();
     try {
       Path f = work.resolve("model.tflite");
       Files.write(f, model);
-      return run(f, inputs);
+      return runNamed(f, inputs);
     } catch (IOException e) {
       throw GraftException.failure("cannot write a temporary model: %s", e.getMessage());
     } finally {

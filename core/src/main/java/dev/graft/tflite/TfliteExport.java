@@ -68,7 +68,8 @@ public final class TfliteExport {
     return source.batch(0, Math.min(maxRows, source.size()));
   }
 
-  static Map<String, NdArray> head(Map<String, NdArray> all, int rows) {
+  /** The first {@code rows} rows of every array. */
+  public static Map<String, NdArray> head(Map<String, NdArray> all, int rows) {
     Map<String, NdArray> out = new LinkedHashMap<>();
     all.forEach((k, v) -> out.put(k, v.rows() > rows ? v.rows(0, rows) : v));
     return out;

@@ -98,13 +98,17 @@ public final class Verification {
       rows = rows < 0 ? a.rows() : Math.min(rows, a.rows());
       inputs.add(options.nhwcIo() && a.rank() == 4 ? transpose(a, Layout.NHWC) : a);
     }
-    List<NdArray> lite = liteRt.run(converted.bytes(), inputs);
+    Map<String, NdArray> lite = liteRt.runNamed(converted.bytes(), inputs);
     Map<String, NdArray> ref = reference(graph, samples, rows, options.batch());
     List<OutputCheck> checks = new ArrayList<>();
     for (int i = 0; i < graph.outputs().size(); i++) {
       String name = graph.outputs().get(i).name();
       NdArray r = ref.get(name);
-      NdArray t = lite.get(i);
+      NdArray t = lite.get(name);
+      if (t == null) {
+        throw GraftException.failure("verification failed: LiteRT gave no output %s (gave %s)",
+            name, lite.keySet());
+      }
       if (options.nhwcIo() && t.rank() == 4) {
         t = transpose(t, Layout.inverse(Layout.NHWC));
       }
