@@ -1,6 +1,7 @@
 package dev.graft.thin;
 
 import dev.graft.graph.Graph;
+import dev.graft.report.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public record ThinResult(
       m.put("layer", layer);
       m.put("producers", producers);
       m.put("consumers", consumers);
-      m.put("channels", span(channelsBefore, channelsAfter));
+      m.put("channels", Json.beforeAfter(channelsBefore, channelsAfter));
       m.put("channels_removed", channelsBefore - channelsAfter);
       if (kept != null) {
         m.put("kept", kept);
@@ -72,8 +73,8 @@ public record ThinResult(
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("command", "thin");
     m.put("select", select);
-    m.put("params", span(paramsBefore, paramsAfter));
-    m.put("flops", span(flopsBefore, flopsAfter));
+    m.put("params", Json.beforeAfter(paramsBefore, paramsAfter));
+    m.put("flops", Json.beforeAfter(flopsBefore, flopsAfter));
     m.put("layers", groups.stream().map(Group::toJson).toList());
     List<String> notes = new ArrayList<>();
     long left = groups.stream().filter(g -> g.skipped() != null).count();
@@ -81,13 +82,6 @@ public record ThinResult(
       notes.add(left + " of " + groups.size() + " groups left alone");
     }
     m.put("notes", notes);
-    return m;
-  }
-
-  static Map<String, Object> span(long before, long after) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("before", before);
-    m.put("after", after);
     return m;
   }
 }
