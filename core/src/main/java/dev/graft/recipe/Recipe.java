@@ -17,7 +17,7 @@ import java.util.List;
  *     .teacher(Path.of("encoder.onnx"))
  *     .calibration(List.of("calib.npy"), 0.2)
  *     .replace("blocks.2", "blocks.4", StudentSpec.of("attention-ffn").withFfn(128), 0)
- *     .exportTflite(Path.of("out/model.tflite"), Step.Precision.INT8)
+ *     .exportTflite(Path.of("out/model.tflite"), Precision.INT8)
  *     .require(Requirement.Metric.TOP1_AGREEMENT, 0.99)
  *     .build();
  * }</pre>
@@ -186,7 +186,7 @@ public final class Recipe {
       return step(new Step.ExportOnnx(path, Origin.UNKNOWN));
     }
 
-    public Builder exportTflite(Path path, Step.Precision precision) {
+    public Builder exportTflite(Path path, dev.graft.tflite.Precision precision) {
       return step(new Step.ExportTflite(path, precision, Origin.UNKNOWN));
     }
 

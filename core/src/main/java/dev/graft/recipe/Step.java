@@ -1,6 +1,7 @@
 package dev.graft.recipe;
 
 import dev.graft.replace.StudentSpec;
+import dev.graft.tflite.Precision;
 import java.nio.file.Path;
 
 /** One step of a recipe; each runs on the model the previous step produced. */
@@ -57,19 +58,7 @@ public sealed interface Step {
   record ExportTflite(Path path, Precision precision, Origin origin) implements Step {
     @Override
     public String describe() {
-      return "export tflite " + path + " (" + precision.cliName() + ")";
-    }
-  }
-
-  /** TFLite precisions. */
-  enum Precision {
-    FP32,
-    FP16,
-    INT8_DYNAMIC,
-    INT8;
-
-    public String cliName() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return "export tflite " + path + " (" + precision.label() + ")";
     }
   }
 

@@ -42,8 +42,12 @@ public final class LiteRt {
       configured = System.getenv("GRAFT_LITERT_RUNNER");
     }
     Path dir = null;
+    String home = System.getenv("GRAFT_HOME"); // set by the graft launcher
     if (configured != null && !configured.isBlank()) {
       dir = Path.of(configured).toAbsolutePath();
+    } else if (home != null && Files.isRegularFile(
+        Path.of(home, "tools", "litert-runner", "cli.mjs"))) {
+      dir = Path.of(home, "tools", "litert-runner");
     } else {
       for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
         Path c = p.resolve("tools").resolve("litert-runner");

@@ -18,4 +18,11 @@ public fun graftCommand(): CliktCommand =
     GraftCommand().subcommands(
         InspectCommand(),
         EvalCommand(),
+        ReplaceCommand(),
+        ThinCommand(),
+        LowRankCommand(),
+        SimplifyCommand(),
+        ConvertCommand(),
+        CompressCommand(),
+        DemoCommand(),
     )

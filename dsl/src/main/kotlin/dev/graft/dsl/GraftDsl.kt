@@ -5,6 +5,7 @@ import dev.graft.recipe.Recipe
 import dev.graft.recipe.Requirement
 import dev.graft.recipe.Step
 import dev.graft.replace.StudentSpec
+import dev.graft.tflite.Precision
 import java.nio.file.Path
 
 /** Marks the receivers of the recipe DSL, so inner blocks cannot call outer scopes by accident. */
@@ -114,16 +115,16 @@ public class StudentScope internal constructor() {
 /** Export targets inside `export { }`. */
 @GraftDslMarker
 public class ExportScope internal constructor(private val builder: Recipe.Builder) {
-    public val Fp32: Step.Precision = Step.Precision.FP32
-    public val Fp16: Step.Precision = Step.Precision.FP16
-    public val Int8Dynamic: Step.Precision = Step.Precision.INT8_DYNAMIC
-    public val Int8: Step.Precision = Step.Precision.INT8
+    public val Fp32: Precision = Precision.FP32
+    public val Fp16: Precision = Precision.FP16
+    public val Int8Dynamic: Precision = Precision.INT8_DYNAMIC
+    public val Int8: Precision = Precision.INT8
 
     public fun onnx(path: String) {
         builder.step(Step.ExportOnnx(Path.of(path), callerOrigin()))
     }
 
-    public fun tflite(path: String, precision: Step.Precision = Step.Precision.FP32) {
+    public fun tflite(path: String, precision: Precision = Precision.FP32) {
         builder.step(Step.ExportTflite(Path.of(path), precision, callerOrigin()))
     }
 }

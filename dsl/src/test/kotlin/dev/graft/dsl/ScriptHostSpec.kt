@@ -29,7 +29,7 @@ class ScriptHostSpec : FunSpec({
         val replace = recipe.steps()[0].shouldBeInstanceOf<Step.Replace>()
         replace.student() shouldBe StudentSpec.of("attention-ffn").withHeads(4).withFfn(128)
         replace.origin().toString() shouldBe "recipe.graft.kts:3"
-        recipe.steps()[3].shouldBeInstanceOf<Step.ExportTflite>().precision() shouldBe Step.Precision.INT8
+        recipe.steps()[3].shouldBeInstanceOf<Step.ExportTflite>().precision() shouldBe dev.graft.tflite.Precision.INT8
         recipe.requirements()[0].metric() shouldBe Requirement.Metric.TOP1_AGREEMENT
         recipe.source() shouldStartWith "graft {"
     }
