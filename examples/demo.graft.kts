@@ -3,7 +3,7 @@
 graft {
     teacher("transformer_encoder.onnx")
     calibration("train_x_tokens.npy", heldOut = 0.2)
-    labels("train_y.npy")
+    test("test_x_tokens.npy", labels = "test_y.npy")
     replace(from = "blocks.2", to = "blocks.4") { attentionFfn(heads = 4, ffn = 128) }
     export {
         onnx("graft-demo.onnx")

@@ -42,17 +42,25 @@ public final class OrtRunner implements AutoCloseable {
 
   public static OrtRunner open(byte[] model, Device device) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions opts = options(device)) {
+    try (OrtSession.SessionOptions opts = sessionOptions(device, 0)) {
       return new OrtRunner(env, env.createSession(model, opts), device);
     } catch (OrtException e) {
       throw GraftException.failure("ONNX Runtime cannot load the model: %s", firstLine(e));
     }
   }
 
-  static OrtSession.SessionOptions options(Device device) throws OrtException {
+  /**
+   * Session options every Graft session uses: all graph optimizations, {@code threads} intra-op
+   * threads (all cores when ≤ 0) that sleep rather than spin between calls, and the CUDA provider
+   * for {@link Device#CUDA} — a clear error where it is missing, never a silent fallback.
+   */
+  public static OrtSession.SessionOptions sessionOptions(Device device, int threads)
+      throws OrtException {
     OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
     opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    opts.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+    opts.setIntraOpNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    opts.setInterOpNumThreads(1);
+    opts.addConfigEntry("session.intra_op.allow_spinning", "0");
     if (device == Device.CUDA) {
       try {
         opts.addCUDA(0);

@@ -32,8 +32,12 @@ public final class Recipe {
   private final List<Step> steps;
   private final List<Requirement> requirements;
   private final String source;
+  private final List<String> testData;
+  private final Path testLabels;
 
   private Recipe(Builder b) {
+    this.testData = List.copyOf(b.testData);
+    this.testLabels = b.testLabels;
     this.teacher = b.teacher;
     this.calibration = List.copyOf(b.calibration);
     this.labels = b.labels;
@@ -45,13 +49,15 @@ public final class Recipe {
     this.source = b.source;
   }
 
-  private Recipe(Recipe r, String source) {
+  private Recipe(Recipe r, String source, Device device) {
+    this.testData = r.testData;
+    this.testLabels = r.testLabels;
     this.teacher = r.teacher;
     this.calibration = r.calibration;
     this.labels = r.labels;
     this.heldOut = r.heldOut;
     this.seed = r.seed;
-    this.device = r.device;
+    this.device = device;
     this.steps = r.steps;
     this.requirements = r.requirements;
     this.source = source;
@@ -59,7 +65,12 @@ public final class Recipe {
 
   /** The same recipe with its text recorded (the script host does this). */
   public Recipe withSource(String text) {
-    return new Recipe(this, text);
+    return new Recipe(this, text, device);
+  }
+
+  /** The same recipe run on another device (the command line's --device). */
+  public Recipe withDevice(Device d) {
+    return new Recipe(this, source, d);
   }
 
   public static Builder builder() {
@@ -100,6 +111,19 @@ public final class Recipe {
     return requirements;
   }
 
+  /**
+   * Data the result is measured on instead of the held-out calibration rows (DATA forms), empty
+   * when none was given.
+   */
+  public List<String> testData() {
+    return testData;
+  }
+
+  /** Integer labels of the test data, or null. */
+  public Path testLabels() {
+    return testLabels;
+  }
+
   /** The recipe's text, recorded in exported models' metadata; may be empty. */
   public String source() {
     return source;
@@ -116,6 +140,8 @@ public final class Recipe {
     private final List<Step> steps = new ArrayList<>();
     private final List<Requirement> requirements = new ArrayList<>();
     private String source = "";
+    private final List<String> testData = new ArrayList<>();
+    private Path testLabels;
     private Origin teacherOrigin = Origin.UNKNOWN;
     private Origin calibrationOrigin = Origin.UNKNOWN;
 
@@ -151,6 +177,14 @@ public final class Recipe {
       return this;
     }
 
+    /** Measure the result on this data (and labels, may be null) rather than held-out rows. */
+    public Builder test(List<String> data, Path labels) {
+      testData.clear();
+      testData.addAll(data);
+      this.testLabels = labels;
+      return this;
+    }
+
     public Builder seed(long s) {
       this.seed = s;
       return this;
@@ -175,7 +209,7 @@ public final class Recipe {
     }
 
     public Builder lowRank(String layers, int rank, double energy) {
-      return step(new Step.LowRank(layers, rank, energy, Origin.UNKNOWN));
+      return step(new Step.LowRank(layers, rank, energy, true, Origin.UNKNOWN));
     }
 
     public Builder simplify() {

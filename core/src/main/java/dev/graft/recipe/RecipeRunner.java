@@ -169,9 +169,8 @@ public final class RecipeRunner {
 
   /** Fidelity (and accuracy) of the model against the teacher on held-out rows; unmet bounds. */
   private static List<String> measure(RunContext ctx, Graph model, Map<String, Object> report) {
-    var heldOut = ctx.split.heldOut().source();
-    Evaluator.Result r = Evaluator.evaluate(model, ctx.teacher, heldOut, ctx.heldOutLabels,
-        ctx.recipe.device(), ctx.options.captureBatch());
+    Evaluator.Result r = Evaluator.evaluate(model, ctx.teacher, ctx.evaluation.source(),
+        ctx.evaluationLabels, ctx.recipe.device(), ctx.options.captureBatch());
     Fidelity f = r.fidelity();
     ModuleTree before = ModuleTree.of(ctx.teacher);
     ModuleTree after = ModuleTree.of(model);
@@ -182,11 +181,12 @@ public final class RecipeRunner {
     fid.put("max_abs_err", f.maxAbsErr());
     fid.put("rel_mse", f.relMse());
     fid.put("samples", f.samples());
+    fid.put("data", ctx.evaluationName);
     report.put("fidelity", fid);
     if (r.accuracy() != null) {
       report.put("accuracy", Map.of("teacher", r.referenceAccuracy(), "result", r.accuracy()));
     }
-    var one = ctx.split.heldOut().rows(new int[] {0}).inputs();
+    var one = ctx.evaluation.rows(new int[] {0}).inputs();
     report.put("latency_ms", Map.of(
         "teacher", dev.graft.verify.Latency.medianMs(ctx.teacher, one, ctx.recipe.device(), 5, 31),
         "result", dev.graft.verify.Latency.medianMs(model, one, ctx.recipe.device(), 5, 31),

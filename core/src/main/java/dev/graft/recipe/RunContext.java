@@ -28,23 +28,41 @@ final class RunContext {
   final Samples.Split split;
   final long[] heldOutLabels;
   final String dataHash;
+  /** What the result is measured on: the test data when given, else the held-out rows. */
+  final Samples evaluation;
+  final long[] evaluationLabels;
+  final String evaluationName;
 
   RunContext(Recipe recipe, RecipeRunner.Options options) {
     this.recipe = recipe;
     this.options = options;
     this.teacher = OnnxReader.read(input(recipe.teacher()));
+    this.samples = load(recipe.calibration());
+    this.split = samples.split(recipe.heldOut(), recipe.seed());
+    this.heldOutLabels = recipe.labels() == null ? null : heldOutLabels(recipe.labels());
+    this.dataHash = hash(samples);
+    if (recipe.testData().isEmpty()) {
+      this.evaluation = split.heldOut();
+      this.evaluationLabels = heldOutLabels;
+      this.evaluationName = "held-out calibration rows";
+    } else {
+      this.evaluation = load(recipe.testData());
+      this.evaluationLabels = recipe.testLabels() == null ? null
+          : labels(recipe.testLabels(), evaluation.size());
+      this.evaluationName = "test data " + String.join(", ", recipe.testData());
+    }
+  }
+
+  private Samples load(List<String> data) {
     List<String> specs = new ArrayList<>();
-    for (String s : recipe.calibration()) {
+    for (String s : data) {
       int eq = s.indexOf('=');
       specs.add(eq > 0 ? s.substring(0, eq + 1) + input(Path.of(s.substring(eq + 1)))
           : input(Path.of(s)).toString());
     }
     try (CalibrationSource source = Calibration.open(specs, teacher, null)) {
-      this.samples = Samples.load(source, options.maxSamples());
+      return Samples.load(source, options.maxSamples());
     }
-    this.split = samples.split(recipe.heldOut(), recipe.seed());
-    this.heldOutLabels = recipe.labels() == null ? null : heldOutLabels(recipe.labels());
-    this.dataHash = hash(samples);
   }
 
   Path input(Path p) {
@@ -55,13 +73,17 @@ final class RunContext {
     return p.isAbsolute() ? p : options.outDir().resolve(p).normalize();
   }
 
-  private long[] heldOutLabels(Path file) {
+  private long[] labels(Path file, int expected) {
     NdArray y = Npy.read(input(file));
-    if (y.rows() != samples.size()) {
-      throw GraftException.badInput("labels %s hold %d samples, the calibration data %d", file,
-          y.rows(), samples.size());
+    if (y.rank() != 1 || y.rows() != expected) {
+      throw GraftException.badInput("labels %s hold %s, expected one integer for each of %d"
+          + " samples", file, java.util.Arrays.toString(y.shape()), expected);
     }
-    long[] all = y.type() == dev.graft.graph.DType.INT64 ? y.longs() : toLongs(y.asFloats());
+    return y.type() == dev.graft.graph.DType.INT64 ? y.longs() : toLongs(y.asFloats());
+  }
+
+  private long[] heldOutLabels(Path file) {
+    long[] all = labels(file, samples.size());
     long[] out = new long[split.heldOutRows().length];
     for (int i = 0; i < out.length; i++) {
       out[i] = all[split.heldOutRows()[i]];

@@ -31,8 +31,11 @@ final class ShrinkSteps {
         return new StepOutcome(r.graph(), r.toJson());
       }
       if (step instanceof Step.LowRank l) {
-        LowRankOptions o = (l.rank() > 0 ? LowRankOptions.rank(l.layers(), l.rank())
-            : LowRankOptions.energy(l.layers(), l.energy())).calibration(train);
+        LowRankOptions o = l.rank() > 0 ? LowRankOptions.rank(l.layers(), l.rank())
+            : LowRankOptions.energy(l.layers(), l.energy());
+        if (l.dataAware()) {
+          o = o.calibration(train).dataAware(true);
+        }
         LowRankResult r = LowRank.factorize(model, o);
         return new StepOutcome(r.graph(), r.toJson());
       }

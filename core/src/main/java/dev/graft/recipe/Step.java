@@ -29,8 +29,12 @@ public sealed interface Step {
     }
   }
 
-  /** Factorize the layers a pattern names, by rank or by kept energy (the other is 0). */
-  record LowRank(String layers, int rank, double energy, Origin origin) implements Step {
+  /**
+   * Factorize the layers a pattern names, by rank or by kept energy (the other is 0); data-aware
+   * fits the factors to the layers' recorded inputs.
+   */
+  record LowRank(String layers, int rank, double energy, boolean dataAware, Origin origin)
+      implements Step {
     @Override
     public String describe() {
       return "lowrank " + layers + (rank > 0 ? " rank " + rank : " energy " + energy);

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import dev.graft.GraftException;
 import dev.graft.data.NdArray;
 import dev.graft.exec.Device;
+import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Graph;
 import dev.graft.onnx.OnnxWriter;
 import java.nio.FloatBuffer;
@@ -25,21 +26,7 @@ public final class OrtSessions {
 
   /** A session on the graph; {@code threads} ≤ 0 lets ONNX Runtime choose. Close it after use. */
   public static OrtSession open(Graph g, Device device, int threads) {
-    try {
-      OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-      if (threads > 0) {
-        opts.setIntraOpNumThreads(threads);
-        opts.setInterOpNumThreads(1);
-        opts.addConfigEntry("session.intra_op.allow_spinning", "0");
-      }
-      opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (device == Device.CUDA) {
-        try {
-          opts.addCUDA(0);
-        } catch (OrtException | RuntimeException e) {
-          throw GraftException.badInput("device cuda is not available here: %s", e.getMessage());
-        }
-      }
+    try (OrtSession.SessionOptions opts = OrtRunner.sessionOptions(device, threads)) {
       return env().createSession(OnnxWriter.toBytes(g), opts);
     } catch (OrtException e) {
       throw GraftException.failure("ONNX Runtime cannot load graph %s: %s", g.name(),

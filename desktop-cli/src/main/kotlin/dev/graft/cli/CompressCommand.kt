@@ -26,17 +26,10 @@ internal class CompressCommand : CliktCommand(name = "compress") {
     override fun run() = graftCall {
         val file = Path.of(recipeFile).toAbsolutePath()
         var recipe = ScriptHost.load(file)
-        deviceName?.let { recipe = withDevice(recipe, Device.parse(it)) }
+        deviceName?.let { recipe = recipe.withDevice(Device.parse(it)) }
         compress(recipe, file.parent, out?.let { Path.of(it).toAbsolutePath() } ?: file.parent, json, noCache)
     }
 
-    private fun withDevice(r: Recipe, d: Device): Recipe {
-        val b = Recipe.builder().teacher(r.teacher()).calibration(r.calibration(), r.heldOut()).seed(r.seed()).device(d).source(r.source())
-        r.labels()?.let { b.labels(it) }
-        r.steps().forEach { b.step(it) }
-        r.requirements().forEach { b.require(it) }
-        return b.build()
-    }
 }
 
 /** Runs a recipe with inputs under [base] and outputs, reports and the step cache under [out]. */

@@ -40,6 +40,6 @@ internal class DemoCommand : CliktCommand(name = "demo") {
     }
 
     private companion object {
-        val FILES = listOf("demo.graft.kts", "transformer_encoder.onnx", "train_x_tokens.npy", "train_y.npy")
+        val FILES = listOf("demo.graft.kts", "transformer_encoder.onnx", "train_x_tokens.npy", "test_x_tokens.npy", "test_y.npy")
     }
 }

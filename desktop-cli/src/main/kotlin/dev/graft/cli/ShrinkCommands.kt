@@ -8,11 +8,7 @@ import com.github.ajalt.clikt.parameters.types.choice
 import com.github.ajalt.clikt.parameters.types.double
 import com.github.ajalt.clikt.parameters.types.int
 import dev.graft.GraftException
-import dev.graft.data.Npy
-import dev.graft.data.RandomSource
-import dev.graft.graph.ShapeInference
 import dev.graft.recipe.Step
-import java.nio.file.Files
 
 /** `graft thin MODEL --layers PATTERN --keep FRACTION --calibration DATA -o OUT.onnx`. */
 internal class ThinCommand : StepCommand("thin") {
@@ -38,13 +34,15 @@ internal class LowRankCommand : StepCommand("lowrank") {
     private val rank by option("--rank", help = "rank of every factorized layer").int()
     private val energy by option("--energy", help = "share of the spectrum's energy kept, in (0, 1]").double()
 
+    override fun needsCalibration(): Boolean = false
+
     override fun step(): Step {
         if ((rank == null) == (energy == null)) {
             throw GraftException.badInput("give exactly one of --rank R or --energy E")
         }
         rank?.let { if (it <= 0) throw GraftException.badInput("--rank %d must be positive", it) }
         energy?.let { if (!(it > 0 && it <= 1)) throw GraftException.badInput("--energy %s must be in (0, 1]", it) }
-        return Step.LowRank(layers, rank ?: 0, energy ?: 0.0, origin)
+        return Step.LowRank(layers, rank ?: 0, energy ?: 0.0, calibration.isNotEmpty(), origin)
     }
 }
 
@@ -74,16 +72,8 @@ internal class SimplifyCommand : StepCommand("simplify") {
     }
 
     /** Fidelity on an input box is measured on 2,000 uniform random points of the box. */
-    override fun randomCalibration(): String {
+    override fun defaultCalibration(): String {
         val (lo, hi) = bounds()!!
-        val g = ShapeInference.infer(readModel(model))
-        if (g.inputs().size != 1) throw GraftException.badInput("--input-box needs a single-input model; give --calibration name=X.npy")
-        val v = g.inputs()[0]
-        val rowShape = v.shape().dims().drop(1).map { if (it.isKnown) it.value() else 1L }.toLongArray()
-        val source = RandomSource(mapOf(v.name() to rowShape), 2000, seed, lo.toFloat(), hi.toFloat())
-        val file = Files.createTempFile("graft-box", ".npy")
-        file.toFile().deleteOnExit()
-        Npy.write(file, source.batch(0, 2000)[v.name()])
-        return file.toString()
+        return randomCalibration(lo, hi)
     }
 }

@@ -8,6 +8,10 @@ import com.github.ajalt.clikt.parameters.options.multiple
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.types.double
 import com.github.ajalt.clikt.parameters.types.long
+import dev.graft.GraftException
+import dev.graft.data.Npy
+import dev.graft.data.RandomSource
+import dev.graft.graph.ShapeInference
 import dev.graft.recipe.Origin
 import dev.graft.recipe.Recipe
 import dev.graft.recipe.RecipeRunner
@@ -41,16 +45,17 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
 
     override fun run() = graftCall {
         val out = Path.of(output ?: defaultOutput())
+        val step = step()
         val data = calibration.ifEmpty {
             if (needsCalibration()) throw GraftCliError("--calibration DATA is required", ExitStatus.BAD_INPUT)
-            listOf(randomCalibration())
+            listOf(defaultCalibration())
         }
         val builder = Recipe.builder()
             .teacher(Path.of(model).toAbsolutePath(), origin)
             .calibration(data.map { absolute(it) }, heldOut, origin)
             .seed(seed)
             .device(device(deviceName))
-            .step(step())
+            .step(step)
             .step(Step.ExportOnnx(out.toAbsolutePath(), origin))
         labels?.let { builder.labels(Path.of(it).toAbsolutePath()) }
         val options = RecipeRunner.Options.`in`(Path.of("").toAbsolutePath(), Path.of("").toAbsolutePath()).withCacheDir(null)
@@ -60,8 +65,26 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
     private fun defaultOutput(): String =
         Path.of(model).fileName.toString().removeSuffix(".onnx") + ".$commandName.onnx"
 
-    /** Random inputs of the model's shapes, for steps that only need the model's signature. */
-    protected open fun randomCalibration(): String = throw GraftCliError("--calibration DATA is required", ExitStatus.BAD_INPUT)
+    /**
+     * For steps that need no data, fidelity is measured on 2,000 uniform random inputs in
+     * [[lo], [hi]) of the model's shapes (single-input models).
+     */
+    protected fun randomCalibration(lo: Double = 0.0, hi: Double = 1.0): String {
+        val g = ShapeInference.infer(readModel(model))
+        if (g.inputs().size != 1) {
+            throw GraftException.badInput("without --calibration, the model must have one input; give --calibration name=X.npy")
+        }
+        val v = g.inputs()[0]
+        val rowShape = v.shape().dims().drop(1).map { if (it.isKnown) it.value() else 1L }.toLongArray()
+        val source = RandomSource(mapOf(v.name() to rowShape), 2000, seed, lo.toFloat(), hi.toFloat())
+        val file = Files.createTempFile("graft-random", ".npy")
+        file.toFile().deleteOnExit()
+        Npy.write(file, source.batch(0, 2000)[v.name()])
+        return file.toString()
+    }
+
+    /** Random inputs for commands whose calibration data is optional. */
+    protected open fun defaultCalibration(): String = randomCalibration()
 
     private fun absolute(spec: String): String {
         val eq = spec.indexOf('=')

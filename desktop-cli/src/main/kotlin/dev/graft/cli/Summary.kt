@@ -7,13 +7,13 @@ internal object Summary {
         pair(report["params"])?.let { (t, r) -> rows += listOf("params", Format.count(t.toLong()), Format.count(r.toLong()), ratio(t, r)) }
         pair(report["flops"])?.let { (t, r) -> rows += listOf("MACs per sample", Format.si(t), Format.si(r), ratio(t, r)) }
         pair(report["latency_ms"])?.let { (t, r) -> rows += listOf("latency ms (ORT, batch 1)", "%.3f".format(java.util.Locale.ROOT, t), "%.3f".format(java.util.Locale.ROOT, r), ratio(t, r)) }
-        pair(report["accuracy"])?.let { (t, r) -> rows += listOf("accuracy (held-out)", Format.percent(t), Format.percent(r), "") }
+        pair(report["accuracy"])?.let { (t, r) -> rows += listOf("accuracy", Format.percent(t), Format.percent(r), "") }
         val out = StringBuilder()
         out.appendLine(Format.table(listOf("", "teacher", "result", "ratio"), rows, setOf(1, 2, 3)))
         (report["fidelity"] as? Map<*, *>)?.let { f ->
             out.appendLine()
             out.appendLine(
-                "fidelity on ${num(f["samples"]).toLong()} held-out samples: top-1 agreement ${Format.percent(num(f["top1_agreement"]))}, " +
+                "fidelity on ${num(f["samples"]).toLong()} samples of the ${f["data"]}: top-1 agreement ${Format.percent(num(f["top1_agreement"]))}, " +
                     "max abs error ${Format.sci(num(f["max_abs_err"]))}, relative MSE ${Format.sci(num(f["rel_mse"]))}",
             )
         }

@@ -56,6 +56,11 @@ public class RecipeScope internal constructor() {
         builder.labels(Path.of(file))
     }
 
+    /** Data to measure the result on (instead of the held-out calibration rows), with labels for accuracy. */
+    public fun test(vararg data: String, labels: String? = null) {
+        builder.test(data.toList(), labels?.let { Path.of(it) })
+    }
+
     /** The seed of every random choice (fixed by default). */
     public fun seed(value: Long) {
         builder.seed(value)
@@ -74,9 +79,9 @@ public class RecipeScope internal constructor() {
         builder.step(Step.Thin(layers, keep, multiple, magnitude, callerOrigin()))
     }
 
-    /** Factorize the layers [layers] names, at [rank] or keeping [energy] of the spectrum. */
-    public fun lowRank(layers: String, rank: Int = 0, energy: Double = 0.0) {
-        builder.step(Step.LowRank(layers, rank, energy, callerOrigin()))
+    /** Factorize the layers [layers] names, at [rank] or keeping [energy] of the spectrum; [dataAware] fits to recorded inputs. */
+    public fun lowRank(layers: String, rank: Int = 0, energy: Double = 0.0, dataAware: Boolean = true) {
+        builder.step(Step.LowRank(layers, rank, energy, dataAware, callerOrigin()))
     }
 
     /** Exact simplifications on the calibration domain, or on the input box [lo]..[hi] when given. */
