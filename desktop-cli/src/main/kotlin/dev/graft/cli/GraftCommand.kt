@@ -18,4 +18,5 @@ public fun graftCommand(): CliktCommand =
     GraftCommand().subcommands(
         InspectCommand(),
         EvalCommand(),
+        BenchCommand(),
     )
