@@ -28,7 +28,7 @@ class FakePhone(
 
     init {
         val java = File(System.getProperty("java.home"), "bin/java").path
-        val cp = System.getProperty("java.class.path")
+        val cp = classPathJar(File(root, "classpath.jar")).path
         val script = """
             |#!/bin/bash
             |ROOT='${root.path}'
@@ -71,6 +71,22 @@ class FakePhone(
     }
 
     fun callLines(): List<String> = if (calls.isFile) calls.readLines() else emptyList()
+
+    /**
+     * A jar whose manifest carries this JVM's class path, so the fake app's JVM starts with a
+     * short `-cp`: ONNX Runtime 1.29's native library crashes the JVM at load when the `-cp`
+     * given at launch is longer than about 4 KiB.
+     */
+    private fun classPathJar(jar: File): File {
+        val urls = System.getProperty("java.class.path").split(File.pathSeparator).filter { it.isNotEmpty() }
+            .joinToString(" ") { File(it).toURI().toString() }
+        val manifest = java.util.jar.Manifest().apply {
+            mainAttributes[java.util.jar.Attributes.Name.MANIFEST_VERSION] = "1.0"
+            mainAttributes[java.util.jar.Attributes.Name.CLASS_PATH] = urls
+        }
+        java.util.jar.JarOutputStream(jar.outputStream(), manifest).close()
+        return jar
+    }
 }
 
 /**
