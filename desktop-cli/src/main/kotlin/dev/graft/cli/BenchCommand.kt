@@ -8,6 +8,8 @@ import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.types.int
+import ai.onnxruntime.OrtEnvironment
+import ai.onnxruntime.OrtLoggingLevel
 import dev.graft.runtime.Accelerator
 import dev.graft.runtime.Benchmark
 import dev.graft.runtime.BenchmarkException
@@ -129,8 +131,12 @@ internal class BenchCommand(private val env: Map<String, String> = System.getenv
     private fun runOne(backend: BenchBackend, file: File, setup: BenchSetup): BenchmarkResult =
         try {
             when (backend) {
-                BenchBackend.ORT -> Benchmark.builder().options(setup.options).build()
-                    .run("ort", file, setup.referenceData())
+                BenchBackend.ORT -> {
+                    // ONNX Runtime's graph warnings (e.g. initializers listed as inputs) would
+                    // bury the table; the environment is a singleton, so set its level first
+                    OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR)
+                    Benchmark.builder().options(setup.options).build().run("ort", file, setup.referenceData())
+                }
                 BenchBackend.LITERT -> LiteRt.runner(env).bench(
                     file, setup.referenceData(), setup.options, DeviceInfo.fromSystem())
                 BenchBackend.ADB -> AdbBench(setup).run(file)

@@ -39,12 +39,14 @@ internal object BenchReport {
     /** The speed-up of B over A: mean ratio ± propagated spread, and the ratio of medians. */
     fun speedup(a: BenchmarkResult, b: BenchmarkResult): String {
         val s = Speedup.of(a.stats(), b.stats())
-        return String.format(
-            Locale.ROOT,
-            "speed-up of B over A (mean_A/mean_B): %.3f× ± %.3f (runs' std propagated); " +
-                "ratio of medians p50_A/p50_B: %.3f×",
-            s.ratio, s.spread, s.medianRatio,
-        )
+        return "speed-up of B over A (mean_A/mean_B): ${sig(s.ratio)}× ± ${sig(s.spread)} (runs' std " +
+            "propagated); ratio of medians p50_A/p50_B: ${sig(s.medianRatio)}×"
+    }
+
+    /** Three significant figures, without exponent for everyday ratios. */
+    private fun sig(x: Double): String {
+        val digits = if (x == 0.0 || !x.isFinite()) 2 else maxOf(0, 2 - Math.floor(Math.log10(Math.abs(x))).toInt())
+        return String.format(Locale.ROOT, "%.${digits}f", x)
     }
 
     private fun details(r: BenchmarkResult): String =

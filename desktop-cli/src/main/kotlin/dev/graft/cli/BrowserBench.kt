@@ -99,6 +99,10 @@ internal class BrowserBench(private val setup: BenchSetup, private val runnerDir
 
     private fun handle(ex: HttpExchange, model: File, query: String, posted: CompletableFuture<JsonObject>) {
         val path = ex.requestURI.rawPath
+        // cross-origin isolation: every resource is same-origin, and isolated pages get
+        // performance.now() at full resolution instead of Chromium's coarse 0.1 ms
+        ex.responseHeaders.add("Cross-Origin-Opener-Policy", "same-origin")
+        ex.responseHeaders.add("Cross-Origin-Embedder-Policy", "require-corp")
         if (ex.requestMethod == "POST" && path == resultPath) {
             val body = ex.requestBody.readBytes().toString(Charsets.UTF_8)
             val json = runCatching { JsonParser.parseString(body).asJsonObject }.getOrNull()

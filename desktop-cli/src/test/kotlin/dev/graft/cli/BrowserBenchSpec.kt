@@ -56,6 +56,7 @@ class BrowserBenchSpec : FunSpec({
             result.stats().count() shouldBe 6
             result.timings().loadMs() shouldBeGreaterThan 0.0
             result.outputCheck().status().jsonName() shouldBe "skipped"
+            result.backendDetails()["cross_origin_isolated"] shouldBe "true"
         }
 
     test("asking for WebGPU in a browser without it falls back to wasm and the table says why")
