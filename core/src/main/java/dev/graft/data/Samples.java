@@ -57,33 +57,7 @@ public record Samples(Map<String, NdArray> inputs) {
   public record Split(Samples train, Samples heldOut, int[] trainRows, int[] heldOutRows) {}
 
   /** These samples as a calibration source. */
-  public CalibrationSource source(String description) {
-    Samples self = this;
-    return new CalibrationSource() {
-      @Override
-      public List<String> names() {
-        return new ArrayList<>(self.inputs.keySet());
-      }
-
-      @Override
-      public int size() {
-        return self.size();
-      }
-
-      @Override
-      public Map<String, NdArray> batch(int start, int count) {
-        Map<String, NdArray> out = new LinkedHashMap<>();
-        self.inputs.forEach((k, v) -> out.put(k, v.rows(start, count)));
-        return out;
-      }
-
-      @Override
-      public String describe() {
-        return description;
-      }
-
-      @Override
-      public void close() {}
-    };
+  public CalibrationSource source() {
+    return ArraySource.of(inputs);
   }
 }

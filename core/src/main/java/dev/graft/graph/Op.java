@@ -17,6 +17,9 @@ import java.util.TreeSet;
 public enum Op {
   // Convolution, normalization, pooling
   CONV("Conv", 2, 3, 1, 1, "auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"),
+  CONV_TRANSPOSE(
+      "ConvTranspose", 2, 3, 1, 1, "auto_pad", "dilations", "group", "kernel_shape",
+      "output_padding", "output_shape", "pads", "strides"),
   BATCH_NORMALIZATION(
       "BatchNormalization", 5, 5, 1, 3, "epsilon", "momentum", "training_mode", "spatial"),
   LAYER_NORMALIZATION("LayerNormalization", 2, 3, 1, 3, "axis", "epsilon", "stash_type"),

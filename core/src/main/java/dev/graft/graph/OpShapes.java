@@ -36,6 +36,9 @@ final class OpShapes {
       case CONV:
         conv(n, c);
         return;
+      case CONV_TRANSPOSE:
+        convTranspose(n, c);
+        return;
       case MAX_POOL: case AVERAGE_POOL:
         pool(n, c);
         return;
@@ -338,6 +341,37 @@ final class OpShapes {
     d.add(x.dim(0));
     d.add(w.dim(0));
     d.addAll(window(n, x, k, false));
+    c.set(n, 0, c.type(n, 0).type(), Shape.of(d));
+  }
+
+  private static void convTranspose(Node n, ShapeInference c) {
+    Shape x = c.shape(n, 0);
+    Shape w = c.shape(n, 1);
+    int spatial = x.rank() - 2;
+    List<Dim> d = new ArrayList<>();
+    d.add(x.dim(0));
+    d.add(w.dim(1).times(Dim.of(n.attrLong("group", 1))));
+    long[] given = n.attrLongs("output_shape");
+    long[] strides = orOnes(n.attrLongs("strides"), spatial);
+    long[] dil = orOnes(n.attrLongs("dilations"), spatial);
+    long[] outPad = n.attrLongs("output_padding");
+    long[] pads = n.attrLongs("pads");
+    for (int i = 0; i < spatial; i++) {
+      if (given != null) {
+        d.add(Dim.of(given[given.length - spatial + i]));
+        continue;
+      }
+      Dim in = x.dim(i + 2);
+      if (!in.isKnown()) {
+        d.add(Dim.unknown());
+        continue;
+      }
+      long k = w.dim(i + 2).value();
+      long o = (in.value() - 1) * strides[i] + (k - 1) * dil[i] + 1
+          + (outPad == null ? 0 : outPad[i])
+          - (pads == null ? 0 : pads[i] + pads[i + spatial]);
+      d.add(Dim.of(o));
+    }
     c.set(n, 0, c.type(n, 0).type(), Shape.of(d));
   }
 

@@ -33,6 +33,7 @@ public final class AtomicFiles {
     try {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+      readableByAll(tmp);
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.writeTo(out);
       }
@@ -53,6 +54,16 @@ public final class AtomicFiles {
           // best effort: the temporary file is hidden and named after the target
         }
       }
+    }
+  }
+
+  /** Temporary files are private; the file they become is read like any other output. */
+  private static void readableByAll(Path tmp) {
+    try {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(
+          "rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: keep the default permissions
     }
   }
 

@@ -7,13 +7,15 @@ import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
-import dev.graft.simplify.Costs;
+import dev.graft.region.Costs;
 import dev.graft.simplify.Dense;
-import dev.graft.simplify.LayerPattern;
+import dev.graft.region.ModulePaths;
+import dev.graft.region.ModuleTree;
 import dev.graft.simplify.LinearLayer;
 import dev.graft.simplify.Patches;
 import dev.graft.simplify.Recorder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,24 +36,31 @@ public final class LowRank {
 
   public static LowRankResult factorize(Graph graph, LowRankOptions o) {
     Graph g = ShapeInference.infer(graph);
-    List<Node> nodes = LayerPattern.of(o.layers())
-        .select(g, n -> LinearLayer.of(g, n).isPresent(), "Gemm/MatMul/Conv layer");
+    List<Node> nodes = ModuleTree.of(g).match(o.layers(), n -> LinearLayer.of(g, n).isPresent(),
+        "Conv/Gemm/MatMul layer");
     Graph concrete = Costs.concrete(g);
-    Map<String, NdArray> acts = Map.of();
-    if (o.calibrationSamples() != null) {
-      List<String> ins = nodes.stream().map(n -> n.input(0)).distinct().toList();
-      acts = Recorder.record(g, o.calibrationSamples(), ins, 256);
+    Map<String, double[][]> grams = new HashMap<>();
+    if (o.calibrationSource() != null) {
+      List<LinearLayer> layers = nodes.stream()
+          .map(n -> LinearLayer.of(g, n).orElseThrow())
+          .filter(l -> l.kind() != LinearLayer.Kind.CONV || l.group() == 1)
+          .toList();
+      List<String> ins = layers.stream().map(l -> l.node().input(0)).distinct().toList();
+      Recorder.stream(o.calibrationSource(), 256, List.of(g), List.of(ins), (start, acts) -> {
+        for (LinearLayer l : layers) {
+          Node n = l.node();
+          long[] outShape = concrete.info(n.output(0)).map(ValueInfo::shape).orElseThrow()
+              .sizes();
+          double[][] part = Patches.gram(acts.get(0).get(n.input(0)), l, outShape);
+          grams.merge(n.name(), part, Dense::add);
+        }
+      });
     }
     Graph.Builder b = g.toBuilder();
     List<LowRankResult.Layer> report = new ArrayList<>();
     for (Node n : nodes) {
       LinearLayer layer = LinearLayer.of(g, n).orElseThrow();
-      long[] outShape = concrete.info(n.output(0)).map(ValueInfo::shape).orElseThrow().sizes();
-      double[][] cov = null;
-      NdArray x = acts.get(n.input(0));
-      if (x != null && (layer.kind() != LinearLayer.Kind.CONV || layer.group() == 1)) {
-        cov = Patches.gram(x, layer, outShape);
-      }
+      double[][] cov = grams.get(n.name());
       report.add(one(b, layer, o, cov));
     }
     Graph out = ShapeInference.infer(b.pruneUnused().build());
@@ -61,7 +70,7 @@ public final class LowRank {
 
   private static LowRankResult.Layer one(
       Graph.Builder b, LinearLayer layer, LowRankOptions o, double[][] cov) {
-    String name = LayerPattern.displayName(layer.node());
+    String name = ModulePaths.of(layer.node().name());
     double[][] w = layer.weights();
     int out = w.length;
     int fan = w[0].length;

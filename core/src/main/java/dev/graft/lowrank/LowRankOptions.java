@@ -1,6 +1,8 @@
 package dev.graft.lowrank;
 
 import dev.graft.GraftException;
+import dev.graft.data.ArraySource;
+import dev.graft.data.CalibrationSource;
 import dev.graft.data.NdArray;
 import java.util.Map;
 
@@ -28,7 +30,7 @@ public final class LowRankOptions {
   private final double energy;
   private int multiple = 8;
   private ConvSplit convSplit = ConvSplit.CHANNEL;
-  private Map<String, NdArray> calibration;
+  private CalibrationSource calibration;
   private boolean dataAware = true;
 
   private LowRankOptions(String layers, int rank, double energy) {
@@ -68,8 +70,14 @@ public final class LowRankOptions {
   }
 
   /** Calibration inputs by name: enables the data-aware (activation-whitened) factorization. */
+  /** Calibration inputs held in memory, by input name (samples on the first axis). */
   public LowRankOptions calibration(Map<String, NdArray> samples) {
-    this.calibration = samples == null ? null : Map.copyOf(samples);
+    return calibration(samples == null ? null : ArraySource.of(samples));
+  }
+
+  /** Calibration inputs streamed batch by batch (the caller closes the source). */
+  public LowRankOptions calibration(CalibrationSource source) {
+    this.calibration = source;
     return this;
   }
 
@@ -107,7 +115,8 @@ public final class LowRankOptions {
     return convSplit;
   }
 
-  public Map<String, NdArray> calibrationSamples() {
+  /** The calibration source, or null. */
+  public CalibrationSource calibrationSource() {
     return calibration;
   }
 }

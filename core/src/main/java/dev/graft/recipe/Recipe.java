@@ -2,6 +2,7 @@ package dev.graft.recipe;
 
 import dev.graft.GraftException;
 import dev.graft.exec.Device;
+import dev.graft.replace.StudentSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.List;
  * Recipe r = Recipe.builder()
  *     .teacher(Path.of("encoder.onnx"))
  *     .calibration(List.of("calib.npy"), 0.2)
- *     .replace("blocks.2", "blocks.4", Student.attentionFfn(4, 128), 0)
- *     .exportTflite(Path.of("out/model.tflite"), Step.Precision.INT8)
+ *     .replace("blocks.2", "blocks.4", StudentSpec.of("attention-ffn").withFfn(128), 0)
+ *     .exportTflite(Path.of("out/model.tflite"), Precision.INT8)
  *     .require(Requirement.Metric.TOP1_AGREEMENT, 0.99)
  *     .build();
  * }</pre>
@@ -165,7 +166,7 @@ public final class Recipe {
       return this;
     }
 
-    public Builder replace(String from, String to, Student student, int epochs) {
+    public Builder replace(String from, String to, StudentSpec student, int epochs) {
       return step(new Step.Replace(from, to, student, epochs, Origin.UNKNOWN));
     }
 
@@ -185,7 +186,7 @@ public final class Recipe {
       return step(new Step.ExportOnnx(path, Origin.UNKNOWN));
     }
 
-    public Builder exportTflite(Path path, Step.Precision precision) {
+    public Builder exportTflite(Path path, dev.graft.tflite.Precision precision) {
       return step(new Step.ExportTflite(path, precision, Origin.UNKNOWN));
     }
 

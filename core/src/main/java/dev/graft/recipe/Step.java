@@ -1,5 +1,7 @@
 package dev.graft.recipe;
 
+import dev.graft.replace.StudentSpec;
+import dev.graft.tflite.Precision;
 import java.nio.file.Path;
 
 /** One step of a recipe; each runs on the model the previous step produced. */
@@ -10,7 +12,7 @@ public sealed interface Step {
   String describe();
 
   /** Replace layers {@code from..to} by a fitted student. */
-  record Replace(String from, String to, Student student, int epochs, Origin origin)
+  record Replace(String from, String to, StudentSpec student, int epochs, Origin origin)
       implements Step {
     @Override
     public String describe() {
@@ -56,19 +58,7 @@ public sealed interface Step {
   record ExportTflite(Path path, Precision precision, Origin origin) implements Step {
     @Override
     public String describe() {
-      return "export tflite " + path + " (" + precision.cliName() + ")";
-    }
-  }
-
-  /** TFLite precisions. */
-  enum Precision {
-    FP32,
-    FP16,
-    INT8_DYNAMIC,
-    INT8;
-
-    public String cliName() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return "export tflite " + path + " (" + precision.label() + ")";
     }
   }
 

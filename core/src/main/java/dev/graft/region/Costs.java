@@ -10,8 +10,14 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Parameters and multiply-accumulates of a graph's nodes, per sample (symbolic axes bound to 1).
- * MACs count Conv, Gemm and MatMul, which dominate; other ops count zero.
+ * Parameters, multiply-accumulates and FLOPs of a graph, per sample (symbolic axes bound to 1).
+ * MACs count Conv, Gemm and MatMul, which dominate; other ops count zero. FLOPs are 2 per MAC plus
+ * one per output element of every other node. The one place costs are counted: module tree,
+ * inspect and the compression reports all use it.
+ *
+ * <pre>{@code
+ * long p = Costs.params(g), f = Costs.flops(g);
+ * }</pre>
  */
 public final class Costs {
   private final Graph shaped;
@@ -23,6 +29,11 @@ public final class Costs {
 
   /** Costs over a graph whose symbolic axes are bound to 1. */
   public static Costs of(Graph g) {
+    return new Costs(concrete(g));
+  }
+
+  /** The graph with shapes inferred and every symbolic input axis bound to 1. */
+  public static Graph concrete(Graph g) {
     Graph s = ShapeInference.infer(g);
     for (ValueInfo v : s.inputs()) {
       if (v.shape() != null) {
@@ -33,7 +44,52 @@ public final class Costs {
         }
       }
     }
-    return new Costs(s);
+    return s;
+  }
+
+  /** Floating-point weight elements of the whole graph. */
+  public static long params(Graph g) {
+    return g.parameterCount();
+  }
+
+  /** Multiply-accumulates of the whole graph for one sample. */
+  public static long macs(Graph g) {
+    Costs c = of(g);
+    long total = 0;
+    for (Node n : c.shaped.nodes()) {
+      total += c.macs(n);
+    }
+    return total;
+  }
+
+  /**
+   * Floating-point operations of the whole graph for one sample: 2 per multiply-accumulate of
+   * Conv, Gemm and MatMul, plus one per output element of every other node.
+   */
+  public static long flops(Graph g) {
+    Costs c = of(g);
+    long total = 0;
+    for (Node n : c.shaped.nodes()) {
+      long m = c.macs(n);
+      if (m > 0) {
+        total += 2 * m;
+      } else if (!isMac(n)) {
+        Shape s = c.shape(n.output(0));
+        if (s != null && s.isStatic()) {
+          total += count(s);
+        }
+      }
+    }
+    return total;
+  }
+
+  private static boolean isMac(Node n) {
+    switch (n.op()) {
+      case CONV: case GEMM: case MAT_MUL:
+        return true;
+      default:
+        return false;
+    }
   }
 
   public Graph shapedGraph() {

@@ -7,10 +7,12 @@ import dev.graft.graph.Shape;
 import dev.graft.graph.ValueInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -163,24 +165,49 @@ public final class ModuleTree {
    * matches.
    */
   public List<Node> match(String pattern) {
-    Pattern p = Pattern.compile(globToRegex(pattern));
-    List<Node> out = new ArrayList<>();
-    List<Node> nodes = graph.nodes();
-    boolean scoped = nodes.stream().anyMatch(n -> n.name().startsWith("/"));
-    for (int i = 0; i < nodes.size(); i++) {
-      Node n = nodes.get(i);
-      boolean hit = p.matcher(n.name()).matches();
-      for (String a : pathsOf(graph, n, scoped)) {
-        hit |= p.matcher(a).matches();
+    return match(pattern, n -> true, "module or node");
+  }
+
+  /**
+   * The candidate nodes, in graph order, that a pattern names. The pattern is one or more
+   * comma-separated globs ({@code *} any text, {@code ?} one character), each matched against
+   * the module paths enclosing a node ({@code stage2} and {@code stage2.0.c1} both select
+   * {@code /stage2/stage2.0/c1/Conv}), its name and its output tensor names. An empty pattern, or
+   * one that matches no candidate, is bad input; the message names {@code what} the candidates
+   * are and the nearest of their names, e.g. {@code layer pattern 'stage9.*' matches no
+   * Conv/Gemm/MatMul layer; nearest: stage2.0, stage2.1, ...}.
+   */
+  public List<Node> match(String pattern, Predicate<Node> candidate, String what) {
+    if (pattern == null || pattern.isBlank()) {
+      throw GraftException.badInput("layer pattern is empty (--layers PATTERN, e.g. 'stage2.*')");
+    }
+    List<Pattern> globs = new ArrayList<>();
+    for (String part : pattern.split(",")) {
+      if (!part.isBlank()) {
+        globs.add(Pattern.compile(globToRegex(part.trim())));
       }
-      if (hit) {
+    }
+    List<Node> out = new ArrayList<>();
+    List<String> candidateNames = new ArrayList<>();
+    boolean scoped = graph.nodes().stream().anyMatch(n -> n.name().startsWith("/"));
+    for (Node n : graph.nodes()) {
+      if (!candidate.test(n)) {
+        continue;
+      }
+      List<String> names = new ArrayList<>(pathsOf(graph, n, scoped));
+      candidateNames.addAll(names);
+      names.add(n.name());
+      names.addAll(n.outputs());
+      if (names.stream().anyMatch(a -> globs.stream().anyMatch(p -> p.matcher(a).matches()))) {
         out.add(n);
       }
     }
     if (out.isEmpty()) {
-      throw GraftException.badInput(
-          "layer pattern '%s' matches no module or node; nearest: %s", pattern,
-          Names.nearest(pattern.replace("*", ""), names(), 5));
+      List<String> distinct = new ArrayList<>(new LinkedHashSet<>(candidateNames));
+      List<String> near = Names.nearest(pattern.replace("*", "").replace("?", ""), distinct, 5);
+      throw GraftException.badInput("layer pattern '%s' matches no %s; nearest: %s%s", pattern,
+          what, near.isEmpty() ? "(none)" : String.join(", ", near),
+          distinct.size() > near.size() ? ", ..." : "");
     }
     return out;
   }

@@ -16,6 +16,14 @@ public final class Json {
 
   private Json() {}
 
+  /** {@code {"before": before, "after": after}}, in that order, for report sections. */
+  public static java.util.Map<String, Object> beforeAfter(long before, long after) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("before", before);
+    m.put("after", after);
+    return m;
+  }
+
   public static String write(Object value) {
     return GSON.toJson(value);
   }

@@ -49,6 +49,16 @@ public final class Dense {
     return y;
   }
 
+  /** a + b, accumulated into a (which is returned). */
+  public static double[][] add(double[][] a, double[][] b) {
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < a[i].length; j++) {
+        a[i][j] += b[i][j];
+      }
+    }
+    return a;
+  }
+
   public static double[][] transpose(double[][] a) {
     int m = a.length;
     int n = m == 0 ? 0 : a[0].length;

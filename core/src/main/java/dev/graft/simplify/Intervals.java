@@ -1,5 +1,6 @@
 package dev.graft.simplify;
 
+import dev.graft.region.Costs;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Shape;

@@ -1,122 +1,127 @@
 package dev.graft.simplify;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import dev.graft.GraftException;
+import dev.graft.data.ArraySource;
+import dev.graft.data.CalibrationSource;
 import dev.graft.data.NdArray;
+import dev.graft.exec.Device;
+import dev.graft.exec.OrtRunner;
 import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.ValueInfo;
-import dev.graft.onnx.OnnxWriter;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a graph in ONNX Runtime (CPU) over in-memory inputs, in batches, and returns named tensors:
- * the graph outputs and any intermediate tensors asked for, which are added as extra outputs. This
- * is how thinning, low-rank and simplify record activations until {@code exec.Capture} replaces
- * it. Everything is held in memory: meant for calibration sets of a few thousand rows.
+ * Runs graphs in ONNX Runtime (CPU) over a calibration set, batch by batch, and hands each batch
+ * of named tensors (graph outputs or intermediates, which become extra outputs) to a sink.
+ * Thinning, low-rank and simplify accumulate what they need per batch (second moments XᵀX and
+ * cross terms XᵀY, per-unit minima and maxima), whose size does not grow with the data, so only
+ * one batch of activations is in memory at a time; they need no file-backed store.
  *
  * <pre>{@code
- * Map<String, NdArray> acts = Recorder.record(graph, Map.of("input", x), List.of("h1"), 256);
+ * Recorder.stream(data, 256, List.of(student, teacher), List.of(List.of("h1"), List.of("y")),
+ *     (start, t) -> accumulate(t.get(0).get("h1"), t.get(1).get("y")));
  * }</pre>
  */
 public final class Recorder {
+  /** Receives one batch: its first sample index and, per graph, the tensors asked of it. */
+  @FunctionalInterface
+  public interface BatchSink {
+    void accept(int start, List<Map<String, NdArray>> tensors);
+  }
+
   private Recorder() {}
 
-  /** The graph outputs for the given inputs. */
+  /**
+   * Runs every graph on each batch of {@code data} and passes the tensors asked of each graph to
+   * the sink, batch after batch. Graphs are run side by side so that the sink sees the same
+   * samples from all of them.
+   */
+  public static void stream(
+      CalibrationSource data, int batch, List<Graph> graphs, List<List<String>> tensors,
+      BatchSink sink) {
+    List<OrtRunner> runners = new ArrayList<>();
+    try {
+      for (int i = 0; i < graphs.size(); i++) {
+        runners.add(OrtRunner.open(withOutputs(graphs.get(i), tensors.get(i)), Device.CPU));
+      }
+      for (int start = 0; start < data.size(); start += batch) {
+        Map<String, NdArray> feed = data.batch(start, Math.min(batch, data.size() - start));
+        List<Map<String, NdArray>> out = new ArrayList<>();
+        for (int i = 0; i < graphs.size(); i++) {
+          Map<String, NdArray> got = new LinkedHashMap<>();
+          List<String> asked = tensors.get(i);
+          Map<String, NdArray> ran = runners.get(i).run(inputsOf(graphs.get(i), feed),
+              new LinkedHashSet<>(computed(graphs.get(i), asked)));
+          for (String t : asked) {
+            got.put(t, feed.containsKey(t) ? feed.get(t) : ran.get(t));
+          }
+          out.add(got);
+        }
+        sink.accept(start, out);
+      }
+    } finally {
+      runners.forEach(OrtRunner::close);
+    }
+  }
+
+  /** The graph outputs for in-memory inputs. */
   public static Map<String, NdArray> run(Graph g, Map<String, NdArray> inputs) {
     return record(g, inputs, g.outputNames(), 512);
   }
 
-  /** The named tensors (outputs or intermediates), each with all rows of the inputs. */
+  /**
+   * The named tensors with all rows of the inputs, held in memory: for small sets (tests,
+   * constant folding). Calibration-sized work streams with {@link #stream}.
+   */
   public static Map<String, NdArray> record(
       Graph g, Map<String, NdArray> inputs, List<String> tensors, int batch) {
-    Graph.Builder b = g.toBuilder();
-    List<ValueInfo> outs = new ArrayList<>(g.outputs());
-    for (String t : tensors) {
-      if (!g.outputNames().contains(t)) {
-        DType type = g.info(t).map(ValueInfo::type).orElse(DType.FLOAT);
-        outs.add(new ValueInfo(t, type, null));
+    if (inputs.isEmpty()) {
+      try (OrtRunner r = OrtRunner.open(withOutputs(g, tensors), Device.CPU)) {
+        return r.run(Map.of(), new LinkedHashSet<>(tensors));
       }
     }
-    byte[] model = OnnxWriter.toBytes(b.outputs(outs).build());
-    int rows = inputs.isEmpty() ? 1 : inputs.values().iterator().next().rows();
     Map<String, List<NdArray>> parts = new LinkedHashMap<>();
     tensors.forEach(t -> parts.put(t, new ArrayList<>()));
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-      opts.setIntraOpNumThreads(2);
-      try (OrtSession s = env.createSession(model, opts)) {
-        for (int start = 0; start < rows; start += batch) {
-          int count = Math.min(batch, rows - start);
-          Map<String, OnnxTensor> feed = new LinkedHashMap<>();
-          try {
-            for (Map.Entry<String, NdArray> e : inputs.entrySet()) {
-              feed.put(e.getKey(), tensor(env, e.getValue().rows(start, count)));
-            }
-            try (OrtSession.Result r = s.run(feed, new java.util.HashSet<>(tensors))) {
-              for (String t : tensors) {
-                parts.get(t).add(array((OnnxTensor) r.get(t).orElseThrow()));
-              }
-            }
-          } finally {
-            feed.values().forEach(OnnxValue::close);
-          }
-        }
-      }
-    } catch (OrtException e) {
-      throw GraftException.failure("ONNX Runtime failed on graph %s: %s", g.name(), e.getMessage());
-    }
+    stream(ArraySource.of(inputs), batch, List.of(g), List.of(tensors),
+        (start, t) -> t.get(0).forEach((k, v) -> parts.get(k).add(v)));
     Map<String, NdArray> out = new LinkedHashMap<>();
     parts.forEach((k, v) -> out.put(k, v.size() == 1 ? v.get(0) : NdArray.concatRows(v)));
     return out;
   }
 
-  static OnnxTensor tensor(OrtEnvironment env, NdArray a) throws OrtException {
-    switch (a.type()) {
-      case FLOAT:
-        return OnnxTensor.createTensor(env, FloatBuffer.wrap(a.floats()), a.shape());
-      case INT64:
-        return OnnxTensor.createTensor(env, LongBuffer.wrap(a.longs()), a.shape());
-      case INT32:
-        return OnnxTensor.createTensor(env, IntBuffer.wrap(a.ints()), a.shape());
-      default:
-        throw GraftException.badInput("inputs of type %s are not supported", a.type());
+  private static List<String> computed(Graph g, List<String> tensors) {
+    List<String> out = new ArrayList<>();
+    for (String t : tensors) {
+      if (!g.inputNames().contains(t)) {
+        out.add(t);
+      }
     }
+    return out.isEmpty() ? g.outputNames() : out;
   }
 
-  static NdArray array(OnnxTensor t) {
-    long[] shape = t.getInfo().getShape();
-    switch (t.getInfo().type) {
-      case FLOAT: {
-        FloatBuffer fb = t.getFloatBuffer();
-        float[] f = new float[fb.remaining()];
-        fb.get(f);
-        return NdArray.of(f, shape);
+  private static Map<String, NdArray> inputsOf(Graph g, Map<String, NdArray> feed) {
+    Map<String, NdArray> out = new LinkedHashMap<>();
+    for (String in : g.inputNames()) {
+      if (feed.containsKey(in)) {
+        out.put(in, feed.get(in));
       }
-      case INT64: {
-        LongBuffer lb = t.getLongBuffer();
-        long[] l = new long[lb.remaining()];
-        lb.get(l);
-        return NdArray.ofLongs(l, shape);
-      }
-      case INT32: {
-        IntBuffer ib = t.getIntBuffer();
-        int[] v = new int[ib.remaining()];
-        ib.get(v);
-        return NdArray.ofInts(v, shape);
-      }
-      default:
-        throw GraftException.failure("tensor of type %s cannot be recorded", t.getInfo().type);
     }
+    return out;
+  }
+
+  /** The graph with its outputs followed by the asked tensors that are not outputs already. */
+  private static Graph withOutputs(Graph g, List<String> tensors) {
+    List<ValueInfo> outs = new ArrayList<>(g.outputs());
+    for (String t : computed(g, tensors)) {
+      if (!g.outputNames().contains(t)) {
+        DType type = g.info(t).map(ValueInfo::type).orElse(DType.FLOAT);
+        outs.add(new ValueInfo(t, type, null));
+      }
+    }
+    return g.toBuilder().outputs(outs).build();
   }
 }

@@ -1,5 +1,7 @@
 package dev.graft.simplify;
 
+import dev.graft.region.Costs;
+import dev.graft.data.CalibrationSource;
 import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
@@ -40,9 +42,9 @@ public final class Simplifier {
     if (options.hasBox()) {
       domain = "input-box [" + options.lo() + ", " + options.hi() + "]";
       bounds = fromBoxes(g, Intervals.propagate(g, options.lo(), options.hi()));
-    } else if (options.calibrationSamples() != null) {
-      Map<String, NdArray> cal = options.calibrationSamples();
-      domain = "calibration (" + cal.values().iterator().next().rows() + " samples)";
+    } else if (options.calibrationSource() != null) {
+      CalibrationSource cal = options.calibrationSource();
+      domain = "calibration (" + cal.size() + " samples)";
       bounds = empirical(g, cal);
     }
     if (bounds != null) {
@@ -74,26 +76,38 @@ public final class Simplifier {
     return out;
   }
 
-  private static Map<String, StableRelu.UnitBounds> empirical(Graph g, Map<String, NdArray> cal) {
+  /** Per-unit minima and maxima of every ReLU input, merged batch by batch. */
+  private static Map<String, StableRelu.UnitBounds> empirical(Graph g, CalibrationSource cal) {
     List<String> tensors = reluInputs(g);
     Map<String, StableRelu.UnitBounds> out = new HashMap<>();
     if (tensors.isEmpty()) {
       return out;
     }
-    Map<String, NdArray> acts = Recorder.record(g, cal, tensors, 256);
-    for (String t : tensors) {
-      NdArray a = acts.get(t);
-      if (a.rank() < 2) {
-        continue;
+    Recorder.stream(cal, 256, List.of(g), List.of(tensors), (start, acts) -> {
+      for (String t : tensors) {
+        NdArray a = acts.get(0).get(t);
+        if (a.rank() < 2) {
+          continue;
+        }
+        float[] f = a.floats();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+          d[i] = f[i];
+        }
+        out.merge(t, perUnit(d, d, a.shape()), Simplifier::widen);
       }
-      float[] f = a.floats();
-      double[] d = new double[f.length];
-      for (int i = 0; i < f.length; i++) {
-        d[i] = f[i];
-      }
-      out.put(t, perUnit(d, d, a.shape()));
-    }
+    });
     return out;
+  }
+
+  private static StableRelu.UnitBounds widen(StableRelu.UnitBounds a, StableRelu.UnitBounds b) {
+    double[] lo = a.lo().clone();
+    double[] hi = a.hi().clone();
+    for (int i = 0; i < lo.length; i++) {
+      lo[i] = Math.min(lo[i], b.lo()[i]);
+      hi[i] = Math.max(hi[i], b.hi()[i]);
+    }
+    return new StableRelu.UnitBounds(lo, hi);
   }
 
   /** Min of {@code lo} and max of {@code hi} per unit (axis 1) over every other axis. */

@@ -1,6 +1,8 @@
 package dev.graft.simplify;
 
 import dev.graft.GraftException;
+import dev.graft.data.ArraySource;
+import dev.graft.data.CalibrationSource;
 import dev.graft.data.NdArray;
 import java.util.Map;
 
@@ -29,10 +31,10 @@ public final class SimplifyOptions {
 
   private final Double lo;
   private final Double hi;
-  private final Map<String, NdArray> calibration;
+  private final CalibrationSource calibration;
   private FoldPolicy foldPolicy = FoldPolicy.WHEN_SMALLER;
 
-  private SimplifyOptions(Double lo, Double hi, Map<String, NdArray> calibration) {
+  private SimplifyOptions(Double lo, Double hi, CalibrationSource calibration) {
     this.lo = lo;
     this.hi = hi;
     this.calibration = calibration;
@@ -54,10 +56,15 @@ public final class SimplifyOptions {
 
   /** Inputs by name, each with all calibration rows on the first axis. */
   public static SimplifyOptions calibration(Map<String, NdArray> samples) {
-    if (samples.isEmpty() || samples.values().iterator().next().rows() == 0) {
-      throw GraftException.badInput("calibration data is empty");
+    return calibration(ArraySource.of(samples));
+  }
+
+  /** Calibration inputs streamed batch by batch (the caller closes the source). */
+  public static SimplifyOptions calibration(CalibrationSource source) {
+    if (source.size() == 0) {
+      throw GraftException.badInput("calibration data %s is empty", source.describe());
     }
-    return new SimplifyOptions(null, null, Map.copyOf(samples));
+    return new SimplifyOptions(null, null, source);
   }
 
   public SimplifyOptions foldPolicy(FoldPolicy p) {
@@ -81,8 +88,8 @@ public final class SimplifyOptions {
     return hi;
   }
 
-  /** Calibration inputs, or null. */
-  public Map<String, NdArray> calibrationSamples() {
+  /** The calibration source, or null. */
+  public CalibrationSource calibrationSource() {
     return calibration;
   }
 }

@@ -1,5 +1,6 @@
 package dev.graft.simplify;
 
+import dev.graft.region.ModulePaths;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
@@ -203,6 +204,6 @@ final class StableRelu {
   }
 
   static String moduleOrNode(Node n) {
-    return LayerPattern.displayName(n);
+    return ModulePaths.of(n.name());
   }
 }

@@ -5,26 +5,41 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Greedy simultaneous orthogonal matching pursuit over groups of features, on sufficient
- * statistics: G = XᵀX and XY = XᵀY of features X (one group of {@code taps} columns per input
- * channel of the next layer, then a constant column for its bias) and targets Y (the next layer's
- * outputs, all columns at once). Each step adds the channel whose features, orthogonalized
- * against those already chosen, remove the most residual energy from all targets together.
+ * One consumer layer's least-squares problem on sufficient statistics, for greedy simultaneous
+ * orthogonal matching pursuit over channel classes: G = XᵀX and XY = XᵀY of the layer's input
+ * features X ({@code taps} columns per input channel, then a constant column for its bias when it
+ * has one) and its teacher outputs Y (all columns at once). Each input channel belongs to a class
+ * of the {@link ChannelGroup}; {@link #select} adds, step by step, the class whose features,
+ * orthogonalized against those already chosen, remove the most residual energy from every
+ * consumer's targets together (each consumer's gain relative to its own ‖Y‖², so that every
+ * downstream layer counts alike).
  */
 final class Somp {
   private final double[][] g;
   private final double[][] xy;
   private final double yy;
   private final int taps;
-  private final int channels;
+  private final int[] classOf;
+  private final boolean bias;
+  private final List<List<Integer>> classFeatures = new ArrayList<>();
   private final double eps;
 
-  Somp(double[][] g, double[][] xy, double yy, int taps) {
+  Somp(double[][] g, double[][] xy, double yy, int taps, int[] classOf, int classCount,
+      boolean bias) {
     this.g = g;
     this.xy = xy;
     this.yy = yy;
     this.taps = taps;
-    this.channels = (g.length - 1) / taps;
+    this.classOf = classOf;
+    this.bias = bias;
+    for (int c = 0; c < classCount; c++) {
+      classFeatures.add(new ArrayList<>());
+    }
+    for (int p = 0; p < classOf.length; p++) {
+      for (int t = 0; t < taps; t++) {
+        classFeatures.get(classOf[p]).add(p * taps + t);
+      }
+    }
     double mean = 0;
     for (int i = 0; i < g.length; i++) {
       mean += g[i][i] / g.length;
@@ -32,66 +47,79 @@ final class Somp {
     this.eps = 1e-8 * Math.max(mean, 1e-30);
   }
 
-  /** The k channels chosen, ascending. */
-  int[] select(int k) {
-    List<Integer> chosen = new ArrayList<>();
-    List<Integer> idx = new ArrayList<>(List.of(g.length - 1));
-    boolean[] used = new boolean[channels];
+  /** The k classes chosen jointly for all consumers, as a mask over classes. */
+  static boolean[] select(List<Somp> parts, int classCount, int k) {
+    boolean[] chosen = new boolean[classCount];
     for (int step = 0; step < k; step++) {
-      int n = idx.size();
-      double[][] gii = sub(idx, idx);
-      double[][] ginv = Dense.solveSpd(gii, identity(n), 1e-9);
-      double[][] bi = Dense.mul(ginv, rows(xy, idx));
+      double[] total = new double[classCount];
+      for (Somp s : parts) {
+        double[] gain = s.gains(chosen);
+        for (int c = 0; c < classCount; c++) {
+          total[c] += gain[c];
+        }
+      }
       int best = -1;
-      double bestGain = -1;
-      for (int c = 0; c < channels; c++) {
-        if (used[c]) {
-          continue;
-        }
-        List<Integer> rc = group(c);
-        double[][] gci = sub(rc, idx);
-        double[][] p = Dense.mul(gci, bi); // G_cI·B_I
-        double[][] r = rows(xy, rc);
-        for (int i = 0; i < taps; i++) {
-          for (int j = 0; j < r[i].length; j++) {
-            r[i][j] -= p[i][j];
-          }
-        }
-        double[][] m = sub(rc, rc);
-        double[][] t = Dense.mul(Dense.mul(gci, ginv), Dense.transpose(gci));
-        for (int i = 0; i < taps; i++) {
-          for (int j = 0; j < taps; j++) {
-            m[i][j] -= t[i][j];
-          }
-          m[i][i] += eps;
-        }
-        double[][] z = Dense.solveSpd(m, r, 0);
-        double gain = 0;
-        for (int i = 0; i < taps; i++) {
-          for (int j = 0; j < r[i].length; j++) {
-            gain += r[i][j] * z[i][j];
-          }
-        }
-        if (gain > bestGain) {
-          bestGain = gain;
+      for (int c = 0; c < classCount; c++) {
+        if (!chosen[c] && (best < 0 || total[c] > total[best])) {
           best = c;
         }
       }
-      used[best] = true;
-      chosen.add(best);
-      idx.addAll(group(best));
+      chosen[best] = true;
     }
-    return chosen.stream().sorted().mapToInt(Integer::intValue).toArray();
+    return chosen;
+  }
+
+  /** Per class not yet chosen: the share of ‖Y‖² its features would remove next. */
+  double[] gains(boolean[] chosen) {
+    List<Integer> idx = features(chosen);
+    int n = idx.size();
+    double[][] ginv = n == 0 ? new double[0][0] : Dense.solveSpd(sub(idx, idx), identity(n), 1e-9);
+    double[][] bi = n == 0 ? new double[0][xy[0].length] : Dense.mul(ginv, rows(xy, idx));
+    double[] out = new double[chosen.length];
+    for (int c = 0; c < chosen.length; c++) {
+      List<Integer> rc = classFeatures.get(c);
+      if (chosen[c] || rc.isEmpty()) {
+        continue;
+      }
+      int m = rc.size();
+      double[][] r = rows(xy, rc);
+      double[][] mm = sub(rc, rc);
+      if (n > 0) {
+        double[][] gci = sub(rc, idx);
+        double[][] p = Dense.mul(gci, bi);
+        double[][] t = Dense.mul(Dense.mul(gci, ginv), Dense.transpose(gci));
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < r[i].length; j++) {
+            r[i][j] -= p[i][j];
+          }
+          for (int j = 0; j < m; j++) {
+            mm[i][j] -= t[i][j];
+          }
+        }
+      }
+      for (int i = 0; i < m; i++) {
+        mm[i][i] += eps;
+      }
+      double[][] z = Dense.solveSpd(mm, r, 0);
+      double gain = 0;
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < r[i].length; j++) {
+          gain += r[i][j] * z[i][j];
+        }
+      }
+      out[c] = gain / Math.max(yy, 1e-300);
+    }
+    return out;
   }
 
   /** Least-squares coefficients [features of kept channels…, bias][targets]. */
-  double[][] refit(int[] kept) {
+  double[][] refit(boolean[] kept) {
     List<Integer> idx = features(kept);
     return Dense.solveSpd(sub(idx, idx), rows(xy, idx), 1e-6);
   }
 
-  /** ‖Y − X_S·B‖² / ‖Y‖² for coefficients B over the kept channels' features and the bias. */
-  double relErr(int[] kept, double[][] b) {
+  /** ‖Y − X_S·B‖² / ‖Y‖² for coefficients B over the kept channels' features (and the bias). */
+  double relErr(boolean[] kept, double[][] b) {
     List<Integer> idx = features(kept);
     double[][] gb = Dense.mul(sub(idx, idx), b);
     double[][] xyi = rows(xy, idx);
@@ -104,28 +132,32 @@ final class Somp {
     return Math.max(0, err) / Math.max(yy, 1e-300);
   }
 
-  List<Integer> features(int[] kept) {
+  /** Features of the channels whose class is kept, in channel order, then the bias column. */
+  List<Integer> features(boolean[] keptClass) {
     List<Integer> idx = new ArrayList<>();
-    for (int c : kept) {
-      idx.addAll(group(c));
+    for (int p = 0; p < classOf.length; p++) {
+      if (keptClass[classOf[p]]) {
+        for (int t = 0; t < taps; t++) {
+          idx.add(p * taps + t);
+        }
+      }
     }
-    idx.add(g.length - 1);
+    if (bias) {
+      idx.add(g.length - 1);
+    }
     return idx;
   }
 
-  private List<Integer> group(int c) {
-    List<Integer> r = new ArrayList<>();
-    for (int i = 0; i < taps; i++) {
-      r.add(c * taps + i);
-    }
-    return r;
+  boolean fitsBias() {
+    return bias;
   }
 
   private double[][] sub(List<Integer> r, List<Integer> c) {
     double[][] out = new double[r.size()][c.size()];
     for (int i = 0; i < r.size(); i++) {
+      double[] gi = g[r.get(i)];
       for (int j = 0; j < c.size(); j++) {
-        out[i][j] = g[r.get(i)][c.get(j)];
+        out[i][j] = gi[c.get(j)];
       }
     }
     return out;

@@ -1,6 +1,8 @@
 package dev.graft.thin;
 
 import dev.graft.GraftException;
+import dev.graft.data.ArraySource;
+import dev.graft.data.CalibrationSource;
 import dev.graft.data.NdArray;
 import java.util.Map;
 
@@ -26,7 +28,7 @@ public final class ThinOptions {
   private final double keep;
   private int multiple = 8;
   private Select select = Select.SOMP;
-  private Map<String, NdArray> calibration;
+  private CalibrationSource calibration;
 
   private ThinOptions(String layers, double keep) {
     this.layers = layers;
@@ -54,8 +56,14 @@ public final class ThinOptions {
     return this;
   }
 
+  /** Calibration inputs held in memory, by input name (samples on the first axis). */
   public ThinOptions calibration(Map<String, NdArray> samples) {
-    this.calibration = samples == null ? null : Map.copyOf(samples);
+    return calibration(samples == null ? null : ArraySource.of(samples));
+  }
+
+  /** Calibration inputs streamed batch by batch (the caller closes the source). */
+  public ThinOptions calibration(CalibrationSource source) {
+    this.calibration = source;
     return this;
   }
 
@@ -75,7 +83,8 @@ public final class ThinOptions {
     return select;
   }
 
-  public Map<String, NdArray> calibrationSamples() {
+  /** The calibration source, or null. */
+  public CalibrationSource calibrationSource() {
     return calibration;
   }
 

@@ -1,36 +1,39 @@
 package dev.graft.thin;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
+import dev.graft.data.CalibrationSource;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
-import dev.graft.graph.Op;
 import dev.graft.graph.ShapeInference;
-import dev.graft.graph.TensorData;
-import dev.graft.graph.ValueInfo;
-import dev.graft.simplify.Costs;
-import dev.graft.simplify.LayerPattern;
+import dev.graft.region.Costs;
+import dev.graft.region.ModulePaths;
+import dev.graft.region.ModuleTree;
 import dev.graft.simplify.LinearLayer;
-import dev.graft.simplify.Patches;
-import dev.graft.simplify.Recorder;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
- * The {@code graft thin} command: for each selected layer L (Conv or Gemm/MatMul) whose output
- * reaches exactly one next linear layer N through per-channel ops (BatchNormalization and
- * elementwise activations), keeps a subset of L's output channels and drops the matching input
- * channels of N. With {@link ThinOptions.Select#SOMP} the subset is the one whose activations best
- * reconstruct the teacher's N output on the calibration data (all samples and positions at once),
- * and N is then refit by least squares; {@link ThinOptions.Select#MAGNITUDE} keeps the rows of
- * largest L1 norm without refit. Layers are thinned one after another, each on the activations of
- * the model thinned so far. Channels that reach a residual Add or a Concat are left alone, and the
- * report says so.
+ * The {@code graft thin} command: for each selected layer (Conv or Gemm/MatMul), finds the
+ * {@link ChannelGroup} of its output channels (all layers whose channels are tied to them through
+ * per-channel ops, residual Adds and Concats) and keeps one subset of the group's channels: every
+ * producer keeps those output rows, every consumer those input columns. With
+ * {@link ThinOptions.Select#SOMP} the subset is chosen by greedy simultaneous orthogonal matching
+ * pursuit over all consumers' teacher outputs at once (all samples and positions), and each
+ * consumer is refit by least squares; {@link ThinOptions.Select#MAGNITUDE} keeps the channels of
+ * largest producer-row L1 norm without refit. Groups are thinned one after another, each on the
+ * activations of the model thinned so far. A group whose channels reach a graph output or an op
+ * that mixes channels is left alone, and the report says why.
  *
  * <pre>{@code
- * ThinResult r = Thinner.thin(g, ThinOptions.of("stage*.c1", 0.5).calibration(cal));
+ * ThinResult r = Thinner.thin(g, ThinOptions.of("stage1.*", 0.5).calibration(source));
+ * OnnxWriter.write(r.graph(), out);
+ * Json.writeFile(report, r.toJson());
  * }</pre>
  */
 public final class Thinner {
@@ -38,224 +41,94 @@ public final class Thinner {
 
   public static ThinResult thin(Graph graph, ThinOptions o) {
     Graph teacher = ShapeInference.infer(graph);
-    List<Node> selected = LayerPattern.of(o.layers())
-        .select(teacher, n -> LinearLayer.of(teacher, n).isPresent(), "Conv/Gemm/MatMul layer");
+    List<Node> selected = ModuleTree.of(teacher).match(o.layers(),
+        n -> LinearLayer.of(teacher, n).isPresent(), "Conv/Gemm/MatMul layer");
     boolean somp = o.select() == ThinOptions.Select.SOMP;
-    Map<String, NdArray> cal = o.calibrationSamples();
+    CalibrationSource cal = o.calibrationSource();
     if (somp && cal == null) {
       throw GraftException.badInput("thin --select somp needs calibration data (--calibration)");
     }
     Graph cur = teacher;
-    List<ThinResult.Layer> report = new ArrayList<>();
+    Map<String, int[]> rows = new HashMap<>();
+    Set<String> done = new HashSet<>();
+    List<ThinResult.Group> report = new ArrayList<>();
     for (Node sel : selected) {
-      Node l = cur.node(sel.name()).orElseThrow();
-      LinearLayer layer = LinearLayer.of(cur, l).orElseThrow();
-      String name = LayerPattern.displayName(l);
-      Chain chain = Chain.find(cur, layer);
-      int c = layer.outputs();
-      if (chain.reason() != null) {
-        report.add(new ThinResult.Layer(name, List.of(), c, c, null, Double.NaN,
-            chain.reason()));
+      if (done.contains(sel.name())) {
         continue;
       }
+      Graph shaped = Costs.concrete(cur);
+      ChannelGroup grp = ChannelGroup.of(shaped, shaped.node(sel.name()).orElseThrow());
+      grp.producers.forEach(n -> done.add(n.name()));
+      grp.inner.forEach(n -> done.add(n.name()));
+      String name = ModulePaths.of(sel.name());
+      List<String> producers = paths(grp.producers);
+      List<String> consumers = paths(grp.consumers);
+      if (grp.blocked() != null) {
+        report.add(new ThinResult.Group(name, producers, consumers, -1, -1, null, Map.of(),
+            grp.blocked()));
+        continue;
+      }
+      int c = grp.classCount;
       int k = o.kept(c);
       if (k >= c) {
-        report.add(new ThinResult.Layer(name, List.of(LayerPattern.displayName(chain.next()
-            .node())), c, c, null, Double.NaN, "keeping " + k + " of " + c + " is all of them"));
+        report.add(new ThinResult.Group(name, producers, consumers, c, c, null, Map.of(),
+            "keeping " + k + " of " + c + " is all of them"));
         continue;
       }
-      Somp stats = cal == null ? null : stats(cur, teacher, chain.next(), cal);
-      int[] kept;
-      double[][] coef = null;
-      if (somp) {
-        kept = stats.select(k);
-        coef = stats.refit(kept);
-      } else {
-        kept = magnitude(layer, k);
+      List<Moments> stats = cal == null ? List.of()
+          : Moments.collect(cur, teacher, shaped, grp.consumers, rows, cal);
+      List<Somp> parts = new ArrayList<>();
+      for (int i = 0; i < stats.size(); i++) {
+        parts.add(stats.get(i).somp(grp.classes.get(grp.consumers.get(i).input(0)), c));
       }
-      double err = Double.NaN;
-      if (stats != null) {
-        err = stats.relErr(kept, coef != null ? coef : currentCoefficients(chain.next(), kept));
+      boolean[] keep = somp ? Somp.select(parts, c, k) : magnitude(shaped, grp, k);
+      Map<String, double[][]> coefs = new HashMap<>();
+      Map<String, Double> errs = new LinkedHashMap<>();
+      for (int i = 0; i < parts.size(); i++) {
+        Somp s = parts.get(i);
+        double[][] coef = somp ? s.refit(keep)
+            : stats.get(i).presentCoefficients(s.features(keep));
+        if (somp) {
+          coefs.put(grp.consumers.get(i).name(), coef);
+        }
+        errs.put(consumers.get(i), s.relErr(keep, coef));
       }
-      cur = rewrite(cur, layer, chain, kept, coef);
-      report.add(new ThinResult.Layer(name, List.of(LayerPattern.displayName(chain.next()
-          .node())), c, kept.length, kept, err, null));
+      for (Node p : grp.producers) {
+        int[] kept = grp.keptPositions(p.output(0), keep);
+        int[] old = rows.get(p.name());
+        rows.put(p.name(), old == null ? kept : Arrays.stream(kept).map(i -> old[i]).toArray());
+      }
+      cur = GroupRewrite.apply(cur, grp, keep, coefs);
+      int[] keptClasses = java.util.stream.IntStream.range(0, c).filter(i -> keep[i]).toArray();
+      report.add(new ThinResult.Group(name, producers, consumers, c, k, keptClasses, errs, null));
     }
-    return new ThinResult(cur, o.select().name().toLowerCase(), report, Costs.params(teacher),
-        Costs.params(cur), Costs.flops(teacher), Costs.flops(cur));
+    return new ThinResult(cur, o.select().name().toLowerCase(java.util.Locale.ROOT), report,
+        Costs.params(teacher), Costs.params(cur), Costs.flops(teacher), Costs.flops(cur));
   }
 
-  private static int[] magnitude(LinearLayer layer, int k) {
-    double[][] w = layer.weights();
-    Integer[] order = new Integer[w.length];
-    double[] norm = new double[w.length];
-    for (int i = 0; i < w.length; i++) {
-      order[i] = i;
-      for (double v : w[i]) {
-        norm[i] += Math.abs(v);
+  /** The k classes of largest summed L1 norm of the producer rows in them. */
+  private static boolean[] magnitude(Graph shaped, ChannelGroup grp, int k) {
+    double[] score = new double[grp.classCount];
+    for (Node p : grp.producers) {
+      double[][] w = LinearLayer.of(shaped, p).orElseThrow().weights();
+      int[] cls = grp.classes.get(p.output(0));
+      for (int r = 0; r < w.length; r++) {
+        for (double v : w[r]) {
+          score[cls[r]] += Math.abs(v);
+        }
       }
     }
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(norm[b], norm[a]));
-    return java.util.Arrays.stream(order).limit(k).mapToInt(Integer::intValue).sorted().toArray();
+    Integer[] order = new Integer[score.length];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+    boolean[] keep = new boolean[score.length];
+    for (int i = 0; i < k; i++) {
+      keep[order[i]] = true;
+    }
+    return keep;
   }
 
-  /** N's present weights over the kept channels and its bias, as coefficients [features][out]. */
-  private static double[][] currentCoefficients(LinearLayer next, int[] kept) {
-    double[][] w = next.weights();
-    int taps = next.taps();
-    double[][] b = new double[kept.length * taps + 1][w.length];
-    for (int o = 0; o < w.length; o++) {
-      for (int i = 0; i < kept.length; i++) {
-        for (int t = 0; t < taps; t++) {
-          b[i * taps + t][o] = w[o][kept[i] * taps + t];
-        }
-      }
-      b[kept.length * taps][o] = next.bias()[o];
-    }
-    return b;
-  }
-
-  /** XᵀX, XᵀY and ΣY² of N's input features (plus a bias column) against the teacher's N output. */
-  private static Somp stats(Graph cur, Graph teacher, LinearLayer next, Map<String, NdArray> cal) {
-    Node n = next.node();
-    NdArray a = Recorder.record(cur, cal, List.of(n.input(0)), 256).get(n.input(0));
-    NdArray y = Recorder.record(teacher, cal, List.of(n.output(0)), 256).get(n.output(0));
-    long[] outShape = Costs.concrete(cur).info(n.output(0)).map(ValueInfo::shape).orElseThrow()
-        .sizes();
-    int out = next.outputs();
-    int fan = next.weights()[0].length;
-    int f = fan + 1;
-    double[][] g = new double[f][f];
-    double[][] xy = new double[f][out];
-    double[] yy = {0};
-    float[] yf = y.floats();
-    int positions = y.rowSize() / out;
-    boolean channelsFirst = next.kind() == LinearLayer.Kind.CONV;
-    double[] ext = new double[f];
-    Patches.forEach(a, next, outShape, (s, p, row) -> {
-      System.arraycopy(row, 0, ext, 0, fan);
-      ext[fan] = 1;
-      for (int i = 0; i < f; i++) {
-        double ri = ext[i];
-        if (ri == 0) {
-          continue;
-        }
-        for (int j = i; j < f; j++) {
-          g[i][j] += ri * ext[j];
-        }
-      }
-      for (int o = 0; o < out; o++) {
-        double t = channelsFirst ? yf[(s * out + o) * positions + p]
-            : yf[(s * positions + p) * out + o];
-        yy[0] += t * t;
-        for (int i = 0; i < f; i++) {
-          xy[i][o] += ext[i] * t;
-        }
-      }
-    });
-    for (int i = 0; i < f; i++) {
-      for (int j = 0; j < i; j++) {
-        g[i][j] = g[j][i];
-      }
-    }
-    return new Somp(g, xy, yy[0], next.taps());
-  }
-
-  private static Graph rewrite(
-      Graph g, LinearLayer layer, Chain chain, int[] kept, double[][] coef) {
-    Graph.Builder b = g.toBuilder();
-    double[][] w = layer.weights();
-    double[] bias = layer.bias();
-    double[][] wk = new double[kept.length][];
-    double[] bk = new double[kept.length];
-    for (int i = 0; i < kept.length; i++) {
-      wk[i] = w[kept[i]];
-      bk[i] = bias[kept[i]];
-    }
-    Node l = layer.node();
-    LinearLayer.replace(b, l, LinearLayer.emit(b, layer, l.name(), l.input(0), l.output(0), wk,
-        layer.hasBias() ? bk : null));
-    for (Node bn : chain.between()) {
-      if (bn.op() != Op.BATCH_NORMALIZATION) {
-        continue;
-      }
-      List<String> ins = new ArrayList<>(bn.inputs());
-      for (int p = 1; p < 5; p++) {
-        TensorData t = g.constant(bn.input(p)).orElseThrow();
-        float[] v = t.floats();
-        float[] s = new float[kept.length];
-        for (int i = 0; i < kept.length; i++) {
-          s[i] = v[kept[i]];
-        }
-        String nm = LinearLayer.fresh(b, bn.input(p) + ".thin");
-        b.initializer(TensorData.ofFloats(nm, new long[] {kept.length}, s));
-        ins.set(p, nm);
-      }
-      LinearLayer.replace(b, bn, List.of(bn.withInputs(ins)));
-    }
-    LinearLayer next = chain.next();
-    int taps = next.taps();
-    int out = next.outputs();
-    double[][] w2 = new double[out][kept.length * taps];
-    double[] b2 = next.bias();
-    if (coef != null) {
-      for (int o = 0; o < out; o++) {
-        for (int i = 0; i < kept.length * taps; i++) {
-          w2[o][i] = coef[i][o];
-        }
-        b2[o] = coef[kept.length * taps][o];
-      }
-    } else {
-      double[][] wn = next.weights();
-      for (int o = 0; o < out; o++) {
-        for (int i = 0; i < kept.length; i++) {
-          System.arraycopy(wn[o], kept[i] * taps, w2[o], i * taps, taps);
-        }
-      }
-    }
-    Node n = next.node();
-    boolean withBias = coef != null || next.hasBias();
-    LinearLayer.replace(b, n, LinearLayer.emit(b, next, n.name(), n.input(0), n.output(0), w2,
-        withBias ? b2 : null));
-    return ShapeInference.infer(b.pruneUnused().build());
-  }
-
-  /** The path from a layer's output to the next linear layer, or why there is none to use. */
-  record Chain(List<Node> between, LinearLayer next, String reason) {
-    static Chain find(Graph g, LinearLayer layer) {
-      if (layer.kind() == LinearLayer.Kind.CONV && layer.group() != 1) {
-        return new Chain(List.of(), null, "grouped conv is not thinned");
-      }
-      List<Node> between = new ArrayList<>();
-      String t = layer.node().output(0);
-      while (true) {
-        if (g.outputNames().contains(t)) {
-          return new Chain(between, null, "its channels reach the graph output " + t);
-        }
-        List<Node> cs = g.consumers(t);
-        if (cs.size() != 1) {
-          return new Chain(between, null, cs.isEmpty() ? "nothing reads its output"
-              : "its channels reach " + cs.size() + " consumers (" + cs.get(0).name() + ", "
-                  + cs.get(1).name() + "): coupled channels are not thinned");
-        }
-        Node c = cs.get(0);
-        boolean perChannel = c.op() == Op.BATCH_NORMALIZATION && c.input(0).equals(t)
-            || c.op().isUnaryElementwise() && c.op() != Op.CLIP;
-        if (perChannel) {
-          between.add(c);
-          t = c.output(0);
-          continue;
-        }
-        Optional<LinearLayer> next = LinearLayer.of(g, c);
-        if (next.isEmpty() || !c.input(0).equals(t)
-            || next.get().kind() == LinearLayer.Kind.CONV && next.get().group() != 1
-            || (next.get().kind() == LinearLayer.Kind.CONV)
-                != (layer.kind() == LinearLayer.Kind.CONV)) {
-          return new Chain(between, null, "its channels reach " + c.op().onnxName() + " node "
-              + c.name() + ", not a next linear layer: coupled channels are not thinned");
-        }
-        return new Chain(between, next.get(), null);
-      }
-    }
+  private static List<String> paths(List<Node> nodes) {
+    return nodes.stream().map(n -> ModulePaths.of(n.name())).toList();
   }
 }

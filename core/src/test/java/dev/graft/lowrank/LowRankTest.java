@@ -168,6 +168,12 @@ class LowRankTest {
     assertTrue(l.skipped().contains("not fewer than"), l.skipped());
     assertEquals(l.paramsBefore(), l.paramsAfter());
     assertEquals(1, TestGraphs.count(res.graph(), Op.GEMM));
+    com.google.gson.JsonObject layer = dev.graft.report.Json.parse(
+        dev.graft.report.Json.write(res.toJson()), "report").getAsJsonObject()
+        .getAsJsonArray("layers").get(0).getAsJsonObject();
+    assertEquals(30, layer.getAsJsonObject("rank").get("after").getAsInt());
+    assertEquals(l.paramsBefore(), layer.getAsJsonObject("params").get("after").getAsLong());
+    assertTrue(layer.getAsJsonArray("notes").get(0).getAsString().startsWith("left alone: rank"));
   }
 
   @Test

@@ -1,12 +1,19 @@
 package dev.graft.region;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.GraftException;
 import dev.graft.graph.Graph;
+import dev.graft.graph.Node;
+import dev.graft.graph.Op;
 import dev.graft.graph.TensorData;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,5 +40,26 @@ class ModuleTreeTest {
     long sumTop = tree.children("").stream().mapToLong(Module::params).sum();
     assertTrue(sumTop <= expected);
     assertTrue(tree.totalMacs() > 0);
+  }
+
+  @Test
+  void layerPatternsSelectByModulePathGlobAndCommaListAndSuggestNearestWhenNothingMatches() {
+    Graph g = OnnxReader.read(Fixtures.model("residual_cnn.onnx"));
+    ModuleTree tree = ModuleTree.of(g);
+    Predicate<Node> layer = n -> n.op() == Op.CONV || n.op() == Op.GEMM;
+    List<String> stage2 = tree.match("stage2.*", layer, "Conv/Gemm/MatMul layer").stream()
+        .map(Node::name).toList();
+    assertEquals(5, stage2.size(), stage2.toString());
+    assertTrue(stage2.contains("/stage2/stage2.0/down/down.0/Conv"));
+    assertEquals(List.of("/stem/stem.0/Conv", "/head/Gemm"),
+        tree.match("stem, head", layer, "Conv/Gemm/MatMul layer").stream().map(Node::name)
+            .toList());
+    GraftException e = assertThrows(GraftException.class,
+        () -> tree.match("stage9.*", layer, "Conv/Gemm/MatMul layer"));
+    assertEquals(2, e.exitStatus());
+    assertTrue(e.getMessage().startsWith(
+        "layer pattern 'stage9.*' matches no Conv/Gemm/MatMul layer; nearest: stage"),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith(", ...") && !e.getMessage().contains("\n"), e.getMessage());
   }
 }

@@ -18,5 +18,12 @@ public fun graftCommand(): CliktCommand =
     GraftCommand().subcommands(
         InspectCommand(),
         EvalCommand(),
+        ReplaceCommand(),
+        ThinCommand(),
+        LowRankCommand(),
+        SimplifyCommand(),
+        ConvertCommand(),
+        CompressCommand(),
         BenchCommand(),
+        DemoCommand(),
     )

@@ -4,7 +4,8 @@ import dev.graft.recipe.Origin
 import dev.graft.recipe.Recipe
 import dev.graft.recipe.Requirement
 import dev.graft.recipe.Step
-import dev.graft.recipe.Student
+import dev.graft.replace.StudentSpec
+import dev.graft.tflite.Precision
 import java.nio.file.Path
 
 /** Marks the receivers of the recipe DSL, so inner blocks cannot call outer scopes by accident. */
@@ -97,28 +98,33 @@ public class RecipeScope internal constructor() {
 /** Chooses a student inside `replace { }`. */
 @GraftDslMarker
 public class StudentScope internal constructor() {
-    internal var chosen: Student? = null
+    internal var chosen: StudentSpec? = null
 
-    public fun linear() { chosen = Student.linear() }
-    public fun mlp(hidden: Int = 0, depth: Int = 1) { chosen = Student.mlp(hidden, depth) }
-    public fun attentionFfn(heads: Int = 4, ffn: Int = 0) { chosen = Student.attentionFfn(heads, ffn) }
-    public fun thinConv(width: Double = 0.5) { chosen = Student.thinConv(width) }
-    public fun skip() { chosen = Student.skip() }
+    /** A linear map (closed-form ridge least squares). */
+    public fun linear() { chosen = StudentSpec.of("linear") }
+    /** An MLP of [depth] hidden layers of width [hidden]. */
+    public fun mlp(hidden: Int = 256, depth: Int = 1) { chosen = StudentSpec.of("mlp").withWidth(hidden.toDouble()).withDepth(depth) }
+    /** One pre-norm attention + FFN block. */
+    public fun attentionFfn(heads: Int = 4, ffn: Int = 128) { chosen = StudentSpec.of("attention-ffn").withHeads(heads).withFfn(ffn) }
+    /** The region's conv stack with [width]× the channels. */
+    public fun thinConv(width: Double = 0.5) { chosen = StudentSpec.of("thin-conv").withWidth(width) }
+    /** Drop the region (identity). */
+    public fun skip() { chosen = StudentSpec.of("skip") }
 }
 
 /** Export targets inside `export { }`. */
 @GraftDslMarker
 public class ExportScope internal constructor(private val builder: Recipe.Builder) {
-    public val Fp32: Step.Precision = Step.Precision.FP32
-    public val Fp16: Step.Precision = Step.Precision.FP16
-    public val Int8Dynamic: Step.Precision = Step.Precision.INT8_DYNAMIC
-    public val Int8: Step.Precision = Step.Precision.INT8
+    public val Fp32: Precision = Precision.FP32
+    public val Fp16: Precision = Precision.FP16
+    public val Int8Dynamic: Precision = Precision.INT8_DYNAMIC
+    public val Int8: Precision = Precision.INT8
 
     public fun onnx(path: String) {
         builder.step(Step.ExportOnnx(Path.of(path), callerOrigin()))
     }
 
-    public fun tflite(path: String, precision: Step.Precision = Step.Precision.FP32) {
+    public fun tflite(path: String, precision: Precision = Precision.FP32) {
         builder.step(Step.ExportTflite(Path.of(path), precision, callerOrigin()))
     }
 }

@@ -3,7 +3,7 @@ package dev.graft.dsl
 import dev.graft.GraftException
 import dev.graft.recipe.Requirement
 import dev.graft.recipe.Step
-import dev.graft.recipe.Student
+import dev.graft.replace.StudentSpec
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
@@ -27,9 +27,9 @@ class ScriptHostSpec : FunSpec({
         recipe.heldOut() shouldBe 0.25
         recipe.steps().size shouldBe 4
         val replace = recipe.steps()[0].shouldBeInstanceOf<Step.Replace>()
-        replace.student() shouldBe Student.attentionFfn(4, 128)
+        replace.student() shouldBe StudentSpec.of("attention-ffn").withHeads(4).withFfn(128)
         replace.origin().toString() shouldBe "recipe.graft.kts:3"
-        recipe.steps()[3].shouldBeInstanceOf<Step.ExportTflite>().precision() shouldBe Step.Precision.INT8
+        recipe.steps()[3].shouldBeInstanceOf<Step.ExportTflite>().precision() shouldBe dev.graft.tflite.Precision.INT8
         recipe.requirements()[0].metric() shouldBe Requirement.Metric.TOP1_AGREEMENT
         recipe.source() shouldStartWith "graft {"
     }

@@ -1,0 +1,86 @@
+import dev.graft.data.NdArray;
+import dev.graft.graph.DType;
+import dev.graft.graph.Dim;
+import dev.graft.graph.Graph;
+import dev.graft.graph.Node;
+import dev.graft.graph.Op;
+import dev.graft.graph.Shape;
+import dev.graft.graph.ValueInfo;
+import dev.graft.region.Region;
+import dev.graft.replace.Student;
+import dev.graft.replace.StudentSpec;
+import dev.graft.replace.Students;
+import dev.graft.train.InMemoryData;
+import dev.graft.train.TrainOptions;
+import dev.graft.train.TrainResult;
+import dev.graft.train.Trainer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Training throughput of Graft against PyTorch on the same student, data shapes, batch size and
+ * epochs (CPU, 2 threads each). Run through bench/train_bench.sh; prints samples/s and the ratio.
+ *
+ * <p>Arguments: {@code [mlp|attention-ffn] [rows] [batch] [epochs] [stepsPerCall]}.
+ */
+public final class TrainBench {
+  public static void main(String[] args) throws Exception {
+    String kind = args.length > 0 ? args[0] : "attention-ffn";
+    int rows = args.length > 1 ? Integer.parseInt(args[1]) : 4096;
+    int batch = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+    int k = args.length > 4 ? Integer.parseInt(args[4]) : 8;
+    int t = 8;
+    int d = 64;
+    Shape s = Shape.of(List.of(Dim.symbol("batch"), Dim.of(t), Dim.of(d)));
+    Graph teacher = Graph.builder().name("bench").input(new ValueInfo("x", DType.FLOAT, s))
+        .node(Node.of("blk", Op.IDENTITY, List.of("x"), List.of("y")))
+        .output(new ValueInfo("y", DType.FLOAT, s)).build();
+    Region region = new Region("blk", "blk", 0, 0, List.of("blk"), "x", "y", List.of());
+    StudentSpec spec = kind.equals("mlp") ? StudentSpec.of("mlp").withWidth(256)
+        : StudentSpec.of("attention-ffn").withHeads(4).withFfn(128);
+    Student student = Students.build(spec, teacher, region, 0);
+    Random r = new Random(0);
+    float[] x = new float[rows * t * d];
+    float[] y = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+      y[i] = (float) (Math.tanh(x[i]) + 0.1 * r.nextGaussian());
+    }
+    var data = InMemoryData.of(Map.of("x", NdArray.of(x, rows, t, d)), "y",
+        NdArray.of(y, rows, t, d), 0.0, 0);
+    TrainOptions o = TrainOptions.defaults().withEpochs(epochs).withBatchSize(batch)
+        .withThreads(2).withStepsPerCall(k).withPatience(epochs);
+    TrainResult res = Trainer.fit(student.graph(), student.params(), data, o);
+    double graft = res.samplesPerSecond();
+    System.out.printf("student %s, %d rows [%d,%d], batch %d, %d epochs, %d params%n", kind, rows,
+        t, d, batch, epochs, student.paramCount());
+    System.out.printf("graft   samples/s %.1f (final train MSE %.5f, %d steps per call)%n", graft,
+        res.curve().get(res.curve().size() - 1).trainMse(), k);
+    ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "bench/train_pytorch.py", "--student",
+        kind, "--rows", "" + rows, "--batch", "" + batch, "--epochs", "" + epochs)
+        .redirectErrorStream(true);
+    // Passive OpenMP waiting: on a shared, loaded machine spinning threads slow PyTorch tenfold.
+    pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+    Process p = pb.start();
+    double torch = Double.NaN;
+    String loss = "?";
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        if (line.startsWith("samples_per_second=")) {
+          torch = Double.parseDouble(line.substring(line.indexOf('=') + 1));
+        } else if (line.startsWith("final_loss=")) {
+          loss = line.substring(line.indexOf('=') + 1);
+        } else {
+          System.out.println("pytorch: " + line);
+        }
+      }
+    }
+    p.waitFor();
+    System.out.printf("pytorch samples/s %.1f (final step loss %s)%n", torch, loss);
+    System.out.printf("ratio graft/pytorch %.2f%n", graft / torch);
+  }
+}

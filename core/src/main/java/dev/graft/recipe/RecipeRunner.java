@@ -1,0 +1,220 @@
+package dev.graft.recipe;
+
+import com.google.gson.Gson;
+import dev.graft.GraftException;
+import dev.graft.graph.Graph;
+import dev.graft.onnx.OnnxWriter;
+import dev.graft.region.ModuleTree;
+import dev.graft.region.Region;
+import dev.graft.report.Json;
+import dev.graft.verify.Evaluator;
+import dev.graft.verify.Fidelity;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Carries out a recipe: each step runs on the model the previous one produced; finished steps are
+ * cached by content hash so an interrupted run resumes where it stopped and yields the same bytes;
+ * before the first export the result is measured against the teacher on held-out data, and a
+ * missed requirement stops the run before anything is exported.
+ *
+ * <pre>{@code
+ * RunResult r = RecipeRunner.run(recipe, RecipeRunner.Options.in(Path.of("."), Path.of("out")));
+ * }</pre>
+ */
+public final class RecipeRunner {
+  private RecipeRunner() {}
+
+  /**
+   * Where relative inputs are read from and outputs written to, the step cache (null for none),
+   * progress, samples per ONNX Runtime call, and the most calibration samples read.
+   */
+  public record Options(Path baseDir, Path outDir, Path cacheDir, RunListener listener,
+      int captureBatch, int maxSamples) {
+    public static Options in(Path baseDir, Path outDir) {
+      return new Options(baseDir, outDir, outDir.resolve(".graft-cache"), RunListener.NONE, 64,
+          100_000);
+    }
+
+    public Options withListener(RunListener l) {
+      return new Options(baseDir, outDir, cacheDir, l, captureBatch, maxSamples);
+    }
+
+    public Options withCacheDir(Path dir) {
+      return new Options(baseDir, outDir, dir, listener, captureBatch, maxSamples);
+    }
+  }
+
+  public static RunResult run(Recipe recipe, Options options) {
+    long start = System.nanoTime();
+    RunContext ctx = new RunContext(recipe, options);
+    validate(ctx);
+    StepCache cache = options.cacheDir() == null ? null : new StepCache(options.cacheDir());
+    Graph model = ctx.teacher;
+    List<Map<String, Object>> steps = new ArrayList<>();
+    List<Map<String, Object>> regions = new ArrayList<>();
+    List<Path> written = new ArrayList<>();
+    Map<String, Object> report = new LinkedHashMap<>();
+    List<String> unmet = new ArrayList<>();
+    boolean measured = false;
+    int index = 0;
+    for (Step step : recipe.steps()) {
+      options.listener().stepStarted(index, recipe.steps().size(), step);
+      long t0 = System.nanoTime();
+      if (Step.isExport(step) && !measured) {
+        measured = true;
+        unmet = measure(ctx, model, report);
+        if (!unmet.isEmpty()) {
+          break;
+        }
+      }
+      Map<String, Object> section;
+      boolean cached = false;
+      if (Step.isExport(step)) {
+        section = Exports.run(model, step, ctx, written);
+      } else {
+        String key = StepCache.key(OnnxWriter.toBytes(model), stepKey(step), ctx.dataHash,
+            recipe.seed());
+        var hit = cache == null ? java.util.Optional.<StepCache.Entry>empty() : cache.get(key);
+        StepOutcome out;
+        if (hit.isPresent()) {
+          cached = true;
+          out = new StepOutcome(hit.get().model(), parse(hit.get().reportJson()));
+        } else {
+          out = runStep(model, step, ctx);
+          if (cache != null) {
+            cache.put(key, out.model(), Json.write(out.section()));
+          }
+        }
+        model = out.model();
+        section = out.section();
+        if (step instanceof Step.Replace) {
+          regions.add(section);
+        }
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("step", step.describe());
+      entry.put("origin", step.origin().toString());
+      entry.put("cached", cached);
+      entry.put("seconds", secs);
+      entry.put("details", section);
+      steps.add(entry);
+      options.listener().stepFinished(index++, step, cached, secs);
+    }
+    if (!measured) {
+      unmet = measure(ctx, model, report);
+    }
+    report.put("regions", regions);
+    report.put("steps", steps);
+    report.put("outputs", written.stream().map(Path::toString).toList());
+    report.put("seconds", (System.nanoTime() - start) / 1e9);
+    return new RunResult(model, header(ctx, report), written, unmet);
+  }
+
+  private static StepOutcome runStep(Graph model, Step step, RunContext ctx) {
+    if (step instanceof Step.Replace r) {
+      return ReplaceStep.run(model, r, ctx);
+    }
+    return ShrinkSteps.run(model, step, ctx);
+  }
+
+  /** The step without its origin: moving a line in the recipe does not invalidate its cache. */
+  private static String stepKey(Step step) {
+    return step.toString().replaceAll("origin=Origin\\[[^\\]]*\\]", "");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> parse(String json) {
+    return new Gson().fromJson(json, Map.class);
+  }
+
+  /** Checks every step against the teacher before any work: names exist, regions do not overlap. */
+  private static void validate(RunContext ctx) {
+    List<Region> seen = new ArrayList<>();
+    List<Step.Replace> owners = new ArrayList<>();
+    ModuleTree tree = ModuleTree.of(ctx.teacher);
+    for (Step s : ctx.recipe.steps()) {
+      if (s instanceof Step.Replace r) {
+        Region region = ReplaceStep.resolve(ctx.teacher, r);
+        for (int i = 0; i < seen.size(); i++) {
+          Region o = seen.get(i);
+          if (region.firstNode() <= o.lastNode() && o.firstNode() <= region.lastNode()) {
+            throw Recipe.error(r.origin(), "region %s overlaps region %s (%s)", region.label(),
+                o.label(), owners.get(i).origin());
+          }
+        }
+        seen.add(region);
+        owners.add(r);
+      } else if (s instanceof Step.Thin t) {
+        matchOrFail(tree, t.layers(), s.origin());
+      } else if (s instanceof Step.LowRank l) {
+        matchOrFail(tree, l.layers(), s.origin());
+      }
+    }
+  }
+
+  private static void matchOrFail(ModuleTree tree, String pattern, Origin origin) {
+    for (String p : pattern.split(",")) {
+      try {
+        tree.match(p.trim());
+      } catch (GraftException e) {
+        throw Recipe.error(origin, "%s", e.getMessage());
+      }
+    }
+  }
+
+  /** Fidelity (and accuracy) of the model against the teacher on held-out rows; unmet bounds. */
+  private static List<String> measure(RunContext ctx, Graph model, Map<String, Object> report) {
+    var heldOut = ctx.split.heldOut().source();
+    Evaluator.Result r = Evaluator.evaluate(model, ctx.teacher, heldOut, ctx.heldOutLabels,
+        ctx.recipe.device(), ctx.options.captureBatch());
+    Fidelity f = r.fidelity();
+    ModuleTree before = ModuleTree.of(ctx.teacher);
+    ModuleTree after = ModuleTree.of(model);
+    report.put("params", Map.of("teacher", before.totalParams(), "result", after.totalParams()));
+    report.put("flops", Map.of("teacher", before.totalMacs(), "result", after.totalMacs()));
+    Map<String, Object> fid = new LinkedHashMap<>();
+    fid.put("top1_agreement", f.top1Agreement());
+    fid.put("max_abs_err", f.maxAbsErr());
+    fid.put("rel_mse", f.relMse());
+    fid.put("samples", f.samples());
+    report.put("fidelity", fid);
+    if (r.accuracy() != null) {
+      report.put("accuracy", Map.of("teacher", r.referenceAccuracy(), "result", r.accuracy()));
+    }
+    var one = ctx.split.heldOut().rows(new int[] {0}).inputs();
+    report.put("latency_ms", Map.of(
+        "teacher", dev.graft.verify.Latency.medianMs(ctx.teacher, one, ctx.recipe.device(), 5, 31),
+        "result", dev.graft.verify.Latency.medianMs(model, one, ctx.recipe.device(), 5, 31),
+        "runtime", "onnxruntime " + ctx.recipe.device().cliName() + ", batch 1, median of 31 runs"));
+    List<String> unmet = new ArrayList<>();
+    List<Map<String, Object>> reqs = new ArrayList<>();
+    for (Requirement q : ctx.recipe.requirements()) {
+      double v = q.metric().of(f);
+      boolean met = q.isMet(f);
+      reqs.add(Map.of("requirement", q.describe(), "value", v, "met", met));
+      if (!met) {
+        unmet.add(String.format(java.util.Locale.ROOT, "%s: %s is %.6g, required %s",
+            q.origin(), q.metric().key(), v, q.describe()));
+      }
+    }
+    report.put("requirements", reqs);
+    return unmet;
+  }
+
+  private static Map<String, Object> header(RunContext ctx, Map<String, Object> body) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("graft_version", OnnxWriter.GRAFT_VERSION);
+    m.put("teacher", ctx.recipe.teacher().toString());
+    m.put("calibration", Map.of("samples", ctx.samples.size(), "train",
+        ctx.split.trainRows().length, "heldout", ctx.split.heldOutRows().length));
+    m.put("seed", ctx.recipe.seed());
+    m.put("device", ctx.recipe.device().cliName());
+    m.putAll(body);
+    return m;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.graft.recipe;
+
+import dev.graft.data.CalibrationSource;
+import dev.graft.exec.ActivationStore;
+import dev.graft.exec.Capture;
+import dev.graft.graph.Graph;
+import dev.graft.region.ModuleTree;
+import dev.graft.region.Region;
+import dev.graft.region.RegionResolver;
+import dev.graft.replace.ReplaceResult;
+import dev.graft.replace.Replacer;
+import dev.graft.train.EpochStats;
+import dev.graft.train.StoreData;
+import dev.graft.train.TrainOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Replaces a region: capture its entry and exit over the calibration set into a file-backed
+ * store, fit the student on the training rows (held-out rows for early stopping), splice it in.
+ */
+final class ReplaceStep {
+  private ReplaceStep() {}
+
+  static Region resolve(Graph model, Step.Replace s) {
+    try {
+      return new RegionResolver(ModuleTree.of(model), Set.of()).resolve(s.from(), s.to());
+    } catch (dev.graft.GraftException e) {
+      throw Recipe.error(s.origin(), "%s", e.getMessage());
+    }
+  }
+
+  static StepOutcome run(Graph model, Step.Replace s, RunContext ctx) {
+    Region region = resolve(model, s);
+    List<String> inputs = new ArrayList<>();
+    inputs.add(region.entry());
+    inputs.addAll(region.sideInputs());
+    List<String> tensors = new ArrayList<>(inputs);
+    tensors.add(region.exit());
+    RunListener listener = ctx.options.listener();
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("graft-capture");
+    } catch (IOException e) {
+      throw dev.graft.GraftException.failure("cannot create a capture folder: %s", e.getMessage());
+    }
+    CalibrationSource all = ctx.samples.source();
+    try (ActivationStore store = Capture.run(model, tensors, all,
+        new Capture.Options(ctx.options.captureBatch(), ctx.recipe.device(), dir,
+            (done, total) -> listener.progress("capture " + region.label(), done, total)))) {
+      try {
+        StoreData data = StoreData.of(store, inputs, region.exit(), ctx.recipe.heldOut(),
+            ctx.recipe.seed());
+        TrainOptions t = TrainOptions.defaults().withSeed(ctx.recipe.seed())
+            .withDevice(ctx.recipe.device()).withListener(listener::epochDone);
+        if (s.epochs() > 0) {
+          t = t.withEpochs(s.epochs());
+        }
+        ReplaceResult r = Replacer.replace(model, region, s.student(), data, t);
+        return new StepOutcome(r.graph(), section(region, s, r, model));
+      } finally {
+        store.delete();
+      }
+    }
+  }
+
+  private static Map<String, Object> section(Region region, Step.Replace s, ReplaceResult r,
+      Graph before) {
+    long regionParams = 0;
+    Set<String> seen = new java.util.HashSet<>();
+    for (String n : region.nodeNames()) {
+      for (String in : before.node(n).orElseThrow().inputs()) {
+        var t = before.initializers().get(in);
+        if (t != null && t.type().isFloating() && seen.add(in)) {
+          regionParams += t.elementCount();
+        }
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("region", region.label());
+    m.put("entry", region.entry());
+    m.put("exit", region.exit());
+    m.put("student", s.student().kind().cliName());
+    m.put("student_params", r.studentParams());
+    m.put("region_params", regionParams);
+    m.put("train_rel_mse", r.trainRelMse());
+    m.put("heldout_rel_mse", r.heldOutRelMse());
+    m.put("best_epoch", r.bestEpoch());
+    m.put("samples_per_second", r.samplesPerSecond());
+    m.put("fit_seconds", r.fitSeconds());
+    List<Map<String, Object>> curve = new ArrayList<>();
+    for (EpochStats e : r.lossCurve()) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("epoch", e.epoch());
+      p.put("train_mse", e.trainMse());
+      p.put("heldout_mse", e.heldOutMse());
+      p.put("heldout_rel_mse", e.heldOutRelMse());
+      curve.add(p);
+    }
+    m.put("loss_curve", curve);
+    return m;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.graft.recipe;
+
+import dev.graft.GraftException;
+import dev.graft.data.Calibration;
+import dev.graft.data.CalibrationSource;
+import dev.graft.data.NdArray;
+import dev.graft.data.Npy;
+import dev.graft.data.Samples;
+import dev.graft.graph.Graph;
+import dev.graft.onnx.OnnxReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What every step of a run shares: the teacher, the calibration samples with their seeded
+ * train/held-out split, held-out labels, the data's content hash, and where files go.
+ */
+final class RunContext {
+  final Recipe recipe;
+  final RecipeRunner.Options options;
+  final Graph teacher;
+  final Samples samples;
+  final Samples.Split split;
+  final long[] heldOutLabels;
+  final String dataHash;
+
+  RunContext(Recipe recipe, RecipeRunner.Options options) {
+    this.recipe = recipe;
+    this.options = options;
+    this.teacher = OnnxReader.read(input(recipe.teacher()));
+    List<String> specs = new ArrayList<>();
+    for (String s : recipe.calibration()) {
+      int eq = s.indexOf('=');
+      specs.add(eq > 0 ? s.substring(0, eq + 1) + input(Path.of(s.substring(eq + 1)))
+          : input(Path.of(s)).toString());
+    }
+    try (CalibrationSource source = Calibration.open(specs, teacher, null)) {
+      this.samples = Samples.load(source, options.maxSamples());
+    }
+    this.split = samples.split(recipe.heldOut(), recipe.seed());
+    this.heldOutLabels = recipe.labels() == null ? null : heldOutLabels(recipe.labels());
+    this.dataHash = hash(samples);
+  }
+
+  Path input(Path p) {
+    return p.isAbsolute() ? p : options.baseDir().resolve(p).normalize();
+  }
+
+  Path output(Path p) {
+    return p.isAbsolute() ? p : options.outDir().resolve(p).normalize();
+  }
+
+  private long[] heldOutLabels(Path file) {
+    NdArray y = Npy.read(input(file));
+    if (y.rows() != samples.size()) {
+      throw GraftException.badInput("labels %s hold %d samples, the calibration data %d", file,
+          y.rows(), samples.size());
+    }
+    long[] all = y.type() == dev.graft.graph.DType.INT64 ? y.longs() : toLongs(y.asFloats());
+    long[] out = new long[split.heldOutRows().length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = all[split.heldOutRows()[i]];
+    }
+    return out;
+  }
+
+  private static long[] toLongs(float[] f) {
+    long[] l = new long[f.length];
+    for (int i = 0; i < f.length; i++) {
+      l[i] = (long) f[i];
+    }
+    return l;
+  }
+
+  private static String hash(Samples s) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      s.inputs().forEach((name, a) -> {
+        md.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        float[] v = a.asFloats();
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        md.update(b.array());
+      });
+      return HexFormat.of().formatHex(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.graft.recipe;
+
+import dev.graft.graph.Graph;
+import dev.graft.io.AtomicFiles;
+import dev.graft.onnx.OnnxReader;
+import dev.graft.onnx.OnnxWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Finished steps on disk, keyed by the content hash of what produced them (the input model's
+ * bytes, the step, the calibration data and the seed), so an interrupted run resumes without
+ * redoing them. Each entry is the step's output model and its report section, written atomically.
+ */
+final class StepCache {
+  private final Path dir;
+
+  StepCache(Path dir) {
+    this.dir = dir;
+  }
+
+  static String key(byte[] model, String step, String dataHash, long seed) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(model);
+      md.update(step.getBytes(StandardCharsets.UTF_8));
+      md.update(dataHash.getBytes(StandardCharsets.UTF_8));
+      md.update(Long.toString(seed).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(md.digest()).substring(0, 32);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Optional<Entry> get(String key) {
+    Path model = dir.resolve(key + ".onnx");
+    Path report = dir.resolve(key + ".json");
+    if (!Files.isRegularFile(model) || !Files.isRegularFile(report)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new Entry(OnnxReader.read(model), Files.readString(report)));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // a damaged entry is redone
+    }
+  }
+
+  void put(String key, Graph model, String reportJson) {
+    AtomicFiles.write(dir.resolve(key + ".onnx"), OnnxWriter.toBytes(model));
+    AtomicFiles.writeString(dir.resolve(key + ".json"), reportJson);
+  }
+
+  record Entry(Graph model, String reportJson) {}
+}

@@ -1,0 +1,62 @@
+package dev.graft.tflite;
+
+import dev.graft.GraftException;
+import dev.graft.data.NdArray;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to convert a graph to TFLite. Immutable; start from {@link #defaults()} and change with the
+ * {@code with...} methods.
+ *
+ * <pre>{@code
+ * ConvertOptions o = ConvertOptions.defaults()
+ *     .withPrecision(Precision.INT8)
+ *     .withCalibration(Map.of("input", samples));
+ * }</pre>
+ *
+ * @param precision numeric precision of weights and activations
+ * @param calibration sample inputs by graph input name, a batch axis first; required for
+ *     {@link Precision#INT8}, also used by verification
+ * @param nhwcIo rank-4 inputs and outputs are NHWC in the TFLite model instead of ONNX's NCHW
+ * @param batch the size given to the graph's symbolic batch axis
+ * @param recipe the recipe text that produced the model, stored in its metadata (may be null)
+ */
+public record ConvertOptions(
+    Precision precision, Map<String, NdArray> calibration, boolean nhwcIo, int batch,
+    String recipe) {
+  public ConvertOptions {
+    Objects.requireNonNull(precision, "precision");
+    calibration = calibration == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(calibration));
+    if (batch < 1) {
+      throw GraftException.badInput("batch size must be at least 1, got %d", batch);
+    }
+  }
+
+  /** fp32, no calibration, ONNX layout at the boundary, batch 1. */
+  public static ConvertOptions defaults() {
+    return new ConvertOptions(Precision.FP32, Map.of(), false, 1, null);
+  }
+
+  public ConvertOptions withPrecision(Precision p) {
+    return new ConvertOptions(p, calibration, nhwcIo, batch, recipe);
+  }
+
+  public ConvertOptions withCalibration(Map<String, NdArray> samples) {
+    return new ConvertOptions(precision, samples, nhwcIo, batch, recipe);
+  }
+
+  public ConvertOptions withNhwcIo(boolean v) {
+    return new ConvertOptions(precision, calibration, v, batch, recipe);
+  }
+
+  public ConvertOptions withBatch(int b) {
+    return new ConvertOptions(precision, calibration, nhwcIo, b, recipe);
+  }
+
+  public ConvertOptions withRecipe(String text) {
+    return new ConvertOptions(precision, calibration, nhwcIo, batch, text);
+  }
+}

@@ -1,0 +1,30 @@
+package dev.graft.tflite;
+
+import dev.graft.io.AtomicFiles;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A converted TFLite model: its bytes, how many operators of each kind it holds, and warnings
+ * about the conversion (never errors: those are thrown).
+ *
+ * @param bytes the flatbuffer
+ * @param opCounts operator counts by TFLite builtin name, e.g. {@code CONV_2D=3}
+ * @param warnings notes for the user, one line each
+ */
+public record ConvertResult(byte[] bytes, Map<String, Integer> opCounts, List<String> warnings) {
+  /** Writes the model atomically: a crash never leaves part of a file behind. */
+  public void write(Path file) {
+    AtomicFiles.write(file, bytes);
+  }
+
+  public int size() {
+    return bytes.length;
+  }
+
+  /** How many operators of a TFLite builtin kind the model holds. */
+  public int count(String builtin) {
+    return opCounts.getOrDefault(builtin, 0);
+  }
+}

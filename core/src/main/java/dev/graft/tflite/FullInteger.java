@@ -1,0 +1,222 @@
+package dev.graft.tflite;
+
+import dev.graft.quant.QuantParams;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.OperatorT;
+import org.tensorflow.lite.schema.QuantizationParametersT;
+import org.tensorflow.lite.schema.TensorType;
+
+/**
+ * Turns a float model whose filters are already int8 per channel into a full-integer one:
+ * activations int8 with per-tensor asymmetric parameters from calibrated ranges, biases int32
+ * at input scale × filter scale, other constants int8. Operators without int8 kernels run in
+ * float between a DEQUANTIZE and a QUANTIZE; float inputs and outputs are kept at the boundary
+ * with a QUANTIZE and a DEQUANTIZE.
+ */
+final class FullInteger {
+  /** Operators whose int8 output must share the parameters of their (first) input. */
+  private static final Set<Integer> SAME_PARAMS = Set.of(
+      BuiltinOperator.MAX_POOL_2D, BuiltinOperator.AVERAGE_POOL_2D, BuiltinOperator.RESHAPE,
+      BuiltinOperator.TRANSPOSE, BuiltinOperator.STRIDED_SLICE, BuiltinOperator.GATHER,
+      BuiltinOperator.SPLIT_V, BuiltinOperator.PAD, BuiltinOperator.PADV2,
+      BuiltinOperator.MIRROR_PAD, BuiltinOperator.BROADCAST_TO, BuiltinOperator.TILE,
+      BuiltinOperator.RESIZE_BILINEAR, BuiltinOperator.RESIZE_NEAREST_NEIGHBOR,
+      BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM, BuiltinOperator.SQUEEZE);
+  /** Operators with int8 kernels in TFLite. */
+  private static final Set<Integer> INT8 = Set.of(
+      BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D,
+      BuiltinOperator.FULLY_CONNECTED, BuiltinOperator.ADD, BuiltinOperator.SUB,
+      BuiltinOperator.MUL, BuiltinOperator.MEAN, BuiltinOperator.SUM, BuiltinOperator.REDUCE_MAX,
+      BuiltinOperator.CONCATENATION, BuiltinOperator.SOFTMAX, BuiltinOperator.LOGISTIC,
+      BuiltinOperator.TANH, BuiltinOperator.RELU, BuiltinOperator.RELU6,
+      BuiltinOperator.RELU_N1_TO_1, BuiltinOperator.LEAKY_RELU, BuiltinOperator.HARD_SWISH,
+      BuiltinOperator.GELU, BuiltinOperator.BATCH_MATMUL, BuiltinOperator.RSQRT,
+      BuiltinOperator.MAX_POOL_2D, BuiltinOperator.AVERAGE_POOL_2D, BuiltinOperator.RESHAPE,
+      BuiltinOperator.TRANSPOSE, BuiltinOperator.STRIDED_SLICE, BuiltinOperator.GATHER,
+      BuiltinOperator.SPLIT_V, BuiltinOperator.PAD, BuiltinOperator.PADV2,
+      BuiltinOperator.MIRROR_PAD, BuiltinOperator.BROADCAST_TO, BuiltinOperator.TILE,
+      BuiltinOperator.RESIZE_BILINEAR, BuiltinOperator.RESIZE_NEAREST_NEIGHBOR,
+      BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM);
+
+  private final FlatModel fm;
+  private final QuantParams[] params;
+
+  FullInteger(FlatModel fm, float[][] ranges) {
+    this.fm = fm;
+    this.params = new QuantParams[fm.tensorCount()];
+    for (int t = 0; t < ranges.length; t++) {
+      if (ranges[t] != null) {
+        params[t] = QuantParams.asymmetric(ranges[t][0], ranges[t][1]);
+      }
+    }
+  }
+
+  void apply() {
+    List<OperatorT> ops = new ArrayList<>(fm.operators());
+    List<Integer> codes = new ArrayList<>();
+    for (int i = 0; i < ops.size(); i++) {
+      codes.add(fm.builtin(i));
+    }
+    for (int i = 0; i < ops.size(); i++) {
+      constrain(codes.get(i), ops.get(i));
+    }
+    List<OperatorT> out = new ArrayList<>();
+    List<Integer> outCodes = new ArrayList<>();
+    for (int i = 0; i < ops.size(); i++) {
+      OperatorT op = ops.get(i);
+      int code = codes.get(i);
+      if (INT8.contains(code)) {
+        quantizeConstants(code, op);
+        out.add(op);
+        outCodes.add(code);
+        continue;
+      }
+      int[] in = op.getInputs().clone();
+      for (int k = 0; k < in.length; k++) {
+        if (in[k] >= 0 && params[in[k]] != null) {
+          int f = floatCopy(in[k], "_float");
+          out.add(fm.makeOp(BuiltinOperator.DEQUANTIZE, new int[] {in[k]}, new int[] {f}));
+          outCodes.add(BuiltinOperator.DEQUANTIZE);
+          in[k] = f;
+        }
+      }
+      int[] o = op.getOutputs().clone();
+      List<int[]> requant = new ArrayList<>();
+      for (int k = 0; k < o.length; k++) {
+        if (params[o[k]] != null) {
+          int f = floatCopy(o[k], "_float");
+          requant.add(new int[] {f, o[k]});
+          o[k] = f;
+        }
+      }
+      op.setInputs(in);
+      op.setOutputs(o);
+      out.add(op);
+      outCodes.add(code);
+      for (int[] r : requant) {
+        out.add(fm.makeOp(BuiltinOperator.QUANTIZE, new int[] {r[0]}, new int[] {r[1]}));
+        outCodes.add(BuiltinOperator.QUANTIZE);
+      }
+    }
+    for (int t = 0; t < params.length; t++) {
+      if (params[t] != null && !fm.isConstant(t)) {
+        setInt8(t, params[t]);
+      }
+    }
+    boundary(out, outCodes);
+    fm.setOps(out, outCodes);
+  }
+
+  private void constrain(int code, OperatorT op) {
+    int[] in = op.getInputs();
+    int[] o = op.getOutputs();
+    if (SAME_PARAMS.contains(code) && params[in[0]] != null) {
+      for (int t : o) {
+        params[t] = params[in[0]];
+      }
+    } else if (code == BuiltinOperator.SOFTMAX || code == BuiltinOperator.LOGISTIC) {
+      params[o[0]] = new QuantParams(1f / 256, -128);
+    } else if (code == BuiltinOperator.TANH) {
+      params[o[0]] = new QuantParams(1f / 128, 0);
+    }
+  }
+
+  private void quantizeConstants(int code, OperatorT op) {
+    int[] in = op.getInputs();
+    boolean linear = code == BuiltinOperator.CONV_2D || code == BuiltinOperator.DEPTHWISE_CONV_2D
+        || code == BuiltinOperator.FULLY_CONNECTED;
+    for (int k = 0; k < in.length; k++) {
+      int t = in[k];
+      if (t < 0 || !fm.isConstant(t) || fm.get(t).type != TensorType.FLOAT32) {
+        continue;
+      }
+      float[] v = floats(fm.data(t));
+      if (linear && k == 2) {
+        float sIn = params[in[0]].scale();
+        float[] sw = fm.get(in[1]).quant.getScale();
+        int[] q = new int[v.length];
+        float[] scales = new float[v.length];
+        for (int c = 0; c < v.length; c++) {
+          scales[c] = sIn * sw[sw.length == 1 ? 0 : c];
+          q[c] = (int) Math.round(v[c] / (double) scales[c]);
+        }
+        ByteBuffer b = ByteBuffer.allocate(q.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(q);
+        fm.replaceData(t, TensorType.INT32, b.array());
+        QuantizationParametersT p = new QuantizationParametersT();
+        p.setScale(scales);
+        p.setZeroPoint(new long[scales.length]);
+        p.setQuantizedDimension(0);
+        fm.get(t).quant = p;
+      } else {
+        boolean shared = SAME_PARAMS.contains(code) && params[in[0]] != null;
+        QuantParams qp = shared ? params[in[0]] : QuantParams.of(v);
+        fm.replaceData(t, TensorType.INT8, qp.quantize(v));
+        fm.get(t).quant = quant(qp);
+      }
+    }
+  }
+
+  /** Float inputs and outputs at the boundary: QUANTIZE after each input, DEQUANTIZE at the end. */
+  private void boundary(List<OperatorT> ops, List<Integer> codes) {
+    List<Integer> ins = fm.inputs();
+    for (int i = 0; i < ins.size(); i++) {
+      int q = ins.get(i);
+      if (fm.get(q).type != TensorType.INT8) {
+        continue;
+      }
+      int f = renamedFloat(q);
+      fm.get(q).quant = quant(params[q]);
+      ins.set(i, f);
+      ops.add(0, fm.makeOp(BuiltinOperator.QUANTIZE, new int[] {f}, new int[] {q}));
+      codes.add(0, BuiltinOperator.QUANTIZE);
+    }
+    List<Integer> outs = fm.outputs();
+    for (int i = 0; i < outs.size(); i++) {
+      int q = outs.get(i);
+      if (fm.get(q).type != TensorType.INT8) {
+        continue;
+      }
+      int f = renamedFloat(q);
+      outs.set(i, f);
+      ops.add(fm.makeOp(BuiltinOperator.DEQUANTIZE, new int[] {q}, new int[] {f}));
+      codes.add(BuiltinOperator.DEQUANTIZE);
+    }
+  }
+
+  /** A float tensor that takes over the name of int8 tensor {@code t}, renamed *_int8. */
+  private int renamedFloat(int t) {
+    String name = fm.get(t).name;
+    int f = floatCopy(t, "_float");
+    fm.get(t).name = name + "_int8";
+    fm.get(f).name = name;
+    return f;
+  }
+
+  private int floatCopy(int t, String suffix) {
+    return fm.tensor(fm.get(t).name + suffix, TensorType.FLOAT32, fm.get(t).shape);
+  }
+
+  private void setInt8(int t, QuantParams p) {
+    fm.get(t).type = TensorType.INT8;
+    fm.get(t).quant = quant(p);
+  }
+
+  private static QuantizationParametersT quant(QuantParams p) {
+    QuantizationParametersT q = new QuantizationParametersT();
+    q.setScale(new float[] {p.scale()});
+    q.setZeroPoint(new long[] {p.zeroPoint()});
+    return q;
+  }
+
+  private static float[] floats(byte[] data) {
+    float[] v = new float[data.length / 4];
+    ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
+  }
+}

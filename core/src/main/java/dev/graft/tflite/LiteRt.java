@@ -1,0 +1,254 @@
+package dev.graft.tflite;
+
+import dev.graft.GraftException;
+import dev.graft.data.NdArray;
+import dev.graft.data.Npy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs TFLite models in LiteRT (Google's runtime compiled to WebAssembly) through {@code
+ * tools/litert-runner}, a Node program. The runner is found from the system property {@code
+ * graft.litert.runner}, the environment variable {@code GRAFT_LITERT_RUNNER}, or {@code
+ * tools/litert-runner} in the working folder or one above it.
+ *
+ * <pre>{@code
+ * LiteRt rt = LiteRt.locate();
+ * List<NdArray> out = rt.run(Path.of("model.tflite"), List.of(x));
+ * }</pre>
+ *
+ * <p>Each call starts one Node process; instances hold no state and may be shared.
+ */
+public final class LiteRt {
+  private static final long TIMEOUT_MINUTES = 10;
+  private final Path dir;
+
+  private LiteRt(Path dir) {
+    this.dir = dir;
+  }
+
+  /** The installed runner; bad input (exit 2) when Node or the runner is missing. */
+  public static LiteRt locate() {
+    String configured = System.getProperty("graft.litert.runner");
+    if (configured == null || configured.isBlank()) {
+      configured = System.getenv("GRAFT_LITERT_RUNNER");
+    }
+    Path dir = null;
+    String home = System.getenv("GRAFT_HOME"); // set by the graft launcher
+    if (configured != null && !configured.isBlank()) {
+      dir = Path.of(configured).toAbsolutePath();
+    } else if (home != null && Files.isRegularFile(
+        Path.of(home, "tools", "litert-runner", "cli.mjs"))) {
+      dir = Path.of(home, "tools", "litert-runner");
+    } else {
+      for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+        Path c = p.resolve("tools").resolve("litert-runner");
+        if (Files.isRegularFile(c.resolve("cli.mjs"))) {
+          dir = c;
+          break;
+        }
+      }
+    }
+    if (dir == null || !Files.isRegularFile(dir.resolve("cli.mjs"))) {
+      throw GraftException.badInput("LiteRT runner not installed: no tools/litert-runner/cli.mjs"
+          + " found%s; set graft.litert.runner or GRAFT_LITERT_RUNNER",
+          dir == null ? " above " + Path.of("").toAbsolutePath() : " in " + dir);
+    }
+    if (!Files.isDirectory(dir.resolve("node_modules").resolve("@litertjs"))) {
+      throw GraftException.badInput(
+          "LiteRT runner not installed: %s has no node_modules (run npm ci there)", dir);
+    }
+    try {
+      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw GraftException.badInput("LiteRT runner not installed: 'node --version' failed");
+      }
+    } catch (IOException e) {
+      throw GraftException.badInput("LiteRT runner not installed: node is not on the PATH");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw GraftException.failure("interrupted while looking for node");
+    }
+    return new LiteRt(dir);
+  }
+
+  /** True when {@link #locate()} would succeed; for tests that skip without LiteRT. */
+  public static boolean available() {
+    try {
+      locate();
+      return true;
+    } catch (GraftException e) {
+      return false;
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /**
+   * Runs a model on inputs given in the model's input order, one row at a time where the model's
+   * batch is 1, and returns its outputs in order, rows stacked.
+   */
+  public List<NdArray> run(Path model, List<NdArray> inputs) {
+    return new ArrayList<>(runNamed(model, inputs).values());
+  }
+
+  /** Like {@link #run(Path, List)}, the outputs keyed by the names LiteRT gives them. */
+  public Map<String, NdArray> runNamed(Path model, List<NdArray> inputs) {
+    Path work = tempDir();
+    try {
+      List<String> cmd = new ArrayList<>(List.of("run", model.toAbsolutePath().toString()));
+      for (int i = 0; i < inputs.size(); i++) {
+        Path f = work.resolve("input_" + i + ".npy");
+        Npy.write(f, inputs.get(i));
+        cmd.add("--input");
+        cmd.add(f.toString());
+      }
+      Path out = work.resolve("out");
+      cmd.add("--out");
+      cmd.add(out.toString());
+      Map<String, Object> answer = Json.object(call(cmd));
+      List<?> outs = (List<?>) answer.get("outputs");
+      Map<String, NdArray> result = new java.util.LinkedHashMap<>();
+      for (Object o : outs) {
+        Map<?, ?> m = (Map<?, ?>) o;
+        result.put((String) m.get("name"), Npy.read(Path.of((String) m.get("path"))));
+      }
+      return result;
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /** Runs a model held in memory. */
+  public List<NdArray> run(byte[] model, List<NdArray> inputs) {
+    return new ArrayList<>(runNamed(model, inputs).values());
+  }
+
+  /** Runs a model held in memory; outputs keyed by name. */
+  public Map<String, NdArray> runNamed(byte[] model, List<NdArray> inputs) {
+    Path work = tempDir();
+    try {
+      Path f = work.resolve("model.tflite");
+      Files.write(f, model);
+      return runNamed(f, inputs);
+    } catch (IOException e) {
+      throw GraftException.failure("cannot write a temporary model: %s", e.getMessage());
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /** The runner's description of a model: inputs and outputs with names, shapes, dtypes. */
+  public Map<String, Object> info(Path model) {
+    return Json.object(call(List.of("info", model.toAbsolutePath().toString())));
+  }
+
+  /** Latency of a model on LiteRT's CPU (wasm) path, with random inputs of a fixed seed. */
+  public Map<String, Object> bench(Path model, int warmup, int runs) {
+    return Json.object(call(List.of("bench", model.toAbsolutePath().toString(), "--warmup",
+        Integer.toString(warmup), "--runs", Integer.toString(runs))));
+  }
+
+  /**
+   * Runs many jobs in one runner process (a JSON list of {model, inputs, out}); returns one
+   * answer per job, {@code error} set on failed ones.
+   */
+  public List<Map<String, Object>> runJobs(Path jobsFile) {
+    String text = callAllowingFailure(List.of("run", "--batch-file", jobsFile.toString()));
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (!line.isBlank()) {
+        out.add(Json.object(line));
+      }
+    }
+    return out;
+  }
+
+  private String call(List<String> args) {
+    return exec(args, false);
+  }
+
+  private String callAllowingFailure(List<String> args) {
+    return exec(args, true);
+  }
+
+  private String exec(List<String> args, boolean allowFailure) {
+    List<String> cmd = new ArrayList<>(List.of("node", dir.resolve("cli.mjs").toString()));
+    cmd.addAll(args);
+    Path err = null;
+    try {
+      err = Files.createTempFile("graft-litert", ".err");
+      Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+      p.getOutputStream().close();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw GraftException.failure("LiteRT runner timed out after %d minutes: %s",
+            TIMEOUT_MINUTES, String.join(" ", args));
+      }
+      String stdout = new String(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0 && !(allowFailure && !stdout.isBlank())) {
+        String msg = errorLine(Files.readString(err));
+        throw GraftException.failure("LiteRT failed (exit %d): %s", p.exitValue(), msg);
+      }
+      return stdout;
+    } catch (IOException e) {
+      throw GraftException.failure("cannot run the LiteRT runner: %s", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw GraftException.failure("interrupted while LiteRT was running");
+    } finally {
+      if (err != null) {
+        try {
+          Files.deleteIfExists(err);
+        } catch (IOException ignored) {
+          // a temporary file of a few bytes
+        }
+      }
+    }
+  }
+
+  /** The runner's one-line message, or the first line of whatever Node printed. */
+  static String errorLine(String stderr) {
+    String first = null;
+    for (String line : stderr.split("\n")) {
+      if (line.startsWith("litert-runner:")) {
+        return line.substring("litert-runner:".length()).trim();
+      }
+      if (first == null && !line.isBlank()) {
+        first = line.trim();
+      }
+    }
+    return first == null ? "no message" : first;
+  }
+
+  static Path tempDir() {
+    try {
+      return Files.createTempDirectory("graft-litert");
+    } catch (IOException e) {
+      throw GraftException.failure("cannot create a temporary folder: %s", e.getMessage());
+    }
+  }
+
+  static void deleteTree(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException ignored) {
+      // temporary files; the OS cleans its temp folder
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.graft.tflite;
+
+import dev.graft.GraftException;
+import dev.graft.data.NdArray;
+import dev.graft.graph.Graph;
+import dev.graft.graph.Node;
+import dev.graft.onnx.OnnxWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Converts a graph to a TFLite flatbuffer written by Graft itself. Conv networks become NHWC end
+ * to end (weights permuted, axes rewritten) with no TRANSPOSE inside; the symbolic batch axis is
+ * fixed and the shape arithmetic exporters leave behind is folded to constants.
+ *
+ * <pre>{@code
+ * Graph g = OnnxReader.read(Path.of("model.onnx"));
+ * ConvertResult r = TfliteConverter.convert(g, ConvertOptions.defaults());
+ * r.write(Path.of("model.tflite"));
+ * }</pre>
+ *
+ * <p>Errors: an operator TFLite cannot express (all are listed, by node), a shape that cannot be
+ * made static, or {@link Precision#INT8} without calibration samples raise {@link
+ * GraftException#badInput}.
+ */
+public final class TfliteConverter {
+  private TfliteConverter() {}
+
+  public static ConvertResult convert(Graph graph, ConvertOptions options) {
+    if (options.precision() == Precision.INT8 && options.calibration().isEmpty()) {
+      // checked first: no work is done for a request that cannot succeed
+      throw GraftException.badInput(
+          "precision int8 needs calibration data (--calibration DATA): activation ranges are"
+              + " measured on it");
+    }
+    Graph prepared = Fuse.run(GeluPattern.run(Prepare.run(graph, options.batch())));
+    List<String> bad = new ArrayList<>();
+    for (Node n : prepared.nodes()) {
+      if (!Ops.SUPPORTED.contains(n.op())) {
+        bad.add(n.name() + " (" + n.op().onnxName() + ")");
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw GraftException.badInput("%d node%s cannot be written to TFLite: %s", bad.size(),
+          bad.size() == 1 ? "" : "s", String.join(", ", bad));
+    }
+    FlatModel fm = new Lowering(prepared, options).run();
+    if (options.precision() == Precision.INT8) {
+      FlatModel probe = new Lowering(prepared, options.withPrecision(Precision.FP32)).run();
+      if (probe.tensorCount() != fm.tensorCount()) {
+        throw new IllegalStateException("float and int8 lowerings differ in tensors");
+      }
+      List<NdArray> samples = Calibrator.ordered(options.calibration(), graph.inputNames(),
+          options.nhwcIo());
+      new FullInteger(fm, Calibrator.ranges(probe, samples, LiteRt.locate())).apply();
+    }
+    fm.metadata("graft_version", OnnxWriter.GRAFT_VERSION);
+    fm.metadata("graft_precision", options.precision().label());
+    if (options.recipe() != null) {
+      fm.metadata("graft_recipe", options.recipe());
+    }
+    byte[] bytes = fm.toBytes("Graft " + OnnxWriter.GRAFT_VERSION);
+    TfliteModel read = TfliteModel.read(bytes);
+    List<String> warnings = new ArrayList<>();
+    int transposes = read.opCounts().getOrDefault("TRANSPOSE", 0);
+    if (transposes > 0) {
+      warnings.add(transposes + " TRANSPOSE op(s) were needed to change layouts");
+    }
+    return new ConvertResult(bytes, read.opCounts(), warnings);
+  }
+}

@@ -1,0 +1,140 @@
+package dev.graft.tflite;
+
+import dev.graft.GraftException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.tensorflow.lite.schema.Buffer;
+import org.tensorflow.lite.schema.BuiltinOperator;
+import org.tensorflow.lite.schema.Model;
+import org.tensorflow.lite.schema.Operator;
+import org.tensorflow.lite.schema.SignatureDef;
+import org.tensorflow.lite.schema.SubGraph;
+import org.tensorflow.lite.schema.TensorType;
+
+/**
+ * A read-only view of a TFLite flatbuffer through the schema classes: operator counts, tensor
+ * types, signature names and metadata. Used to check what the writer produced.
+ *
+ * <pre>{@code
+ * TfliteModel m = TfliteModel.read(bytes);
+ * int transposes = m.opCounts().getOrDefault("TRANSPOSE", 0);
+ * }</pre>
+ */
+public final class TfliteModel {
+  private final Model model;
+
+  private TfliteModel(Model model) {
+    this.model = model;
+  }
+
+  public static TfliteModel read(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    if (bytes.length < 8 || !Model.ModelBufferHasIdentifier(b)) {
+      throw GraftException.badInput("not a TFLite flatbuffer (no TFL3 identifier)");
+    }
+    return new TfliteModel(Model.getRootAsModel(b));
+  }
+
+  private SubGraph main() {
+    return model.subgraphs(0);
+  }
+
+  /** Operator counts by builtin name, sorted by name. */
+  public Map<String, Integer> opCounts() {
+    Map<String, Integer> out = new TreeMap<>();
+    SubGraph sg = main();
+    for (int i = 0; i < sg.operatorsLength(); i++) {
+      Operator op = sg.operators(i);
+      int code = model.operatorCodes((int) op.opcodeIndex()).builtinCode();
+      out.merge(BuiltinOperator.name(code), 1, Integer::sum);
+    }
+    return out;
+  }
+
+  /** Builtin names of the operators in execution order. */
+  public List<String> operators() {
+    List<String> out = new ArrayList<>();
+    SubGraph sg = main();
+    for (int i = 0; i < sg.operatorsLength(); i++) {
+      int code = model.operatorCodes((int) sg.operators(i).opcodeIndex()).builtinCode();
+      out.add(BuiltinOperator.name(code));
+    }
+    return out;
+  }
+
+  /** The element type names of the subgraph's inputs, e.g. FLOAT32. */
+  public List<String> inputTypes() {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < main().inputsLength(); i++) {
+      out.add(TensorType.name(main().tensors(main().inputs(i)).type()));
+    }
+    return out;
+  }
+
+  /** Shapes of the subgraph's inputs. */
+  public List<int[]> inputShapes() {
+    List<int[]> out = new ArrayList<>();
+    for (int i = 0; i < main().inputsLength(); i++) {
+      var t = main().tensors(main().inputs(i));
+      int[] s = new int[t.shapeLength()];
+      for (int k = 0; k < s.length; k++) {
+        s[k] = t.shape(k);
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  /** Element type names of all tensors holding data, counted. */
+  public Map<String, Integer> constantTypes() {
+    Map<String, Integer> out = new TreeMap<>();
+    SubGraph sg = main();
+    for (int i = 0; i < sg.tensorsLength(); i++) {
+      var t = sg.tensors(i);
+      Buffer b = model.buffers((int) t.buffer());
+      if (t.buffer() != 0 && b.dataLength() > 0) {
+        out.merge(TensorType.name(t.type()), 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  /** The signature's input names, then its output names. */
+  public List<String> signatureInputs() {
+    SignatureDef s = model.signatureDefs(0);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < s.inputsLength(); i++) {
+      out.add(s.inputs(i).name());
+    }
+    return out;
+  }
+
+  public List<String> signatureOutputs() {
+    SignatureDef s = model.signatureDefs(0);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < s.outputsLength(); i++) {
+      out.add(s.outputs(i).name());
+    }
+    return out;
+  }
+
+  /** Metadata entries whose buffers hold UTF-8 text. */
+  public Map<String, String> metadata() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < model.metadataLength(); i++) {
+      var m = model.metadata(i);
+      Buffer b = model.buffers((int) m.buffer());
+      byte[] d = new byte[b.dataLength()];
+      for (int k = 0; k < d.length; k++) {
+        d[k] = (byte) b.data(k);
+      }
+      out.put(m.name(), new String(d, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.graft.train;
+
+import dev.graft.exec.Device;
+
+/**
+ * How to train a student. Defaults: 30 epochs, batch 64, learning rate 1e-3 with warm-up and
+ * cosine decay, no weight decay, seed 0, CPU with ONNX Runtime's own thread choice, 16 AdamW steps
+ * per session call, early stopping after 5 epochs without held-out improvement.
+ *
+ * <pre>{@code
+ * TrainOptions o = TrainOptions.defaults().withEpochs(50).withDevice(Device.CUDA);
+ * }</pre>
+ */
+public record TrainOptions(int epochs, int batchSize, double lr, double weightDecay, long seed,
+    Device device, int threads, int stepsPerCall, int patience, ProgressListener listener) {
+
+  public TrainOptions {
+    if (epochs < 1 || batchSize < 1 || stepsPerCall < 1 || patience < 1 || !(lr > 0)) {
+      throw dev.graft.GraftException.badInput(
+          "training options need epochs, batch size, steps per call and patience ≥ 1 and a "
+              + "positive learning rate; got epochs %d, batch %d, steps %d, patience %d, lr %s",
+          epochs, batchSize, stepsPerCall, patience, lr);
+    }
+    if (listener == null) {
+      listener = ProgressListener.NONE;
+    }
+  }
+
+  public static TrainOptions defaults() {
+    return new TrainOptions(30, 64, 1e-3, 0.0, 0L, Device.CPU, 0, 16, 5, ProgressListener.NONE);
+  }
+
+  public TrainOptions withEpochs(int v) {
+    return new TrainOptions(v, batchSize, lr, weightDecay, seed, device, threads, stepsPerCall,
+        patience, listener);
+  }
+
+  public TrainOptions withBatchSize(int v) {
+    return new TrainOptions(epochs, v, lr, weightDecay, seed, device, threads, stepsPerCall,
+        patience, listener);
+  }
+
+  public TrainOptions withLr(double v) {
+    return new TrainOptions(epochs, batchSize, v, weightDecay, seed, device, threads,
+        stepsPerCall, patience, listener);
+  }
+
+  public TrainOptions withWeightDecay(double v) {
+    return new TrainOptions(epochs, batchSize, lr, v, seed, device, threads, stepsPerCall,
+        patience, listener);
+  }
+
+  public TrainOptions withSeed(long v) {
+    return new TrainOptions(epochs, batchSize, lr, weightDecay, v, device, threads, stepsPerCall,
+        patience, listener);
+  }
+
+  public TrainOptions withDevice(Device v) {
+    return new TrainOptions(epochs, batchSize, lr, weightDecay, seed, v, threads, stepsPerCall,
+        patience, listener);
+  }
+
+  public TrainOptions withThreads(int v) {
+    return new TrainOptions(epochs, batchSize, lr, weightDecay, seed, device, v, stepsPerCall,
+        patience, listener);
+  }
+
+  public TrainOptions withStepsPerCall(int v) {
+    return new TrainOptions(epochs, batchSize, lr, weightDecay, seed, device, threads, v,
+        patience, listener);
+  }
+
+  public TrainOptions withPatience(int v) {
+    return new TrainOptions(epochs, batchSize, lr, weightDecay, seed, device, threads,
+        stepsPerCall, v, listener);
+  }
+
+  public TrainOptions withListener(ProgressListener v) {
+    return new TrainOptions(epochs, batchSize, lr, weightDecay, seed, device, threads,
+        stepsPerCall, patience, v);
+  }
+}

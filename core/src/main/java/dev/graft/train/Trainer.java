@@ -1,0 +1,291 @@
+package dev.graft.train;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.graft.GraftException;
+import dev.graft.data.NdArray;
+import dev.graft.exec.Device;
+import dev.graft.graph.Attribute;
+import dev.graft.graph.DType;
+import dev.graft.graph.Graph;
+import dev.graft.graph.Op;
+import dev.graft.graph.Shape;
+import dev.graft.graph.TensorData;
+import dev.graft.graph.ValueInfo;
+import dev.graft.train.TrainingData.Split;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Fits a student graph to {@link TrainingData} by MSE with AdamW, entirely in ONNX Runtime
+ * sessions: mini-batches shuffled per epoch with the seed, {@link TrainOptions#stepsPerCall()}
+ * steps per session call (a remainder runs one step per call; a last partial batch is left out of
+ * the epoch), held-out MSE after every epoch and early stopping on it. Parameters and optimizer
+ * state stay in native tensors between calls.
+ *
+ * <pre>{@code
+ * TrainResult r = Trainer.fit(student, List.of("w1", "b1"), data, TrainOptions.defaults());
+ * }</pre>
+ */
+public final class Trainer {
+  private static final int EVAL_BATCH = 512;
+
+  private Trainer() {}
+
+  public static TrainResult fit(Graph student, List<String> params, TrainingData data,
+      TrainOptions o) {
+    int n = data.rows(Split.TRAIN);
+    if (n == 0) {
+      throw GraftException.badInput("the training data is empty: no training rows");
+    }
+    if (!student.inputNames().equals(data.inputNames())) {
+      throw GraftException.badInput("student %s reads %s but the data holds %s", student.name(),
+          student.inputNames(), data.inputNames());
+    }
+    int batch = Math.min(o.batchSize(), n);
+    int stepsPerEpoch = n / batch;
+    int k = Math.min(o.stepsPerCall(), stepsPerEpoch);
+    long total = (long) stepsPerEpoch * o.epochs();
+    AdamW opt = new AdamW(o.lr(), 0.9, 0.999, 1e-8, o.weightDecay(), Math.max(1, total / 20),
+        total, 0.05);
+    Map<String, OnnxTensor> state = new LinkedHashMap<>();
+    for (String p : params) {
+      TensorData t = student.initializer(p).orElseThrow(() -> GraftException.badInput(
+          "student %s has no parameter '%s'", student.name(), p));
+      state.put(p, OrtSessions.tensor(t.floats(), t.dims()));
+      state.put("m/" + p, OrtSessions.tensor(new float[t.floats().length], t.dims()));
+      state.put("v/" + p, OrtSessions.tensor(new float[t.floats().length], t.dims()));
+    }
+    List<AutoCloseable> owned = new ArrayList<>(state.values());
+    Graph evalGraph = evalGraph(student, params);
+    try (OrtSession many = OrtSessions.open(TrainingGraph.build(student, params, batch, k, opt),
+            o.device(), o.threads());
+        OrtSession one = k > 1 && stepsPerEpoch % k != 0
+            ? OrtSessions.open(TrainingGraph.build(student, params, batch, 1, opt), o.device(),
+                o.threads())
+            : null;
+        OrtSession eval = OrtSessions.open(evalGraph, o.device(), o.threads())) {
+      Random rnd = new Random(o.seed());
+      List<EpochStats> curve = new ArrayList<>();
+      Map<String, float[]> best = null;
+      double bestHeld = Double.POSITIVE_INFINITY;
+      int bestEpoch = 0;
+      long step = 0;
+      double trainNanos = 0;
+      long samples = 0;
+      double firstLoss = Double.NaN;
+      OrtSession.Result prev = null;
+      for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+        int[] perm = permutation(n, rnd);
+        double lossSum = 0;
+        long start = System.nanoTime();
+        for (int s = 0; s < stepsPerEpoch; ) {
+          int kk = stepsPerEpoch - s >= k ? k : 1;
+          int[] rows = java.util.Arrays.copyOfRange(perm, s * batch, (s + kk) * batch);
+          Map<String, OnnxTensor> feed = new HashMap<>(state);
+          List<OnnxTensor> made = new ArrayList<>();
+          for (Map.Entry<String, NdArray> en : data.batch(Split.TRAIN, rows).entrySet()) {
+            checkFinite(en.getKey(), en.getValue());
+            String name = en.getKey().equals(data.targetName())
+                ? TrainingGraph.TARGET : en.getKey();
+            OnnxTensor t = OrtSessions.tensor(en.getValue());
+            made.add(t);
+            feed.put(name, t);
+          }
+          float[] hyper = new float[kk * 3];
+          for (int i = 0; i < kk; i++) {
+            System.arraycopy(opt.stepScalars(step + i + 1), 0, hyper, i * 3, 3);
+          }
+          OnnxTensor h = OrtSessions.tensor(hyper, new long[] {kk, 3});
+          made.add(h);
+          feed.put(TrainingGraph.HYPER, h);
+          OrtSession.Result r = (kk == k ? many : one).run(feed);
+          closeAll(made);
+          closeAll(owned);
+          owned.clear();
+          if (prev != null) {
+            prev.close();
+          }
+          prev = r;
+          for (String name : new ArrayList<>(state.keySet())) {
+            state.put(name, (OnnxTensor) r.get("new/" + name).orElseThrow());
+          }
+          for (float l : OrtSessions.floats(r.get(TrainingGraph.LOSSES).orElseThrow())) {
+            if (Double.isNaN(firstLoss)) {
+              firstLoss = l;
+            }
+            if (!Float.isFinite(l) || (firstLoss > 0 && l > 1e4 * firstLoss)) {
+              throw GraftException.failure("training diverged at epoch %d: the loss went from %s "
+                  + "to %s; lower the learning rate (now %s)", epoch, firstLoss, l, o.lr());
+            }
+            lossSum += l;
+          }
+          s += kk;
+          step += kk;
+          samples += (long) kk * batch;
+        }
+        trainNanos += System.nanoTime() - start;
+        double[] held = evaluate(eval, state, params, data, Split.HELD_OUT);
+        EpochStats st = new EpochStats(epoch, lossSum / stepsPerEpoch, held[0], held[1]);
+        curve.add(st);
+        boolean better = data.rows(Split.HELD_OUT) == 0 || held[0] < bestHeld;
+        if (better) {
+          bestHeld = data.rows(Split.HELD_OUT) == 0 ? bestHeld : held[0];
+          bestEpoch = epoch;
+          best = snapshot(state, params);
+        }
+        double perEpoch = trainNanos / 1e9 / epoch;
+        o.listener().epochDone(st, o.epochs(), perEpoch * (o.epochs() - epoch));
+        if (epoch - bestEpoch >= o.patience()) {
+          break;
+        }
+      }
+      if (prev != null) {
+        prev.close();
+      }
+      Map<String, OnnxTensor> bestState = new LinkedHashMap<>();
+      Map<String, TensorData> fitted = new LinkedHashMap<>();
+      for (String p : params) {
+        long[] dims = student.initializer(p).orElseThrow().dims();
+        bestState.put(p, OrtSessions.tensor(best.get(p), dims));
+        fitted.put(p, TensorData.ofFloats(p, dims, best.get(p)));
+      }
+      double trainRel = evaluate(eval, bestState, params, data, Split.TRAIN)[1];
+      double heldRel = curve.get(bestEpoch - 1).heldOutRelMse();
+      closeAll(new ArrayList<>(bestState.values()));
+      return new TrainResult(fitted, curve, bestEpoch, trainRel, heldRel,
+          samples / (trainNanos / 1e9));
+    } catch (OrtException e) {
+      throw GraftException.failure("training %s failed in ONNX Runtime: %s", student.name(),
+          e.getMessage());
+    } finally {
+      closeAll(owned);
+    }
+  }
+
+  /**
+   * Mean squared error and relative MSE (sum of squared errors over sum of squared targets) of a
+   * student with its weights in place, over one split; NaN for an empty split.
+   */
+  public static double[] score(Graph student, TrainingData data, Split split, Device device,
+      int threads) {
+    try (OrtSession s = OrtSessions.open(evalGraph(student, List.of()), device, threads)) {
+      return evaluate(s, Map.of(), List.of(), data, split);
+    } catch (OrtException e) {
+      throw GraftException.failure("scoring %s failed in ONNX Runtime: %s", student.name(),
+          e.getMessage());
+    }
+  }
+
+  /** Mean squared error and relative MSE of the student over a split; NaN for an empty split. */
+  static double[] evaluate(OrtSession eval, Map<String, OnnxTensor> state, List<String> params,
+      TrainingData data, Split split) throws OrtException {
+    int rows = data.rows(split);
+    if (rows == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    double sse = 0;
+    double ssy = 0;
+    long count = 0;
+    for (int at = 0; at < rows; at += EVAL_BATCH) {
+      int m = Math.min(EVAL_BATCH, rows - at);
+      int[] idx = new int[m];
+      for (int i = 0; i < m; i++) {
+        idx[i] = at + i;
+      }
+      Map<String, OnnxTensor> feed = new HashMap<>();
+      for (String p : params) {
+        feed.put(p, state.get(p));
+      }
+      List<OnnxTensor> made = new ArrayList<>();
+      for (Map.Entry<String, NdArray> en : data.batch(split, idx).entrySet()) {
+        checkFinite(en.getKey(), en.getValue());
+        OnnxTensor t = OrtSessions.tensor(en.getValue());
+        made.add(t);
+        feed.put(en.getKey().equals(data.targetName()) ? TrainingGraph.TARGET : en.getKey(), t);
+        if (en.getKey().equals(data.targetName())) {
+          count += en.getValue().size();
+        }
+      }
+      try (OrtSession.Result r = eval.run(feed)) {
+        sse += OrtSessions.floats(r.get(0))[0];
+        ssy += OrtSessions.floats(r.get(1))[0];
+      }
+      closeAll(made);
+    }
+    return new double[] {sse / count, ssy == 0 ? sse : sse / ssy};
+  }
+
+  /** The student with parameters as inputs and a target, giving sum of squared errors and of squared targets. */
+  static Graph evalGraph(Graph student, List<String> params) {
+    Graph.Builder b = student.toBuilder();
+    for (String p : params) {
+      TensorData t = student.initializer(p).orElseThrow();
+      b.removeInitializer(p);
+      b.input(new ValueInfo(p, DType.FLOAT, t.shape()));
+    }
+    ValueInfo y = student.outputs().get(0);
+    b.input(new ValueInfo(TrainingGraph.TARGET, DType.FLOAT, y.shape()));
+    GraphEmitter e = new GraphEmitter(b, "eval/", DType.FLOAT);
+    String d = e.op(Op.SUB, List.of(y.name(), TrainingGraph.TARGET));
+    Attribute keep = Attribute.of("keepdims", 0L);
+    e.opTo("sse", Op.REDUCE_SUM, List.of(e.op(Op.MUL, List.of(d, d))), keep);
+    e.opTo("ssy", Op.REDUCE_SUM, List.of(e.op(Op.MUL,
+        List.of(TrainingGraph.TARGET, TrainingGraph.TARGET))), keep);
+    return b.outputs(List.of(new ValueInfo("sse", DType.FLOAT, Shape.scalar()),
+        new ValueInfo("ssy", DType.FLOAT, Shape.scalar()))).build();
+  }
+
+  /** Refuses NaN and infinite values in training data. */
+  public static void checkFinite(String name, NdArray a) {
+    if (a.type() != DType.FLOAT) {
+      return;
+    }
+    float[] f = a.floats();
+    for (int i = 0; i < f.length; i++) {
+      if (!Float.isFinite(f[i])) {
+        throw GraftException.badInput("training data %s holds %s at element %d of a batch",
+            name, f[i], i);
+      }
+    }
+  }
+
+  private static Map<String, float[]> snapshot(Map<String, OnnxTensor> state,
+      List<String> params) {
+    Map<String, float[]> m = new HashMap<>();
+    for (String p : params) {
+      m.put(p, OrtSessions.floats(state.get(p)));
+    }
+    return m;
+  }
+
+  private static int[] permutation(int n, Random rnd) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  private static void closeAll(List<? extends AutoCloseable> xs) {
+    for (AutoCloseable x : xs) {
+      try {
+        x.close();
+      } catch (Exception ignored) {
+        // closing native tensors does not fail in practice; nothing to recover
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.graft.tflite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.graft.GraftException;
+import dev.graft.data.NdArray;
+import dev.graft.graph.Graph;
+import dev.graft.onnx.OnnxReader;
+import dev.graft.testing.Fixtures;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Full-integer int8: calibrated on the digits training split, checked on the test split. */
+class Int8Test {
+  static LiteRt liteRt;
+
+  @BeforeAll
+  static void runner() {
+    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
+    liteRt = LiteRt.locate();
+  }
+
+  @Test
+  void int8WithoutCalibrationDataIsBadInput() {
+    Graph g = OnnxReader.read(Fixtures.thirdParty("mnist-8.onnx"));
+    GraftException e = assertThrows(GraftException.class, () -> TfliteConverter.convert(g,
+        ConvertOptions.defaults().withPrecision(Precision.INT8)));
+    assertEquals(2, e.exitStatus());
+    assertTrue(e.getMessage().contains("calibration"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "residual_cnn.onnx, train_x_img.npy, test_x_img.npy",
+    "deep_mlp.onnx, train_x_flat.npy, test_x_flat.npy",
+    "transformer_encoder.onnx, train_x_tokens.npy, test_x_tokens.npy"
+  })
+  void fullIntegerKeepsTop1AgreementOnHeldOutDigits(String file, String train, String test) {
+    Graph g = OnnxReader.read(TrainedModelsTest.model(file));
+    NdArray calib = TrainedModelsTest.data(file, train, 128);
+    ConvertOptions o = ConvertOptions.defaults().withPrecision(Precision.INT8)
+        .withCalibration(Map.of("input", calib));
+    ConvertResult r = TfliteConverter.convert(g, o);
+    TfliteModel m = TfliteModel.read(r.bytes());
+    assertEquals(List.of("FLOAT32"), m.inputTypes());
+    assertTrue(r.count("QUANTIZE") >= 1 && r.count("DEQUANTIZE") >= 1, r.opCounts().toString());
+    NdArray held = TrainedModelsTest.data(file, test, 397);
+    Verification.Report rep = Verification.run(g, r, o, Map.of("input", held), liteRt);
+    System.out.printf("%s int8 %d bytes %s: %s%n", file, r.size(), r.opCounts(), rep);
+    rep.require(new Verification.Bound(0.5, 0.99));
+  }
+}

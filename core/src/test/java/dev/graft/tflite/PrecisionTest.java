@@ -1,0 +1,64 @@
+package dev.graft.tflite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.graft.data.NdArray;
+import dev.graft.graph.Graph;
+import dev.graft.onnx.OnnxReader;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** fp16 and int8-dynamic files are smaller and stay close to ONNX Runtime in LiteRT. */
+class PrecisionTest {
+  static LiteRt liteRt;
+
+  @BeforeAll
+  static void runner() {
+    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
+    liteRt = LiteRt.locate();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "residual_cnn.onnx, test_x_img.npy",
+    "mobilenetv2.onnx, mobilenetv2.input.npy",
+    "deep_mlp.onnx, test_x_flat.npy",
+    "transformer_encoder.onnx, test_x_tokens.npy"
+  })
+  void fp16HalvesTheFileAndStaysWithinTwoPercentOfScale(String file, String input) {
+    Graph g = OnnxReader.read(TrainedModelsTest.model(file));
+    ConvertResult fp32 = TfliteConverter.convert(g, ConvertOptions.defaults());
+    ConvertOptions o = ConvertOptions.defaults().withPrecision(Precision.FP16);
+    ConvertResult fp16 = TfliteConverter.convert(g, o);
+    double ratio = (double) fp16.size() / fp32.size();
+    assertTrue(ratio > 0.45 && ratio < 0.6, "fp16/fp32 size ratio " + ratio);
+    assertTrue(fp16.count("DEQUANTIZE") > 0);
+    Map<String, NdArray> x = Map.of("input", TrainedModelsTest.data(file, input, 64));
+    Verification.Report rep = Verification.run(g, fp16, o, x, liteRt);
+    System.out.printf("%s fp16 %d/%d bytes (%.3f): %s%n", file, fp16.size(), fp32.size(), ratio,
+        rep);
+    rep.require(new Verification.Bound(2e-2, 0));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "residual_cnn.onnx, test_x_img.npy",
+    "deep_mlp.onnx, test_x_flat.npy",
+    "transformer_encoder.onnx, test_x_tokens.npy"
+  })
+  void int8DynamicKeepsTop1OnHeldOutDigits(String file, String input) {
+    Graph g = OnnxReader.read(TrainedModelsTest.model(file));
+    ConvertOptions o = ConvertOptions.defaults().withPrecision(Precision.INT8_DYNAMIC);
+    ConvertResult r = TfliteConverter.convert(g, o);
+    assertEquals(0, r.count("DEQUANTIZE"));
+    assertTrue(TfliteModel.read(r.bytes()).constantTypes().getOrDefault("INT8", 0) > 0);
+    Map<String, NdArray> x = Map.of("input", TrainedModelsTest.data(file, input, 200));
+    Verification.Report rep = Verification.run(g, r, o, x, liteRt);
+    System.out.printf("%s int8-dynamic %d bytes: %s%n", file, r.size(), rep);
+    rep.require(new Verification.Bound(0.1, 0.99));
+  }
+}

@@ -1,0 +1,129 @@
+package dev.graft.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.GraftException;
+import dev.graft.data.NdArray;
+import dev.graft.graph.DType;
+import dev.graft.graph.Dim;
+import dev.graft.graph.Graph;
+import dev.graft.graph.Op;
+import dev.graft.graph.Shape;
+import dev.graft.graph.TensorData;
+import dev.graft.graph.ValueInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+  private static final int D = 6;
+  private static final int H = 16;
+
+  /** y = relu(x W1 + b1) W2 + b2 with seeded small random weights. */
+  static Graph mlp(long seed) {
+    Random r = new Random(seed);
+    Graph.Builder b = Graph.builder().name("mlp")
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(List.of(Dim.symbol("batch"), Dim.of(D)))));
+    b.initializer(TensorData.ofFloats("w1", new long[] {D, H}, rand(r, D * H, 0.4)));
+    b.initializer(TensorData.ofFloats("b1", new long[] {H}, new float[H]));
+    b.initializer(TensorData.ofFloats("w2", new long[] {H, 2}, rand(r, H * 2, 0.25)));
+    b.initializer(TensorData.ofFloats("b2", new long[] {2}, new float[2]));
+    GraphEmitter e = new GraphEmitter(b, "n/", DType.FLOAT);
+    String h = e.op(Op.RELU, List.of(e.op(Op.GEMM, List.of("x", "w1", "b1"))));
+    e.opTo("y", Op.GEMM, List.of(h, "w2", "b2"));
+    return b.output(new ValueInfo("y", DType.FLOAT,
+        Shape.of(List.of(Dim.symbol("batch"), Dim.of(2))))).build();
+  }
+
+  static float[] rand(Random r, int n, double scale) {
+    float[] f = new float[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = (float) (r.nextGaussian() * scale);
+    }
+    return f;
+  }
+
+  /** Targets: a smooth nonlinear function of x, learnable by the MLP. */
+  static TrainingData data(int rows, boolean poison) {
+    Random r = new Random(3);
+    float[] x = rand(r, rows * D, 1.0);
+    float[] y = new float[rows * 2];
+    for (int i = 0; i < rows; i++) {
+      double a = 0;
+      double c = 0;
+      for (int j = 0; j < D; j++) {
+        a += x[i * D + j] * (j % 2 == 0 ? 0.5 : -0.3);
+        c += x[i * D + j] * 0.2 * j;
+      }
+      y[i * 2] = (float) Math.tanh(a);
+      y[i * 2 + 1] = (float) Math.max(0, c);
+    }
+    if (poison) {
+      x[17] = Float.NaN;
+    }
+    return InMemoryData.of(Map.of("x", NdArray.of(x, rows, D)), "y", NdArray.of(y, rows, 2),
+        0.2, 0L);
+  }
+
+  private static final List<String> PARAMS = List.of("w1", "b1", "w2", "b2");
+
+  @Test
+  void fits_a_nonlinear_target_and_reports_the_curve() {
+    List<EpochStats> seen = new ArrayList<>();
+    TrainOptions o = TrainOptions.defaults().withEpochs(40).withBatchSize(32).withLr(1e-2)
+        .withPatience(40).withThreads(1).withListener((s, epochs, eta) -> seen.add(s));
+    TrainResult r = Trainer.fit(mlp(1), PARAMS, data(1000, false), o);
+    assertEquals(40, r.curve().size());
+    assertEquals(r.curve(), seen);
+    double first = r.curve().get(0).trainMse();
+    double last = r.curve().get(39).trainMse();
+    assertTrue(last < first / 10, "train MSE went from " + first + " to " + last);
+    assertTrue(r.heldOutRelMse() < 0.05, "held-out relative MSE " + r.heldOutRelMse());
+    assertTrue(r.trainRelMse() < 0.05, "train relative MSE " + r.trainRelMse());
+    assertTrue(r.samplesPerSecond() > 0);
+    assertEquals(D * H, r.params().get("w1").floats().length);
+  }
+
+  @Test
+  void several_steps_per_call_equal_one_step_per_call() {
+    TrainOptions o = TrainOptions.defaults().withEpochs(2).withBatchSize(50).withLr(5e-3)
+        .withThreads(1);
+    TrainingData d = data(400, false); // 320 training rows: 6 steps per epoch
+    TrainResult many = Trainer.fit(mlp(1), PARAMS, d, o.withStepsPerCall(4));
+    TrainResult one = Trainer.fit(mlp(1), PARAMS, d, o.withStepsPerCall(1));
+    float[] a = many.params().get("w1").floats();
+    float[] b = one.params().get("w1").floats();
+    for (int i = 0; i < a.length; i++) {
+      assertEquals(b[i], a[i], 1e-5, "w1[" + i + "]");
+    }
+  }
+
+  @Test
+  void the_same_seed_gives_the_same_parameters() {
+    TrainOptions o = TrainOptions.defaults().withEpochs(2).withBatchSize(40).withThreads(1);
+    TrainResult a = Trainer.fit(mlp(1), PARAMS, data(300, false), o);
+    TrainResult b = Trainer.fit(mlp(1), PARAMS, data(300, false), o);
+    assertArrayEquals(a.params().get("w2").floats(), b.params().get("w2").floats());
+  }
+
+  @Test
+  void refuses_nan_in_the_training_data() {
+    GraftException e = assertThrows(GraftException.class, () -> Trainer.fit(mlp(1), PARAMS,
+        data(200, true), TrainOptions.defaults().withEpochs(1)));
+    assertEquals(2, e.exitStatus());
+    assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+  }
+
+  @Test
+  void a_diverging_loss_is_a_failure() {
+    GraftException e = assertThrows(GraftException.class, () -> Trainer.fit(mlp(1), PARAMS,
+        data(400, false), TrainOptions.defaults().withEpochs(20).withLr(1e6).withPatience(20)));
+    assertEquals(1, e.exitStatus());
+    assertTrue(e.getMessage().contains("diverged"), e.getMessage());
+  }
+}

@@ -1,0 +1,47 @@
+package dev.graft.cli
+
+import com.github.ajalt.clikt.core.CliktCommand
+import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.parameters.arguments.argument
+import com.github.ajalt.clikt.parameters.options.flag
+import com.github.ajalt.clikt.parameters.options.option
+import dev.graft.dsl.ScriptHost
+import dev.graft.exec.Device
+import dev.graft.recipe.Recipe
+import dev.graft.recipe.RecipeRunner
+import java.nio.file.Path
+
+/** `graft compress RECIPE.graft.kts [--out DIR] [--device cpu|cuda]`. */
+internal class CompressCommand : CliktCommand(name = "compress") {
+    override fun help(context: Context): String =
+        "Run a compression recipe file: its steps in order, then report.json and report.html in " +
+            "the output folder. An interrupted run resumes without redoing finished steps."
+
+    private val recipeFile by argument("RECIPE", help = "a .graft.kts recipe")
+    private val out by option("--out", help = "output folder (default: the recipe's folder)")
+    private val deviceName by option("--device", help = "cpu or cuda; overrides the recipe")
+    private val json by option("--json", help = "print the report as JSON").flag()
+    private val noCache by option("--no-cache", help = "redo every step even if an earlier run finished it").flag()
+
+    override fun run() = graftCall {
+        val file = Path.of(recipeFile).toAbsolutePath()
+        var recipe = ScriptHost.load(file)
+        deviceName?.let { recipe = withDevice(recipe, Device.parse(it)) }
+        compress(recipe, file.parent, out?.let { Path.of(it).toAbsolutePath() } ?: file.parent, json, noCache)
+    }
+
+    private fun withDevice(r: Recipe, d: Device): Recipe {
+        val b = Recipe.builder().teacher(r.teacher()).calibration(r.calibration(), r.heldOut()).seed(r.seed()).device(d).source(r.source())
+        r.labels()?.let { b.labels(it) }
+        r.steps().forEach { b.step(it) }
+        r.requirements().forEach { b.require(it) }
+        return b.build()
+    }
+}
+
+/** Runs a recipe with inputs under [base] and outputs, reports and the step cache under [out]. */
+internal fun CliktCommand.compress(recipe: Recipe, base: Path, out: Path, json: Boolean, noCache: Boolean) {
+    var options = RecipeRunner.Options.`in`(base, out)
+    if (noCache) options = options.withCacheDir(null)
+    runRecipe(recipe, options, ReportTargets(out.resolve("report.json"), out.resolve("report.html"), json))
+}

@@ -1,0 +1,39 @@
+package dev.graft.cli
+
+import com.github.ajalt.clikt.core.CliktCommand
+import dev.graft.io.AtomicFiles
+import dev.graft.recipe.RecipeRunner
+import dev.graft.recipe.Recipe
+import dev.graft.recipe.RunResult
+import dev.graft.report.HtmlReport
+import dev.graft.report.Json
+import java.nio.file.Path
+
+/** Where a recipe run writes its report, and how it prints. */
+internal data class ReportTargets(val json: Path?, val html: Path?, val printJson: Boolean)
+
+/**
+ * Runs a recipe with progress on standard error, writes the reports, prints the summary (or the
+ * JSON report), and fails with exit status 1 when a requirement was missed.
+ */
+internal fun CliktCommand.runRecipe(recipe: Recipe, options: RecipeRunner.Options, targets: ReportTargets): RunResult {
+    val result = RecipeRunner.run(recipe, options.withListener(TerminalProgress()))
+    val report = result.report()
+    targets.json?.let { Json.writeFile(it, report) }
+    targets.html?.let { AtomicFiles.writeString(it, HtmlReport.render(report)) }
+    if (targets.printJson) {
+        echo(Json.write(report))
+    } else {
+        echo(Summary.render(report))
+        targets.json?.let { echo("report       $it") }
+        targets.html?.let { echo("report       $it") }
+        result.written().forEach { echo("wrote        $it") }
+    }
+    if (!result.requirementsMet()) {
+        throw GraftCliError(
+            "requirement not met: " + result.unmetRequirements().joinToString("; ") + " (nothing exported)",
+            ExitStatus.FAILURE,
+        )
+    }
+    return result
+}

@@ -1,0 +1,36 @@
+package dev.graft.cli
+
+import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.parameters.options.default
+import com.github.ajalt.clikt.parameters.options.option
+import com.github.ajalt.clikt.parameters.options.required
+import com.github.ajalt.clikt.parameters.types.choice
+import com.github.ajalt.clikt.parameters.types.double
+import com.github.ajalt.clikt.parameters.types.int
+import dev.graft.recipe.Step
+import dev.graft.replace.StudentSpec
+
+/** `graft replace MODEL --from A --to B --with KIND ... --calibration DATA`. */
+internal class ReplaceCommand : StepCommand("replace") {
+    override fun help(context: Context): String =
+        "Cut layers A..B out of a model and graft a fitted student in their place: linear, mlp, " +
+            "attention-ffn, thin-conv or skip."
+
+    private val from by option("--from", help = "first layer of the region (module path, node or tensor)").required()
+    private val to by option("--to", help = "last layer of the region").required()
+    private val kind by option("--with", help = "the student").choice(*StudentSpec.KINDS.toTypedArray()).required()
+    private val width by option("--width", help = "mlp: hidden width; thin-conv: channel fraction").double()
+    private val depth by option("--depth", help = "mlp: hidden layers").int()
+    private val heads by option("--heads", help = "attention-ffn: attention heads").int()
+    private val ffn by option("--ffn", help = "attention-ffn: feed-forward width").int()
+    private val epochs by option("--epochs", help = "training epochs (early stopping may end sooner)").int().default(0)
+
+    override fun step(): Step {
+        var spec = StudentSpec.of(kind)
+        width?.let { spec = spec.withWidth(it) }
+        depth?.let { spec = spec.withDepth(it) }
+        heads?.let { spec = spec.withHeads(it) }
+        ffn?.let { spec = spec.withFfn(it) }
+        return Step.Replace(from, to, spec, epochs, origin)
+    }
+}

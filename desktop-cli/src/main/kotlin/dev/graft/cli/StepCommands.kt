@@ -1,0 +1,73 @@
+package dev.graft.cli
+
+import com.github.ajalt.clikt.core.CliktCommand
+import com.github.ajalt.clikt.parameters.arguments.argument
+import com.github.ajalt.clikt.parameters.options.default
+import com.github.ajalt.clikt.parameters.options.flag
+import com.github.ajalt.clikt.parameters.options.multiple
+import com.github.ajalt.clikt.parameters.options.option
+import com.github.ajalt.clikt.parameters.types.double
+import com.github.ajalt.clikt.parameters.types.long
+import dev.graft.recipe.Origin
+import dev.graft.recipe.Recipe
+import dev.graft.recipe.RecipeRunner
+import dev.graft.recipe.Step
+import java.nio.file.Files
+import java.nio.file.Path
+
+/**
+ * What the single-step commands (replace, thin, lowrank, simplify) share: the model, calibration
+ * with its held-out share, seed, device, output and report. Each runs as a one-step recipe, so it
+ * measures, caches and reports exactly as `graft compress` does.
+ */
+internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
+    protected val model by argument("MODEL", help = "the teacher ONNX model")
+    protected val calibration by option("--calibration", help = "DATA: X.npy, name=X.npy per input").multiple()
+    protected val labels by option("--labels", help = "integer labels of the calibration samples, for accuracy")
+    protected val heldOut by option("--held-out", help = "share of the calibration set held out for fidelity").double().default(0.2)
+    protected val seed by option("--seed", help = "seed of every random choice").long().default(0)
+    protected val deviceName by deviceOption()
+    protected val output by option("-o", "--output", help = "the ONNX model to write")
+    protected val report by option("--report", help = "write the report as JSON here")
+    protected val json by option("--json", help = "print the report as JSON").flag()
+
+    /** The step this command runs. */
+    protected abstract fun step(): Step
+
+    /** Whether calibration data is required (simplify with an input box does without). */
+    protected open fun needsCalibration(): Boolean = true
+
+    protected val origin: Origin get() = Origin("graft $commandName", 0)
+
+    override fun run() = graftCall {
+        val out = Path.of(output ?: defaultOutput())
+        val data = calibration.ifEmpty {
+            if (needsCalibration()) throw GraftCliError("--calibration DATA is required", ExitStatus.BAD_INPUT)
+            listOf(randomCalibration())
+        }
+        val builder = Recipe.builder()
+            .teacher(Path.of(model).toAbsolutePath(), origin)
+            .calibration(data.map { absolute(it) }, heldOut, origin)
+            .seed(seed)
+            .device(device(deviceName))
+            .step(step())
+            .step(Step.ExportOnnx(out.toAbsolutePath(), origin))
+        labels?.let { builder.labels(Path.of(it).toAbsolutePath()) }
+        val options = RecipeRunner.Options.`in`(Path.of("").toAbsolutePath(), Path.of("").toAbsolutePath()).withCacheDir(null)
+        runRecipe(builder.build(), options, ReportTargets(report?.let { Path.of(it) }, null, json))
+    }
+
+    private fun defaultOutput(): String =
+        Path.of(model).fileName.toString().removeSuffix(".onnx") + ".$commandName.onnx"
+
+    /** Random inputs of the model's shapes, for steps that only need the model's signature. */
+    protected open fun randomCalibration(): String = throw GraftCliError("--calibration DATA is required", ExitStatus.BAD_INPUT)
+
+    private fun absolute(spec: String): String {
+        val eq = spec.indexOf('=')
+        return if (eq > 0) spec.substring(0, eq + 1) + Path.of(spec.substring(eq + 1)).toAbsolutePath()
+        else Path.of(spec).toAbsolutePath().toString()
+    }
+
+    protected fun exists(path: String): Boolean = Files.exists(Path.of(path))
+}
