@@ -50,8 +50,8 @@ internal class BenchCommand(private val env: Map<String, String> = System.getenv
     private val model by argument("MODEL", help = "the model: .onnx or .tflite")
     private val modelB by argument("MODEL_B", help = "a second model to compare with MODEL").optional()
     private val backendName by option("--backend", help = "ort, litert, adb or browser (default: from the model)")
-    private val runs by option("--runs", help = "timed runs").int().default(50)
-    private val warmup by option("--warmup", help = "untimed runs after the first inference").int().default(10)
+    private val runs by option("--runs", help = "timed runs (default 50)").int().default(50)
+    private val warmup by option("--warmup", help = "untimed runs after the first inference (default 10)").int().default(10)
     private val threads by option("--threads", help = "CPU threads (ort, adb); default: the runtime's")
         .int()
     private val acceleratorName by option(
@@ -66,7 +66,7 @@ internal class BenchCommand(private val env: Map<String, String> = System.getenv
     private val json by option("--json", help = "print the graft.bench/1 result JSON (an array for two models)").flag()
     private val port by option("--port", help = "browser: the port to serve on (default: any free port)")
         .int().default(0)
-    private val timeout by option("--timeout", help = "adb, browser: seconds to wait for the result")
+    private val timeout by option("--timeout", help = "adb, browser: seconds to wait for the result (default 300)")
         .int().default(300)
     private val serial by option("--serial", help = "adb: the device's serial number (adb -s)")
 
