@@ -24,5 +24,6 @@ public fun graftCommand(): CliktCommand =
         SimplifyCommand(),
         ConvertCommand(),
         CompressCommand(),
+        BenchCommand(),
         DemoCommand(),
     )

@@ -1,0 +1,216 @@
+package dev.graft.cli
+
+import com.github.ajalt.clikt.core.CliktCommand
+import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.parameters.arguments.argument
+import com.github.ajalt.clikt.parameters.arguments.optional
+import com.github.ajalt.clikt.parameters.options.default
+import com.github.ajalt.clikt.parameters.options.flag
+import com.github.ajalt.clikt.parameters.options.option
+import com.github.ajalt.clikt.parameters.types.int
+import ai.onnxruntime.OrtEnvironment
+import ai.onnxruntime.OrtLoggingLevel
+import dev.graft.runtime.Accelerator
+import dev.graft.runtime.Benchmark
+import dev.graft.runtime.BenchmarkException
+import dev.graft.runtime.BenchmarkOptions
+import dev.graft.runtime.BenchmarkResult
+import dev.graft.runtime.DeviceInfo
+import dev.graft.runtime.ReferenceData
+import java.io.File
+
+/**
+ * `graft bench MODEL [MODEL_B] [--backend ort|litert|adb|browser] …`: latency of one model, or of
+ * two side by side with the speed-up. [env] is the process environment (`PATH`, `ADB`,
+ * `GRAFT_HOME`); tests pass their own.
+ */
+internal class BenchCommand(private val env: Map<String, String> = System.getenv()) :
+    CliktCommand(name = "bench") {
+    override fun help(context: Context): String = """
+        Measure a model's latency: load time, first inference, then --runs timed runs after
+        --warmup untimed ones (mean ± std, min, p50, p90, p99 in ms), memory, and the outputs
+        checked against --reference.
+
+        Backends: ort (ONNX Runtime on this machine, .onnx); litert (a .tflite in LiteRT.js
+        through tools/litert-runner, one CPU thread); adb (the android-sample app on a phone:
+        pushes the model and reference, runs, pulls the graft.bench/1 result; .tflite or .onnx);
+        browser (serves a page that runs the .tflite in LiteRT.js — wasm, or WebGPU with
+        --accelerator gpu — for a phone's browser to open, and waits for its result). Default:
+        litert for a TFLite file, ort otherwise.
+
+        With MODEL_B both models run with the same backend and options, and the speed-up of B
+        over A is mean_A/mean_B ± its spread, the runs' standard deviations propagated to first
+        order: r·√((σA/μA)² + (σB/μB)²); the ratio of medians p50_A/p50_B is printed beside it.
+        The same --reference is used for both.
+
+        Exit status: 0 passed; 1 outputs differ from the reference, or the run failed;
+        2 bad input (missing model, a model the backend cannot run, adb/device/app missing).
+    """.trimIndent()
+
+    private val model by argument("MODEL", help = "the model: .onnx or .tflite")
+    private val modelB by argument("MODEL_B", help = "a second model to compare with MODEL").optional()
+    private val backendName by option("--backend", help = "ort, litert, adb or browser (default: from the model)")
+    private val runs by option("--runs", help = "timed runs (default 50)").int().default(50)
+    private val warmup by option("--warmup", help = "untimed runs after the first inference (default 10)").int().default(10)
+    private val threads by option("--threads", help = "CPU threads (ort, adb); default: the runtime's")
+        .int()
+    private val acceleratorName by option(
+        "--accelerator",
+        help = "cpu, xnnpack, gpu or nnapi (adb: all with tflite; ort: cpu, xnnpack and nnapi " +
+            "where the build has them; litert: cpu, xnnpack; browser: gpu asks for WebGPU)",
+    ).default("cpu")
+    private val reference by option(
+        "--reference",
+        help = "folder with input_<i>.npy and output_<i>.npy: inputs to feed and outputs to expect",
+    )
+    private val json by option("--json", help = "print the graft.bench/1 result JSON (an array for two models)").flag()
+    private val port by option("--port", help = "browser: the port to serve on (default: any free port)")
+        .int().default(0)
+    private val timeout by option("--timeout", help = "adb, browser: seconds to wait for the result (default 300)")
+        .int().default(300)
+    private val serial by option("--serial", help = "adb: the device's serial number (adb -s)")
+
+    override fun run() = graftCall {
+        val backend = BenchBackend.parse(backendName, File(model))
+        val options = options(backend)
+        val setup = BenchSetup(options, reference?.let(::File), timeout, port, serial, env) { echo(it, err = true) }
+        if (reference != null && backend == BenchBackend.BROWSER) {
+            throw GraftCliError(
+                "--reference is not offered by --backend browser: the page feeds seeded random inputs",
+                ExitStatus.BAD_INPUT,
+            )
+        }
+        val files = listOfNotNull(model, modelB).map { backend.check(File(it)) }
+        val results = files.map { file ->
+            runOne(backend, file, setup).also { r ->
+                r.error()?.let { throw GraftCliError("$file: ${it.message()}", exitOf(it.code())) }
+            }
+        }
+        if (json) {
+            echo(if (results.size == 1) results[0].toJson() else "[\n" + results.joinToString(",\n") { it.toJson() } + "\n]")
+        } else {
+            echo(BenchReport.table(files.map { it.name }, results))
+            if (results.size == 2) {
+                echo()
+                echo(BenchReport.speedup(results[0], results[1]))
+            }
+        }
+        val failed = files.zip(results).firstOrNull { (_, r) -> r.status() == BenchmarkResult.Status.FAILED }
+        if (failed != null) {
+            throw GraftCliError(
+                "outputs of ${failed.first} differ from the reference: ${failed.second.outputCheck().reason()}",
+                ExitStatus.FAILURE,
+            )
+        }
+    }
+
+    private fun options(backend: BenchBackend): BenchmarkOptions {
+        val accelerator = try {
+            Accelerator.parse(acceleratorName)
+        } catch (e: IllegalArgumentException) {
+            throw GraftCliError(e.message ?: "bad --accelerator", ExitStatus.BAD_INPUT)
+        }
+        if (threads != null && !backend.takesThreads) {
+            throw GraftCliError(
+                "--threads is not offered by --backend ${backend.id}: LiteRT.js runs on one thread",
+                ExitStatus.BAD_INPUT,
+            )
+        }
+        return try {
+            BenchmarkOptions.builder()
+                .runs(runs)
+                .warmup(warmup)
+                .threads(threads ?: BenchmarkOptions.DEFAULT_THREADS)
+                .accelerator(accelerator)
+                .build()
+        } catch (e: IllegalArgumentException) {
+            throw GraftCliError("--${e.message}", ExitStatus.BAD_INPUT)
+        }
+    }
+
+    private fun runOne(backend: BenchBackend, file: File, setup: BenchSetup): BenchmarkResult =
+        try {
+            when (backend) {
+                BenchBackend.ORT -> {
+                    // ONNX Runtime's graph warnings (e.g. initializers listed as inputs) would
+                    // bury the table; the environment is a singleton, so set its level first
+                    OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR)
+                    Benchmark.builder().options(setup.options).build().run("ort", file, setup.referenceData())
+                }
+                BenchBackend.LITERT -> LiteRt.runner(env).bench(
+                    file, setup.referenceData(), setup.options, DeviceInfo.fromSystem())
+                BenchBackend.ADB -> AdbBench(setup).run(file)
+                BenchBackend.BROWSER -> BrowserBench(setup, LiteRt.runner(env).cli().absoluteFile.parentFile).run(file)
+            }
+        } catch (e: BenchmarkException) {
+            throw GraftCliError(e.message ?: e.code().jsonName(), e.code().exitStatus(), e)
+        }
+
+    private fun exitOf(code: String): Int =
+        BenchmarkException.Code.entries.firstOrNull { it.jsonName() == code }?.exitStatus() ?: ExitStatus.FAILURE
+}
+
+/** What every backend needs besides the model. */
+internal class BenchSetup(
+    val options: BenchmarkOptions,
+    val reference: File?,
+    val timeoutSeconds: Int,
+    val port: Int,
+    val serial: String?,
+    val env: Map<String, String>,
+    /** Progress and hints for the user, on stderr so that `--json` output stays clean. */
+    val note: (String) -> Unit,
+) {
+    fun referenceData(): ReferenceData? = reference?.let { ReferenceData.load(it) }
+}
+
+/** The `--backend` choices and the model files each can run. */
+internal enum class BenchBackend(val id: String, val takesThreads: Boolean) {
+    ORT("ort", true),
+    LITERT("litert", false),
+    ADB("adb", true),
+    BROWSER("browser", false);
+
+    /** [file] if it exists and this backend can run it; otherwise a one-line error, status 2. */
+    fun check(file: File): File {
+        if (!file.isFile) {
+            throw GraftCliError("model file not found: $file", ExitStatus.BAD_INPUT)
+        }
+        val tflite = isTflite(file)
+        when (this) {
+            ORT -> if (tflite) {
+                throw GraftCliError(
+                    "$file is a TFLite file; --backend ort runs ONNX models (use litert, adb or browser)",
+                    ExitStatus.BAD_INPUT,
+                )
+            }
+            LITERT, BROWSER -> if (!tflite) {
+                throw GraftCliError(
+                    "$file is not a TFLite file (no TFL3 identifier); --backend $id runs .tflite " +
+                        "models (use ort or adb for ONNX)",
+                    ExitStatus.BAD_INPUT,
+                )
+            }
+            ADB -> Unit
+        }
+        return file
+    }
+
+    companion object {
+        /** The backend named [name], or the default for [model]'s kind when null. */
+        fun parse(name: String?, model: File): BenchBackend {
+            if (name == null) return if (model.isFile && isTflite(model)) LITERT else ORT
+            return entries.firstOrNull { it.id == name.lowercase() } ?: throw GraftCliError(
+                "unknown --backend '$name', expected one of ${entries.joinToString(", ") { it.id }}",
+                ExitStatus.BAD_INPUT,
+            )
+        }
+
+        /** True when [file] carries the TFLite FlatBuffer identifier `TFL3` at offset 4. */
+        fun isTflite(file: File): Boolean {
+            val head = ByteArray(8)
+            val n = file.inputStream().use { it.readNBytes(head, 0, 8) }
+            return n == 8 && String(head, 4, 4, Charsets.US_ASCII) == "TFL3"
+        }
+    }
+}
