@@ -21,6 +21,7 @@ class ModuleTreeTest {
   @ParameterizedTest
   @CsvSource({
     "residual_cnn.onnx, stage1.1",
+    "residual_cnn_bn.onnx, stage1.1",
     "deep_mlp.onnx, blocks.4",
     "transformer_encoder.onnx, blocks.4",
     "transformer_encoder_opset13.onnx, blocks.4",

@@ -17,6 +17,18 @@ class InspectSpec : FunSpec({
         json["flops"].asLong shouldBe (28L * 28 * 8 * 25 + 14L * 14 * 16 * 200 + 2560)
     }
 
+    test("prints the trees of PyTorch exports with their module paths and every weight counted") {
+        for ((model, path) in listOf("residual_cnn_bn.onnx" to "stage1.1", "deep_mlp.onnx" to "blocks.4",
+            "transformer_encoder.onnx" to "blocks.4", "mobilenetv2.onnx" to "features.2")) {
+            val g = dev.graft.onnx.OnnxReader.read(java.nio.file.Path.of(Fixtures.model(model)))
+            val weights = g.initializers().values.filter { it.type().isFloating }.sumOf { it.elementCount() }
+            val r = graft("inspect", Fixtures.model(model))
+            r.statusCode shouldBe 0
+            r.stdout.lines().any { it.trim().startsWith("$path ") } shouldBe true
+            r.stdout shouldContain "total ${Format.count(weights)} params"
+        }
+    }
+
     test("names modules by node where the exporter wrote no scopes") {
         val r = graft("inspect", Fixtures.thirdParty("cnn_mnist_pytorch11.onnx"))
         r.statusCode shouldBe 0
