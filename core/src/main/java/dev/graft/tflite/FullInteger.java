@@ -27,6 +27,13 @@ final class FullInteger {
       BuiltinOperator.MIRROR_PAD, BuiltinOperator.BROADCAST_TO, BuiltinOperator.TILE,
       BuiltinOperator.RESIZE_BILINEAR, BuiltinOperator.RESIZE_NEAREST_NEIGHBOR,
       BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM, BuiltinOperator.SQUEEZE);
+  /**
+   * Operators whose int8 kernels take every input at the output's parameters: TFLite's
+   * CONCATENATION fails to prepare otherwise (and LiteRT then computes nothing), MAXIMUM and
+   * MINIMUM compare raw int8 values. Inputs held at other parameters are requantized first.
+   */
+  private static final Set<Integer> INPUTS_AT_OUTPUT_PARAMS = Set.of(
+      BuiltinOperator.CONCATENATION, BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM);
   /** Operators with int8 kernels in TFLite. */
   private static final Set<Integer> INT8 = Set.of(
       BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D,
@@ -72,6 +79,9 @@ final class FullInteger {
       int code = codes.get(i);
       if (INT8.contains(code)) {
         quantizeConstants(code, op);
+        if (INPUTS_AT_OUTPUT_PARAMS.contains(code)) {
+          requantizeInputs(op, out, outCodes);
+        }
         out.add(op);
         outCodes.add(code);
         continue;
@@ -154,12 +164,41 @@ final class FullInteger {
         p.setQuantizedDimension(0);
         fm.get(t).quant = p;
       } else {
-        boolean shared = SAME_PARAMS.contains(code) && params[in[0]] != null;
-        QuantParams qp = shared ? params[in[0]] : QuantParams.of(v);
+        QuantParams qp = QuantParams.of(v);
+        if (INPUTS_AT_OUTPUT_PARAMS.contains(code) && params[op.getOutputs()[0]] != null) {
+          qp = params[op.getOutputs()[0]];
+        } else if (SAME_PARAMS.contains(code) && params[in[0]] != null) {
+          qp = params[in[0]];
+        }
         fm.replaceData(t, TensorType.INT8, qp.quantize(v));
         fm.get(t).quant = quant(qp);
       }
     }
+  }
+
+  /**
+   * Gives {@code op} inputs at its output's parameters: each activation input held at other
+   * parameters is passed through an int8-to-int8 QUANTIZE (a requantization) added to {@code
+   * ops} before it.
+   */
+  private void requantizeInputs(OperatorT op, List<OperatorT> ops, List<Integer> codes) {
+    QuantParams target = params[op.getOutputs()[0]];
+    if (target == null) {
+      return;
+    }
+    int[] in = op.getInputs().clone();
+    for (int k = 0; k < in.length; k++) {
+      int t = in[k];
+      if (t < 0 || fm.isConstant(t) || params[t] == null || params[t].equals(target)) {
+        continue;
+      }
+      int r = fm.tensor(fm.get(t).name + "_requantized", TensorType.INT8, fm.get(t).shape);
+      fm.get(r).quant = quant(target);
+      ops.add(fm.makeOp(BuiltinOperator.QUANTIZE, new int[] {t}, new int[] {r}));
+      codes.add(BuiltinOperator.QUANTIZE);
+      in[k] = r;
+    }
+    op.setInputs(in);
   }
 
   /** Float inputs and outputs at the boundary: QUANTIZE after each input, DEQUANTIZE at the end. */
