@@ -16,7 +16,7 @@ import org.tensorflow.lite.schema.TensorType;
  * activations int8 with per-tensor asymmetric parameters from calibrated ranges, biases int32
  * at input scale × filter scale, other constants int8. Operators without int8 kernels run in
  * float between a DEQUANTIZE and a QUANTIZE; float inputs and outputs are kept at the boundary
- * with a QUANTIZE and a DEQUANTIZE.
+ * with a QUANTIZE and a DEQUANTIZE, unless inputs and outputs are to be int8 themselves.
  */
 final class FullInteger {
   /** Operators whose int8 output must share the parameters of their (first) input. */
@@ -52,9 +52,12 @@ final class FullInteger {
 
   private final FlatModel fm;
   private final QuantParams[] params;
+  private final boolean int8Io;
 
-  FullInteger(FlatModel fm, float[][] ranges) {
+  /** {@code int8Io}: int8 inputs and outputs stay int8 instead of getting float twins. */
+  FullInteger(FlatModel fm, float[][] ranges, boolean int8Io) {
     this.fm = fm;
+    this.int8Io = int8Io;
     this.params = new QuantParams[fm.tensorCount()];
     for (int t = 0; t < ranges.length; t++) {
       if (ranges[t] != null) {
@@ -118,7 +121,9 @@ final class FullInteger {
         setInt8(t, params[t]);
       }
     }
-    boundary(out, outCodes);
+    if (!int8Io) {
+      boundary(out, outCodes);
+    }
     fm.setOps(out, outCodes);
   }
 
