@@ -103,6 +103,14 @@ class UltrafaceInt8Test {
   }
 
   @Test
+  void passesTheVerificationOfGraftConvert() {
+    ConvertOptions o = ConvertOptions.defaults().withPrecision(Precision.INT8);
+    Verification.Report r = Verification.run(graph, int8, o, Map.of("input", photos),
+        LiteRt.locate()).require(Verification.Bound.forPrecision(Precision.INT8));
+    System.out.println("ultraface int8 verification: " + r);
+  }
+
+  @Test
   void faceOrBackgroundDecisionsAgreeOnAlmostAllAnchors() {
     int agree = 0;
     double maxErr = 0;
