@@ -22,6 +22,8 @@ export function probeOutputBytes(header) {
 }
 
 const MIB = 1024 * 1024;
+/** LiteRT log lines saying that the model cannot run although compileModel returned. */
+const UNPREPARED = /failed to prepare|failed to allocate tensors/i;
 const DTYPE_BYTES = Object.fromEntries(DTYPES.map((d) => [d.dtype, d.bytes]));
 
 /** A LiteRT runtime with its own CPU environment, plus a record of LiteRT's recent log lines. */
@@ -103,6 +105,19 @@ export class Engine {
     }
   }
 
+  /**
+   * Throws when LiteRT logged, after the first `since` error lines, that a node failed to prepare:
+   * LiteRT prepares on the first run, and that run then returns normally with the output buffers
+   * unwritten (zeros or stale memory).
+   */
+  checkPrepared(what, since) {
+    const errors = this.recentErrors();
+    if (errors.slice(since).some((l) => UNPREPARED.test(l))) {
+      // earlier lines (from compiling) usually name the operator at fault
+      throw new RuntimeFailure(`${what}: ${errors.join('; ')}`);
+    }
+  }
+
   failure(what, e) {
     if (e instanceof UsageError || e instanceof RuntimeFailure) return e;
     // LiteRT's exception text is a list of source locations; its log has the reason.
@@ -145,6 +160,7 @@ export class CompiledTflite {
       if (fromFile) inp.shapeSignature = fromFile.shapeSignature;
     }
     this.inputBuffers = null;
+    this.prepared = false;
   }
 
   /**
@@ -166,9 +182,20 @@ export class CompiledTflite {
         buffer.unlock();
       }
     });
+    const errorsBefore = this.prepared ? 0 : this.engine.recentErrors().length;
     const outs = await this.engine.callAsync(`LiteRT failed running ${this.name}`, () =>
       this.compiled.run(0, this.inputBuffers),
     );
+    if (!this.prepared) {
+      // LiteRT prepares the graph on the first run
+      try {
+        this.engine.checkPrepared(`LiteRT could not prepare ${this.name}`, errorsBefore);
+      } catch (e) {
+        for (const b of outs) b.delete();
+        throw e;
+      }
+      this.prepared = true;
+    }
     try {
       return outs.map((buffer, i) => this.readOutput(buffer, i));
     } finally {

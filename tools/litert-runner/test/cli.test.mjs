@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { bytesOf, typedView } from '../lib/dtypes.mjs';
 import { decodeNpy } from '../lib/npy.mjs';
-import { addModel } from './helpers/tiny-tflite.mjs';
+import { addModel, concatInt8Model } from './helpers/tiny-tflite.mjs';
 import { cli, pseudoRandom, tempDir, ULTRAFACE, writeNpy } from './helpers/cli.mjs';
 
 const FACE_INPUT = [1, 240, 320, 3];
@@ -192,6 +192,22 @@ test('a model LiteRT refuses to load exits 1', async (t) => {
   const broken = path.join(dir, 'broken.tflite');
   writeFileSync(broken, bytes);
   assertOneLineError(await cli('info', broken), 1, /LiteRT could not load .*broken\.tflite: Failed to load model/);
+});
+
+test('a model whose nodes fail to prepare exits 1 instead of returning unwritten outputs', async (t) => {
+  const dir = tempDir(t);
+  const a = writeNpy(dir, 'a.npy', 'int8', [1, 4], Int8Array.of(1, 2, 3, 4));
+  const b = writeNpy(dir, 'b.npy', 'int8', [1, 4], Int8Array.of(5, 6, 7, 8));
+  const good = path.join(dir, 'good.tflite');
+  writeFileSync(good, concatInt8Model([0.5, 0.5, 0.5]));
+  const ok = await cli('run', good, '--input', a, '--input', b, '--out', path.join(dir, 'ok'));
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.deepEqual([...load(ok.json.outputs[0].path).values], [1, 2, 3, 4, 5, 6, 7, 8]);
+  // int8 CONCATENATION with inputs at other scales than its output: LiteRT fails to prepare
+  const bad = path.join(dir, 'bad.tflite');
+  writeFileSync(bad, concatInt8Model([0.5, 0.25, 0.5]));
+  assertOneLineError(await cli('run', bad, '--input', a, '--input', b, '--out', path.join(dir, 'bad')), 1,
+    /LiteRT could not prepare .*bad\.tflite: .*CONCATENATION.*failed to prepare/);
 });
 
 test('bench prints latency figures as one JSON line', async () => {

@@ -1,10 +1,12 @@
-// Builds tiny .tflite files in memory for tests: one ADD of two inputs. Written front to back:
+// Builds tiny .tflite files in memory for tests: one ADD or CONCATENATION of two inputs. Written front to back:
 // every table or vector is placed before the objects it refers to, so offsets point forward as
 // the flatbuffer format requires. Field numbers follow TensorFlow Lite's schema.fbs.
 
 const TYPES = { float32: 0, int32: 2, uint8: 3, int64: 4, int16: 7, int8: 9 };
 const BUILTIN_ADD = 0;
 const OPTIONS_ADD = 11;
+const BUILTIN_CONCATENATION = 2;
+const OPTIONS_CONCATENATION = 10;
 
 const table = (fields) => ({ kind: 'table', fields }); // fields: [[id, type, value]]
 const vec = (elem, values) => ({ kind: 'vec', elem, values });
@@ -94,23 +96,42 @@ class Writer {
  */
 export function addModel({ dtype = 'float32', shape = [1, 4], names = ['a', 'b', 'sum'] } = {}) {
   const quantized = dtype === 'int8' || dtype === 'uint8';
-  const tensor = (name) =>
+  const tensors = names.map((name) => ({ name, shape, dtype, scale: quantized ? 1 : undefined }));
+  return binaryModel(tensors, BUILTIN_ADD, OPTIONS_ADD, table([[0, 'i8', 0]]));
+}
+
+/**
+ * A model concatenating two int8 inputs of shape [1, 4] along axis 1, with the given scales of
+ * a, b and the output (zero points 0). TFLite's int8 CONCATENATION needs all three equal: with
+ * other scales the model loads but fails to prepare on its first run.
+ * @returns {Uint8Array}
+ */
+export function concatInt8Model(scales = [1, 1, 1]) {
+  const tensors = ['a', 'b', 'joined'].map((name, i) => ({
+    name, shape: i < 2 ? [1, 4] : [1, 8], dtype: 'int8', scale: scales[i],
+  }));
+  return binaryModel(tensors, BUILTIN_CONCATENATION, OPTIONS_CONCATENATION, table([[0, 'i32', 1]]));
+}
+
+/** One operator of two inputs and one output; tensors: [{name, shape, dtype, scale?}] × 3. */
+function binaryModel(specs, builtin, optionsType, options) {
+  const tensor = ({ name, shape, dtype, scale }) =>
     table([
       [0, 'ref', vec('i32', shape)],
       [1, 'i8', TYPES[dtype]],
       [2, 'u32', 0],
       [3, 'ref', str(name)],
-      [4, 'ref', quantized ? table([[2, 'ref', vec('f32', [1])], [3, 'ref', vec('i64', [0])]]) : undefined],
+      [4, 'ref', scale !== undefined ? table([[2, 'ref', vec('f32', [scale])], [3, 'ref', vec('i64', [0])]]) : undefined],
     ]);
   const model = table([
     [0, 'u32', 3],
-    [1, 'ref', tables([table([[0, 'i8', BUILTIN_ADD], [2, 'i32', 1], [3, 'i32', BUILTIN_ADD]])])],
+    [1, 'ref', tables([table([[0, 'i8', builtin], [2, 'i32', 1], [3, 'i32', builtin]])])],
     [
       2,
       'ref',
       tables([
         table([
-          [0, 'ref', tables(names.map(tensor))],
+          [0, 'ref', tables(specs.map(tensor))],
           [1, 'ref', vec('i32', [0, 1])],
           [2, 'ref', vec('i32', [2])],
           [
@@ -121,8 +142,8 @@ export function addModel({ dtype = 'float32', shape = [1, 4], names = ['a', 'b',
                 [0, 'u32', 0],
                 [1, 'ref', vec('i32', [0, 1])],
                 [2, 'ref', vec('i32', [2])],
-                [3, 'u8', OPTIONS_ADD],
-                [4, 'ref', table([[0, 'i8', 0]])],
+                [3, 'u8', optionsType],
+                [4, 'ref', options],
               ]),
             ]),
           ],

@@ -22,10 +22,13 @@ import java.util.Objects;
  * @param nhwcIo rank-4 inputs and outputs are NHWC in the TFLite model instead of ONNX's NCHW
  * @param batch the size given to the graph's symbolic batch axis
  * @param recipe the recipe text that produced the model, stored in its metadata (may be null)
+ * @param int8Io with {@link Precision#INT8}: float inputs and outputs that are quantized inside
+ *     the model become int8 themselves (the caller quantizes with each input's scale and zero
+ *     point, see {@link TfliteModel#inputQuantization()}); no boundary QUANTIZE/DEQUANTIZE
  */
 public record ConvertOptions(
     Precision precision, Map<String, NdArray> calibration, boolean nhwcIo, int batch,
-    String recipe) {
+    String recipe, boolean int8Io) {
   public ConvertOptions {
     Objects.requireNonNull(precision, "precision");
     calibration = calibration == null ? Map.of()
@@ -37,26 +40,31 @@ public record ConvertOptions(
 
   /** fp32, no calibration, ONNX layout at the boundary, batch 1. */
   public static ConvertOptions defaults() {
-    return new ConvertOptions(Precision.FP32, Map.of(), false, 1, null);
+    return new ConvertOptions(Precision.FP32, Map.of(), false, 1, null, false);
   }
 
   public ConvertOptions withPrecision(Precision p) {
-    return new ConvertOptions(p, calibration, nhwcIo, batch, recipe);
+    return new ConvertOptions(p, calibration, nhwcIo, batch, recipe, int8Io);
   }
 
   public ConvertOptions withCalibration(Map<String, NdArray> samples) {
-    return new ConvertOptions(precision, samples, nhwcIo, batch, recipe);
+    return new ConvertOptions(precision, samples, nhwcIo, batch, recipe, int8Io);
   }
 
   public ConvertOptions withNhwcIo(boolean v) {
-    return new ConvertOptions(precision, calibration, v, batch, recipe);
+    return new ConvertOptions(precision, calibration, v, batch, recipe, int8Io);
   }
 
   public ConvertOptions withBatch(int b) {
-    return new ConvertOptions(precision, calibration, nhwcIo, b, recipe);
+    return new ConvertOptions(precision, calibration, nhwcIo, b, recipe, int8Io);
+  }
+
+  /** int8 inputs and outputs for {@link Precision#INT8} ({@code graft convert --int8-io}). */
+  public ConvertOptions withInt8Io(boolean v) {
+    return new ConvertOptions(precision, calibration, nhwcIo, batch, recipe, v);
   }
 
   public ConvertOptions withRecipe(String text) {
-    return new ConvertOptions(precision, calibration, nhwcIo, batch, text);
+    return new ConvertOptions(precision, calibration, nhwcIo, batch, text, int8Io);
   }
 }

@@ -16,7 +16,7 @@ import org.tensorflow.lite.schema.TensorType;
  * activations int8 with per-tensor asymmetric parameters from calibrated ranges, biases int32
  * at input scale × filter scale, other constants int8. Operators without int8 kernels run in
  * float between a DEQUANTIZE and a QUANTIZE; float inputs and outputs are kept at the boundary
- * with a QUANTIZE and a DEQUANTIZE.
+ * with a QUANTIZE and a DEQUANTIZE, unless inputs and outputs are to be int8 themselves.
  */
 final class FullInteger {
   /** Operators whose int8 output must share the parameters of their (first) input. */
@@ -27,6 +27,13 @@ final class FullInteger {
       BuiltinOperator.MIRROR_PAD, BuiltinOperator.BROADCAST_TO, BuiltinOperator.TILE,
       BuiltinOperator.RESIZE_BILINEAR, BuiltinOperator.RESIZE_NEAREST_NEIGHBOR,
       BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM, BuiltinOperator.SQUEEZE);
+  /**
+   * Operators whose int8 kernels take every input at the output's parameters: TFLite's
+   * CONCATENATION fails to prepare otherwise (and LiteRT then computes nothing), MAXIMUM and
+   * MINIMUM compare raw int8 values. Inputs held at other parameters are requantized first.
+   */
+  private static final Set<Integer> INPUTS_AT_OUTPUT_PARAMS = Set.of(
+      BuiltinOperator.CONCATENATION, BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM);
   /** Operators with int8 kernels in TFLite. */
   private static final Set<Integer> INT8 = Set.of(
       BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D,
@@ -45,9 +52,12 @@ final class FullInteger {
 
   private final FlatModel fm;
   private final QuantParams[] params;
+  private final boolean int8Io;
 
-  FullInteger(FlatModel fm, float[][] ranges) {
+  /** {@code int8Io}: int8 inputs and outputs stay int8 instead of getting float twins. */
+  FullInteger(FlatModel fm, float[][] ranges, boolean int8Io) {
     this.fm = fm;
+    this.int8Io = int8Io;
     this.params = new QuantParams[fm.tensorCount()];
     for (int t = 0; t < ranges.length; t++) {
       if (ranges[t] != null) {
@@ -72,6 +82,9 @@ final class FullInteger {
       int code = codes.get(i);
       if (INT8.contains(code)) {
         quantizeConstants(code, op);
+        if (INPUTS_AT_OUTPUT_PARAMS.contains(code)) {
+          requantizeInputs(op, out, outCodes);
+        }
         out.add(op);
         outCodes.add(code);
         continue;
@@ -108,7 +121,9 @@ final class FullInteger {
         setInt8(t, params[t]);
       }
     }
-    boundary(out, outCodes);
+    if (!int8Io) {
+      boundary(out, outCodes);
+    }
     fm.setOps(out, outCodes);
   }
 
@@ -154,12 +169,41 @@ final class FullInteger {
         p.setQuantizedDimension(0);
         fm.get(t).quant = p;
       } else {
-        boolean shared = SAME_PARAMS.contains(code) && params[in[0]] != null;
-        QuantParams qp = shared ? params[in[0]] : QuantParams.of(v);
+        QuantParams qp = QuantParams.of(v);
+        if (INPUTS_AT_OUTPUT_PARAMS.contains(code) && params[op.getOutputs()[0]] != null) {
+          qp = params[op.getOutputs()[0]];
+        } else if (SAME_PARAMS.contains(code) && params[in[0]] != null) {
+          qp = params[in[0]];
+        }
         fm.replaceData(t, TensorType.INT8, qp.quantize(v));
         fm.get(t).quant = quant(qp);
       }
     }
+  }
+
+  /**
+   * Gives {@code op} inputs at its output's parameters: each activation input held at other
+   * parameters is passed through an int8-to-int8 QUANTIZE (a requantization) added to {@code
+   * ops} before it.
+   */
+  private void requantizeInputs(OperatorT op, List<OperatorT> ops, List<Integer> codes) {
+    QuantParams target = params[op.getOutputs()[0]];
+    if (target == null) {
+      return;
+    }
+    int[] in = op.getInputs().clone();
+    for (int k = 0; k < in.length; k++) {
+      int t = in[k];
+      if (t < 0 || fm.isConstant(t) || params[t] == null || params[t].equals(target)) {
+        continue;
+      }
+      int r = fm.tensor(fm.get(t).name + "_requantized", TensorType.INT8, fm.get(t).shape);
+      fm.get(r).quant = quant(target);
+      ops.add(fm.makeOp(BuiltinOperator.QUANTIZE, new int[] {t}, new int[] {r}));
+      codes.add(BuiltinOperator.QUANTIZE);
+      in[k] = r;
+    }
+    op.setInputs(in);
   }
 
   /** Float inputs and outputs at the boundary: QUANTIZE after each input, DEQUANTIZE at the end. */

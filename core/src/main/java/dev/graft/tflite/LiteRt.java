@@ -107,27 +107,39 @@ public final class LiteRt {
   public Map<String, NdArray> runNamed(Path model, List<NdArray> inputs) {
     Path work = tempDir();
     try {
-      List<String> cmd = new ArrayList<>(List.of("run", model.toAbsolutePath().toString()));
+      List<Path> files = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) {
         Path f = work.resolve("input_" + i + ".npy");
         Npy.write(f, inputs.get(i));
-        cmd.add("--input");
-        cmd.add(f.toString());
+        files.add(f);
       }
-      Path out = work.resolve("out");
-      cmd.add("--out");
-      cmd.add(out.toString());
-      Map<String, Object> answer = Json.object(call(cmd));
-      List<?> outs = (List<?>) answer.get("outputs");
       Map<String, NdArray> result = new java.util.LinkedHashMap<>();
-      for (Object o : outs) {
-        Map<?, ?> m = (Map<?, ?>) o;
+      for (Map<?, ?> m : runFiles(model, files, work.resolve("out"))) {
         result.put((String) m.get("name"), Npy.read(Path.of((String) m.get("path"))));
       }
       return result;
     } finally {
       deleteTree(work);
     }
+  }
+
+  /**
+   * Runs a model on .npy input files (any dtype the runner takes) and writes its outputs into
+   * {@code out}; returns the runner's description of each output: index, name, shape, dtype, path.
+   */
+  List<Map<?, ?>> runFiles(Path model, List<Path> inputs, Path out) {
+    List<String> cmd = new ArrayList<>(List.of("run", model.toAbsolutePath().toString()));
+    for (Path f : inputs) {
+      cmd.add("--input");
+      cmd.add(f.toString());
+    }
+    cmd.add("--out");
+    cmd.add(out.toString());
+    List<Map<?, ?>> result = new ArrayList<>();
+    for (Object o : (List<?>) Json.object(call(cmd)).get("outputs")) {
+      result.add((Map<?, ?>) o);
+    }
+    return result;
   }
 
   /** Runs a model held in memory. */

@@ -33,6 +33,11 @@ public final class TfliteConverter {
           "precision int8 needs calibration data (--calibration DATA): activation ranges are"
               + " measured on it");
     }
+    if (options.int8Io() && options.precision() != Precision.INT8) {
+      throw GraftException.badInput(
+          "int8 inputs and outputs (--int8-io) need precision int8, not %s",
+          options.precision().label());
+    }
     Graph prepared = Fuse.run(GeluPattern.run(Prepare.run(graph, options.batch())));
     List<String> bad = new ArrayList<>();
     for (Node n : prepared.nodes()) {
@@ -52,7 +57,8 @@ public final class TfliteConverter {
       }
       List<NdArray> samples = Calibrator.ordered(options.calibration(), graph.inputNames(),
           options.nhwcIo());
-      new FullInteger(fm, Calibrator.ranges(probe, samples, LiteRt.locate())).apply();
+      new FullInteger(fm, Calibrator.ranges(probe, samples, LiteRt.locate()), options.int8Io())
+          .apply();
     }
     fm.metadata("graft_version", OnnxWriter.GRAFT_VERSION);
     fm.metadata("graft_precision", options.precision().label());

@@ -1,6 +1,7 @@
 package dev.graft.tflite;
 
 import dev.graft.GraftException;
+import dev.graft.quant.QuantParams;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,8 +13,10 @@ import org.tensorflow.lite.schema.Buffer;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.Model;
 import org.tensorflow.lite.schema.Operator;
+import org.tensorflow.lite.schema.QuantizationParameters;
 import org.tensorflow.lite.schema.SignatureDef;
 import org.tensorflow.lite.schema.SubGraph;
+import org.tensorflow.lite.schema.Tensor;
 import org.tensorflow.lite.schema.TensorType;
 
 /**
@@ -74,6 +77,44 @@ public final class TfliteModel {
       out.add(TensorType.name(main().tensors(main().inputs(i)).type()));
     }
     return out;
+  }
+
+  /** The element type names of the subgraph's outputs, e.g. INT8. */
+  public List<String> outputTypes() {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < main().outputsLength(); i++) {
+      out.add(TensorType.name(main().tensors(main().outputs(i)).type()));
+    }
+    return out;
+  }
+
+  /**
+   * Per-tensor quantization of each input ({@code real = scale × (q − zeroPoint)}), null for
+   * inputs that are not int8: what a caller needs to feed an int8-I/O model.
+   */
+  public List<QuantParams> inputQuantization() {
+    List<QuantParams> out = new ArrayList<>();
+    for (int i = 0; i < main().inputsLength(); i++) {
+      out.add(quantization(main().tensors(main().inputs(i))));
+    }
+    return out;
+  }
+
+  /** Per-tensor quantization of each output, null for outputs that are not int8. */
+  public List<QuantParams> outputQuantization() {
+    List<QuantParams> out = new ArrayList<>();
+    for (int i = 0; i < main().outputsLength(); i++) {
+      out.add(quantization(main().tensors(main().outputs(i))));
+    }
+    return out;
+  }
+
+  private static QuantParams quantization(Tensor t) {
+    QuantizationParameters q = t.quantization();
+    if (t.type() != TensorType.INT8 || q == null || q.scaleLength() != 1) {
+      return null;
+    }
+    return new QuantParams(q.scale(0), (int) q.zeroPoint(0));
   }
 
   /** Shapes of the subgraph's inputs. */

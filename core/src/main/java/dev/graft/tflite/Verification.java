@@ -98,7 +98,7 @@ public final class Verification {
       rows = rows < 0 ? a.rows() : Math.min(rows, a.rows());
       inputs.add(options.nhwcIo() && a.rank() == 4 ? transpose(a, Layout.NHWC) : a);
     }
-    Map<String, NdArray> lite = liteRt.runNamed(converted.bytes(), inputs);
+    Map<String, NdArray> lite = Int8Io.run(liteRt, converted.bytes(), inputs);
     Map<String, NdArray> ref = reference(graph, samples, rows, options.batch());
     List<OutputCheck> checks = new ArrayList<>();
     for (int i = 0; i < graph.outputs().size(); i++) {

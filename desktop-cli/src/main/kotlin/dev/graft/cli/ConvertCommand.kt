@@ -29,12 +29,13 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
     private val calibration by option("--calibration", help = "DATA for int8 ranges and verification").multiple()
     private val verify by option("--verify", help = "run the file in LiteRT and compare with ONNX Runtime (exit 1 past the bound)").flag()
     private val nhwcIo by option("--nhwc-io", help = "NHWC inputs and outputs instead of the ONNX layout").flag()
+    private val int8Io by option("--int8-io", help = "with --precision int8: int8 inputs and outputs (no boundary QUANTIZE/DEQUANTIZE)").flag()
     private val batch by option("--batch", help = "size given to the symbolic batch axis").int().default(1)
     private val json by option("--json", help = "print the result as JSON").flag()
 
     override fun run() = graftCall {
         val graph = readModel(model)
-        var options = ConvertOptions.defaults().withPrecision(Precision.parse(precision)).withNhwcIo(nhwcIo).withBatch(batch)
+        var options = ConvertOptions.defaults().withPrecision(Precision.parse(precision)).withNhwcIo(nhwcIo).withInt8Io(int8Io).withBatch(batch)
         if (calibration.isNotEmpty()) {
             Calibration.open(calibration, graph, null).use { options = options.withCalibration(TfliteExport.samples(it, 512)) }
         }
