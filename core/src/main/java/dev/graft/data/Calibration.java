@@ -42,7 +42,13 @@ public final class Calibration {
           throw GraftException.badInput(
               "%s is a folder of images: give --image-size (and --mean, --std)", p);
         }
-        return check(new ImageFolderSource(name, p, images), model);
+        ImageOptions o = images;
+        if (o.channels() == 0) {
+          var shape = inputs.get(0).shape();
+          boolean known = shape != null && shape.rank() == 4 && shape.dim(1).isKnown();
+          o = o.withChannels(known ? (int) shape.dim(1).value() : 3);
+        }
+        return check(new ImageFolderSource(name, p, o), model);
       }
       return check(new NpySource(Map.of(name, NpyFile.open(p))), model);
     }

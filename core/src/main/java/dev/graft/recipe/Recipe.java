@@ -34,8 +34,10 @@ public final class Recipe {
   private final String source;
   private final List<String> testData;
   private final Path testLabels;
+  private final dev.graft.data.ImageOptions images;
 
   private Recipe(Builder b) {
+    this.images = b.images;
     this.testData = List.copyOf(b.testData);
     this.testLabels = b.testLabels;
     this.teacher = b.teacher;
@@ -50,6 +52,7 @@ public final class Recipe {
   }
 
   private Recipe(Recipe r, String source, Device device) {
+    this.images = r.images;
     this.testData = r.testData;
     this.testLabels = r.testLabels;
     this.teacher = r.teacher;
@@ -119,6 +122,11 @@ public final class Recipe {
     return testData;
   }
 
+  /** How image folders given as data become tensors, or null when the data are .npy files. */
+  public dev.graft.data.ImageOptions images() {
+    return images;
+  }
+
   /** Integer labels of the test data, or null. */
   public Path testLabels() {
     return testLabels;
@@ -142,6 +150,7 @@ public final class Recipe {
     private String source = "";
     private final List<String> testData = new ArrayList<>();
     private Path testLabels;
+    private dev.graft.data.ImageOptions images;
     private Origin teacherOrigin = Origin.UNKNOWN;
     private Origin calibrationOrigin = Origin.UNKNOWN;
 
@@ -182,6 +191,12 @@ public final class Recipe {
       testData.clear();
       testData.addAll(data);
       this.testLabels = labels;
+      return this;
+    }
+
+    /** How image folders given as calibration or test data become tensors. */
+    public Builder images(dev.graft.data.ImageOptions options) {
+      this.images = options;
       return this;
     }
 

@@ -60,7 +60,7 @@ final class RunContext {
       specs.add(eq > 0 ? s.substring(0, eq + 1) + input(Path.of(s.substring(eq + 1)))
           : input(Path.of(s)).toString());
     }
-    try (CalibrationSource source = Calibration.open(specs, teacher, null)) {
+    try (CalibrationSource source = Calibration.open(specs, teacher, recipe.images())) {
       return Samples.load(source, options.maxSamples());
     }
   }

@@ -6,6 +6,7 @@ import com.github.ajalt.clikt.parameters.arguments.argument
 import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.multiple
+import com.github.ajalt.clikt.parameters.groups.provideDelegate
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.options.required
 import com.github.ajalt.clikt.parameters.types.choice
@@ -32,12 +33,13 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
     private val int8Io by option("--int8-io", help = "with --precision int8: int8 inputs and outputs (no boundary QUANTIZE/DEQUANTIZE)").flag()
     private val batch by option("--batch", help = "size given to the symbolic batch axis").int().default(1)
     private val json by option("--json", help = "print the result as JSON").flag()
+    private val images by ImageOptionsGroup()
 
     override fun run() = graftCall {
         val graph = readModel(model)
         var options = ConvertOptions.defaults().withPrecision(Precision.parse(precision)).withNhwcIo(nhwcIo).withInt8Io(int8Io).withBatch(batch)
         if (calibration.isNotEmpty()) {
-            Calibration.open(calibration, graph, null).use { options = options.withCalibration(TfliteExport.samples(it, 512)) }
+            Calibration.open(calibration, graph, images.options()).use { options = options.withCalibration(TfliteExport.samples(it, 512)) }
         }
         val outcome = TfliteExport.run(TfliteExport.Request(Path.of(model), Path.of(output), options, verify, null))
         val result = linkedMapOf<String, Any?>(

@@ -6,6 +6,7 @@ import com.github.ajalt.clikt.parameters.arguments.argument
 import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.multiple
+import com.github.ajalt.clikt.parameters.groups.provideDelegate
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.options.required
 import com.github.ajalt.clikt.parameters.types.int
@@ -30,12 +31,13 @@ internal class EvalCommand : CliktCommand(name = "eval") {
     private val json by option("--json", help = "print JSON").flag()
     private val batchSize by option("--batch-size", help = "samples per ONNX Runtime call").int().default(64)
     private val deviceName by deviceOption()
+    private val images by ImageOptionsGroup()
 
     override fun run() = graftCall {
         val graph = readModel(model)
         val ref = reference?.let { readModel(it) }
         val y = labels?.let { labelsOf(Path.of(it)) }
-        val result = Calibration.open(data, graph, null).use { source ->
+        val result = Calibration.open(data, graph, images.options()).use { source ->
             Evaluator.evaluate(graph, ref, source, y, device(deviceName), batchSize)
         }
         val tree = ModuleTree.of(graph)

@@ -1,6 +1,7 @@
 package dev.graft.cli
 
 import com.github.ajalt.clikt.core.CliktCommand
+import com.github.ajalt.clikt.parameters.groups.OptionGroup
 import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.types.choice
@@ -18,3 +19,12 @@ internal fun CliktCommand.deviceOption() =
 internal fun device(name: String): Device = Device.parse(name)
 
 internal fun readModel(path: String): Graph = OnnxReader.read(Path.of(path))
+
+/** `--image-size HxW [--mean M,..] [--std S,..]`: how an image folder given as DATA becomes tensors. */
+internal class ImageOptionsGroup : OptionGroup("When DATA is a folder of images") {
+    private val size by option("--image-size", help = "resize the images to HxW")
+    private val mean by option("--mean", help = "per-channel mean subtracted after scaling pixels to [0,1]")
+    private val std by option("--std", help = "per-channel std divided by after the mean")
+
+    fun options(): dev.graft.data.ImageOptions? = size?.let { dev.graft.data.ImageOptions.parse(it, mean, std) }
+}

@@ -5,6 +5,7 @@ import com.github.ajalt.clikt.parameters.arguments.argument
 import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.multiple
+import com.github.ajalt.clikt.parameters.groups.provideDelegate
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.types.double
 import com.github.ajalt.clikt.parameters.types.long
@@ -34,6 +35,7 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
     protected val output by option("-o", "--output", help = "the ONNX model to write")
     protected val report by option("--report", help = "write the report as JSON here")
     protected val json by option("--json", help = "print the report as JSON").flag()
+    private val images by ImageOptionsGroup()
 
     /** The step this command runs. */
     protected abstract fun step(): Step
@@ -58,6 +60,7 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
             .step(step)
             .step(Step.ExportOnnx(out.toAbsolutePath(), origin))
         labels?.let { builder.labels(Path.of(it).toAbsolutePath()) }
+        images.options()?.let { builder.images(it) }
         val options = RecipeRunner.Options.`in`(Path.of("").toAbsolutePath(), Path.of("").toAbsolutePath()).withCacheDir(null)
         runRecipe(builder.build(), options, ReportTargets(report?.let { Path.of(it) }, null, json))
     }

@@ -51,6 +51,11 @@ public class RecipeScope internal constructor() {
         builder.calibration(data.toList(), heldOut, callerOrigin())
     }
 
+    /** How image folders given as data become tensors: size `HxW`, per-channel mean and std after scaling to [0,1]. */
+    public fun images(size: String, mean: String? = null, std: String? = null) {
+        builder.images(dev.graft.data.ImageOptions.parse(size, mean, std))
+    }
+
     /** Integer class labels of the calibration samples, for accuracy. */
     public fun labels(file: String) {
         builder.labels(Path.of(file))
