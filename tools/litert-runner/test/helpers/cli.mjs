@@ -10,7 +10,8 @@ import { bytesOf } from '../../lib/dtypes.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'cli.mjs');
-export const ULTRAFACE = path.join(ROOT, 'test/fixtures/ultraface-slim-320.tflite');
+// the repository's third-party models (fixtures/third_party/README.md names source and licence)
+export const ULTRAFACE = path.join(ROOT, '../../fixtures/third_party/ultraface-slim-320.tflite');
 
 /** @returns {Promise<{status: number, stdout: string, stderr: string, json: object|null}>} */
 export function cli(...args) {

@@ -11,7 +11,7 @@ import java.io.File
 object BenchFixtures {
     val repo: File by lazy { Fixtures.root.parent.toFile() }
     val ultrafaceTflite: String by lazy {
-        File(repo, "runtime/src/test/resources/models/ultraface-slim-320.tflite").path
+        Fixtures.thirdParty("ultraface-slim-320.tflite")
     }
     val runnerDir: File by lazy { File(repo, "tools/litert-runner") }
 

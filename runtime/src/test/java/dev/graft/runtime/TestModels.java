@@ -3,12 +3,22 @@ package dev.graft.runtime;
 import java.io.File;
 import java.net.URISyntaxException;
 
-/** The real models under {@code src/test/resources/models}. */
+/**
+ * The real models of the repository's {@code fixtures/third_party} (its README names their sources
+ * and licences), found from the module's folder.
+ */
 public final class TestModels {
   private TestModels() {}
 
   public static File file(String name) {
-    return resource("models/" + name);
+    for (File dir = new File("").getAbsoluteFile(); dir != null; dir = dir.getParentFile()) {
+      File f = new File(dir, "fixtures/third_party/" + name);
+      if (f.isFile()) {
+        return f;
+      }
+    }
+    throw new IllegalStateException("fixtures/third_party/" + name + " not found above "
+        + new File("").getAbsolutePath());
   }
 
   /** A file under {@code src/test/resources}. */
