@@ -9,6 +9,7 @@ import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
+import dev.graft.train.TrainingData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +33,15 @@ public final class Students {
   private Students() {}
 
   public static Student build(StudentSpec spec, Graph teacher, Region region, long seed) {
+    return build(spec, teacher, region, seed, null);
+  }
+
+  /**
+   * The student, with {@code data} (the recorded entry and exit, or null) to choose where it
+   * starts: {@code thin-conv} selects its channels on it.
+   */
+  public static Student build(StudentSpec spec, Graph teacher, Region region, long seed,
+      TrainingData data) {
     Graph g = shaped(teacher);
     Shape xs = shapeOf(g, region.entry(), region);
     Shape ys = shapeOf(g, region.exit(), region);
@@ -63,7 +73,7 @@ public final class Students {
         y = attention(spec, region, xs, l);
         break;
       case THIN_CONV:
-        y = ThinConv.build(spec, g, region, xs, ys, l);
+        y = ThinConv.build(spec, g, region, xs, ys, l, data);
         break;
       default:
         throw new IllegalStateException(spec.kind().toString());
