@@ -47,4 +47,17 @@ class FixtureReplaceTest {
         "test logits rel MSE " + o.test().fidelity().relMse());
     assertTrue(o.agreement() >= 0.98, "top-1 agreement " + o.agreement());
   }
+
+  @Test
+  void attention_ffn_in_place_of_three_transformer_blocks_keeps_top1_and_accuracy()
+      throws Exception {
+    FixtureRun.Outcome o = FixtureRun.run("transformer_encoder.onnx", "blocks.2", "blocks.4",
+        StudentSpec.of("attention-ffn").withHeads(4).withFfn(128), "tokens",
+        TrainOptions.defaults());
+    print("attention-ffn blocks.2..blocks.4", o);
+    assertTrue(o.agreement() >= 0.995, "top-1 agreement " + o.agreement());
+    double drop = o.test().referenceAccuracy() - o.test().accuracy();
+    assertTrue(Math.abs(drop) <= 0.005, "accuracy " + o.test().accuracy() + ", teacher's "
+        + o.test().referenceAccuracy());
+  }
 }
