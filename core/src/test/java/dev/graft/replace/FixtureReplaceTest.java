@@ -60,4 +60,16 @@ class FixtureReplaceTest {
     assertTrue(Math.abs(drop) <= 0.005, "accuracy " + o.test().accuracy() + ", teacher's "
         + o.test().referenceAccuracy());
   }
+
+  @Test
+  void attention_ffn_starts_as_the_teachers_first_block_of_the_region() throws Exception {
+    // Over one block and with a learning rate too small to move the weights, the student is
+    // the teacher's block 2 itself.
+    FixtureRun.Outcome o = FixtureRun.run("transformer_encoder.onnx", "blocks.2", "blocks.2",
+        StudentSpec.of("attention-ffn").withHeads(4).withFfn(128), "tokens",
+        TrainOptions.defaults().withEpochs(1).withLr(1e-12));
+    assertTrue(o.replaced().heldOutRelMse() < 1e-8, "held-out rel MSE "
+        + o.replaced().heldOutRelMse());
+    assertEquals(1.0, o.agreement());
+  }
 }
