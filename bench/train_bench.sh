@@ -1,6 +1,6 @@
 #!/bin/sh
-# Training throughput, Graft vs PyTorch. Usage: bench/train_bench.sh [mlp|attention-ffn] [rows] [batch] [epochs] [stepsPerCall]
+# Training throughput, Graft vs PyTorch (Debian's python3-torch, CPU). Usage:
+#   bench/train_bench.sh [mlp|attention-ffn] [rows] [batch] [epochs] [stepsPerCall]
+# Runs the TrainBench program through bench/run, which builds the bench module first.
 set -e
-cd "$(dirname "$0")/.."
-mvn -B -o -pl core compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp > /dev/null
-exec java -cp "core/target/classes:$(cat core/target/bench.cp)" bench/TrainBench.java "$@"
+exec "$(dirname "$0")/run" TrainBench "$@"

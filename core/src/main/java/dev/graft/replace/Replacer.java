@@ -1,18 +1,22 @@
 package dev.graft.replace;
 
+import dev.graft.GraftException;
 import dev.graft.graph.Graph;
-import dev.graft.region.Region;
 import dev.graft.graph.TensorData;
+import dev.graft.region.Region;
+import dev.graft.train.EpochStats;
 import dev.graft.train.TrainOptions;
 import dev.graft.train.TrainResult;
 import dev.graft.train.Trainer;
 import dev.graft.train.TrainingData;
+import dev.graft.train.TrainingData.Split;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Replaces a region of a teacher by a fitted student: build it from the region's boundary shapes,
- * fit it to the recorded (entry, exit) activations, splice it in. The entry point of
+ * fit it to the recorded (entry, exit) activations, splice it in, and optionally fine-tune it
+ * through the frozen rest of the model on the teacher's outputs. The entry point of
  * {@code graft replace}.
  *
  * <pre>{@code
@@ -23,21 +27,41 @@ import java.util.Map;
  * }</pre>
  *
  * The data's inputs must be named as the region's entry and side inputs, its target as the exit.
+ * To fine-tune, also record {@link #finetuneInputs} and {@link #finetuneTarget} over the same
+ * calibration rows (same store, same split) and pass them with
+ * {@link TrainOptions#withFinetuneEpochs}.
  */
 public final class Replacer {
   private Replacer() {}
 
   public static ReplaceResult replace(Graph teacher, Region region, StudentSpec spec,
       TrainingData data, TrainOptions options) {
-    Student student = Students.build(spec, teacher, region, options.seed());
+    if (options.finetuneEpochs() > 0) {
+      throw GraftException.badInput("fine-tuning %s needs the teacher's outputs recorded "
+          + "(Replacer.replace with fine-tuning data)", region.label());
+    }
+    return replace(teacher, region, spec, data, null, options);
+  }
+
+  /**
+   * Fits, splices and, when {@code options.finetuneEpochs() > 0}, fine-tunes the student on
+   * {@code finetune}: rows whose inputs are {@link #finetuneInputs} and target
+   * {@link #finetuneTarget}, recorded on the teacher.
+   */
+  public static ReplaceResult replace(Graph teacher, Region region, StudentSpec spec,
+      TrainingData data, TrainingData finetune, TrainOptions options) {
+    if (options.finetuneEpochs() > 0) {
+      checkFinetuneData(teacher, region, finetune);
+    }
+    Student student = Students.build(spec, teacher, region, options.seed(), data);
     long start = System.nanoTime();
     Map<String, TensorData> params;
     double train;
     double held;
-    List<dev.graft.train.EpochStats> curve = List.of();
+    List<EpochStats> curve = List.of();
     int bestEpoch = 0;
     double samplesPerSecond;
-    int rows = data.rows(TrainingData.Split.TRAIN);
+    int rows = data.rows(Split.TRAIN);
     switch (spec.kind()) {
       case LINEAR:
       case SKIP: {
@@ -45,10 +69,8 @@ public final class Replacer {
             ? LinearFit.fit(student, data, spec.ridge()) : Map.of();
         double fitted = (System.nanoTime() - start) / 1e9;
         Graph g = withParams(student.graph(), params);
-        train = Trainer.score(g, data, TrainingData.Split.TRAIN, options.device(),
-            options.threads())[1];
-        held = Trainer.score(g, data, TrainingData.Split.HELD_OUT, options.device(),
-            options.threads())[1];
+        train = Trainer.score(g, data, Split.TRAIN, options.device(), options.threads())[1];
+        held = Trainer.score(g, data, Split.HELD_OUT, options.device(), options.threads())[1];
         samplesPerSecond = rows / Math.max(fitted, 1e-9);
         break;
       }
@@ -62,10 +84,50 @@ public final class Replacer {
         samplesPerSecond = r.samplesPerSecond();
       }
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
     Graph spliced = Splice.splice(teacher, region, student, params);
+    List<EpochStats> ftCurve = List.of();
+    double ftHeld = Double.NaN;
+    double ftStart = Double.NaN;
+    if (options.finetuneEpochs() > 0 && !student.params().isEmpty()) {
+      Graph tail = Finetune.graph(spliced, teacher, region);
+      ftStart = Trainer.score(tail, finetune, Split.HELD_OUT, options.device(),
+          options.threads())[1];
+      TrainResult ft = Trainer.fit(tail, student.params(), finetune,
+          options.withEpochs(options.finetuneEpochs()));
+      params = ft.params();
+      ftCurve = ft.curve();
+      ftHeld = ft.heldOutRelMse();
+      spliced = Splice.splice(teacher, region, student, params);
+      Graph g = withParams(student.graph(), params);
+      train = Trainer.score(g, data, Split.TRAIN, options.device(), options.threads())[1];
+      held = Trainer.score(g, data, Split.HELD_OUT, options.device(), options.threads())[1];
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
     return new ReplaceResult(spliced, spec.kind(), student.paramCount(), train, held, curve,
-        bestEpoch, samplesPerSecond, seconds);
+        bestEpoch, samplesPerSecond, seconds, ftCurve, ftStart, ftHeld);
+  }
+
+  /**
+   * The tensors fine-tuning reads, to record alongside the region's entry and exit: the entry,
+   * the side inputs, and any model input the rest of the model reads past the region.
+   */
+  public static List<String> finetuneInputs(Graph teacher, Region region) {
+    return Finetune.inputs(teacher, region);
+  }
+
+  /** The tensor fine-tuning matches: the teacher's first output. */
+  public static String finetuneTarget(Graph teacher) {
+    return teacher.outputNames().get(0);
+  }
+
+  private static void checkFinetuneData(Graph teacher, Region region, TrainingData finetune) {
+    List<String> in = finetuneInputs(teacher, region);
+    if (finetune == null || !finetune.inputNames().equals(in)
+        || !finetune.targetName().equals(finetuneTarget(teacher))) {
+      throw GraftException.badInput("fine-tuning %s needs data with inputs %s and target %s%s",
+          region.label(), in, finetuneTarget(teacher), finetune == null ? ", got none"
+              : ", got " + finetune.inputNames() + " and " + finetune.targetName());
+    }
   }
 
   static Graph withParams(Graph g, Map<String, TensorData> params) {

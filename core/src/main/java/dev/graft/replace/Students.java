@@ -9,6 +9,7 @@ import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
+import dev.graft.train.TrainingData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +24,9 @@ import java.util.List;
  *       spatial sizes, flattened otherwise; fitted in closed form by {@link LinearFit}.
  *   <li>{@code mlp}: {@code depth} hidden layers of {@code width} units, per token for [B,T,D],
  *       flattened otherwise; a residual connection when entry and exit shapes are equal.
- *   <li>{@code attention-ffn}: one pre-norm transformer block for [B,T,D] → [B,T,D].
+ *   <li>{@code attention-ffn}: one pre-norm transformer block for [B,T,D] → [B,T,D], starting
+ *       from the teacher's first block of the region where its shape matches
+ *       ({@link AttentionInit}).
  *   <li>{@code thin-conv}: see {@link ThinConv}.
  *   <li>{@code skip}: identity, when entry and exit shapes are equal.
  * </ul>
@@ -32,6 +35,15 @@ public final class Students {
   private Students() {}
 
   public static Student build(StudentSpec spec, Graph teacher, Region region, long seed) {
+    return build(spec, teacher, region, seed, null);
+  }
+
+  /**
+   * The student, with {@code data} (the recorded entry and exit, or null) to choose where it
+   * starts: {@code thin-conv} selects its channels on it.
+   */
+  public static Student build(StudentSpec spec, Graph teacher, Region region, long seed,
+      TrainingData data) {
     Graph g = shaped(teacher);
     Shape xs = shapeOf(g, region.entry(), region);
     Shape ys = shapeOf(g, region.exit(), region);
@@ -61,9 +73,10 @@ public final class Students {
           throw refuse(spec, region, "needs [batch, tokens, features] tensors, region has " + xs);
         }
         y = attention(spec, region, xs, l);
+        startFromTeacher(g, region, xs.dim(2).value(), spec.ffn(), b, l);
         break;
       case THIN_CONV:
-        y = ThinConv.build(spec, g, region, xs, ys, l);
+        y = ThinConv.build(spec, g, region, xs, ys, l, data);
         break;
       default:
         throw new IllegalStateException(spec.kind().toString());
@@ -156,6 +169,19 @@ public final class Students {
       h = l.e.op(Op.RESHAPE, List.of(h, l.e.longs(dims.stream().mapToLong(v -> v).toArray())));
     }
     return h;
+  }
+
+  /** Overwrites the attention-ffn parameters with the teacher's first block where it matches. */
+  private static void startFromTeacher(Graph g, Region region, long d, long ffn, Graph.Builder b,
+      Layers l) {
+    AttentionInit.fromTeacher(g, region, d, ffn).ifPresent(values -> {
+      Graph built = b.build();
+      for (int i = 0; i < values.size(); i++) {
+        String p = l.params.get(i);
+        long[] dims = built.initializer(p).orElseThrow().dims();
+        b.initializer(dev.graft.graph.TensorData.ofFloats(p, dims, values.get(i)));
+      }
+    });
   }
 
   private static String attention(StudentSpec spec, Region region, Shape xs, Layers l) {

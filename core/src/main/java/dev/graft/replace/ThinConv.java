@@ -1,143 +1,189 @@
 package dev.graft.replace;
 
-import dev.graft.graph.Attribute;
-import dev.graft.region.Region;
+import dev.graft.GraftException;
+import dev.graft.data.CalibrationSource;
+import dev.graft.data.NdArray;
 import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
-import dev.graft.graph.ShapeInference;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.region.Region;
+import dev.graft.thin.ThinOptions;
+import dev.graft.thin.ThinResult;
+import dev.graft.thin.Thinner;
+import dev.graft.train.TrainingData;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The {@code thin-conv} student: the region's main-path convolutions in order (a 1×1 conv reading
- * the same tensor as a larger one is a shortcut and left out), with the same kernels, strides,
- * pads and dilations, {@code width}× the output channels except the last, which keeps the exit's
- * channels; ReLU between them; plus the entry tensor when entry and exit shapes are equal. Weights
- * start from the teacher's (batch norm that directly follows a conv folded in), keeping the output
- * channels of largest norm; where shapes do not line up they start random.
+ * The {@code thin-conv} student: the region itself, node for node (its convolutions with the same
+ * kernels, strides, pads and dilations; its ReLUs; its residual Adds and projection shortcuts), with
+ * {@code width}× the channels wherever channels are free to shrink: a conv whose output channels
+ * reach only other convs (the inner channels of a residual block). Channels tied to the residual
+ * stream or the exit keep their count, so every teacher block stays a residual block. The kept
+ * channels are chosen by {@link Thinner} on the region alone: greedy SOMP over the recorded entry
+ * activations with the next convs refit by least squares (largest norm without data), so the
+ * student starts close to the teacher; every conv weight and bias is then trainable.
  */
 final class ThinConv {
+  /** Ops the student copies; BatchNormalization right after a conv is folded into it. */
+  private static final Set<Op> MIRRORED = EnumSet.of(Op.CONV, Op.RELU, Op.ADD, Op.IDENTITY,
+      Op.BATCH_NORMALIZATION);
+  /** Rows of entry activations SOMP reads at most. */
+  private static final int SELECT_ROWS = 4096;
+
   private ThinConv() {}
 
-  static String build(StudentSpec spec, Graph g, Region region, Shape xs, Shape ys, Layers l) {
+  static String build(StudentSpec spec, Graph g, Region region, Shape xs, Shape ys, Layers l,
+      TrainingData data) {
     if (xs.rank() != 4 || ys.rank() != 4) {
       throw Students.refuse(spec, region, "needs [batch, channels, height, width] tensors, "
           + "region maps " + xs + " to " + ys);
     }
-    List<Node> convs = mainPath(g, region);
-    if (convs.isEmpty()) {
+    if (!(spec.width() > 0 && spec.width() <= 1)) {
+      throw Students.refuse(spec, region, "width " + spec.width()
+          + " is not a channel fraction in (0, 1]");
+    }
+    Graph sub = subgraph(spec, g, region, xs, ys);
+    if (sub.nodes().stream().noneMatch(n -> n.op() == Op.CONV)) {
       throw Students.refuse(spec, region, "the region has no Conv nodes");
     }
-    long prevOut = xs.dim(1).value();
-    int[] prevSel = null;
-    String h = region.entry();
-    for (int i = 0; i < convs.size(); i++) {
-      Node c = convs.get(i);
-      if (c.attrLong("group", 1) != 1) {
-        throw Students.refuse(spec, region, "conv " + c.name() + " is grouped (group "
-            + c.attrLong("group", 1) + "); thin-conv needs plain convolutions");
-      }
-      float[][] wb = folded(g, c);
-      long[] tw = g.constant(c.input(1)).orElseThrow().dims();
-      boolean last = i == convs.size() - 1;
-      long out = last ? ys.dim(1).value() : Math.max(1, Math.round(spec.width() * tw[0]));
-      int kArea = (int) (tw[2] * tw[3]);
-      int[] sel = last && out == tw[0] ? identity((int) out) : topNorm(wb[0], (int) tw[0],
-          (int) (tw[1] * kArea), (int) Math.min(out, tw[0]));
-      boolean fromTeacher = sel.length == out && (prevSel == null ? tw[1] == prevOut
-          : prevSel.length == prevOut && tw[1] >= Arrays.stream(prevSel).max().orElse(0) + 1);
-      float[] w = new float[(int) (out * prevOut * kArea)];
-      float[] b = new float[(int) out];
-      if (fromTeacher) {
-        for (int o = 0; o < out; o++) {
-          b[o] = wb[1][sel[o]];
-          for (int in = 0; in < prevOut; in++) {
-            int ti = prevSel == null ? in : prevSel[in];
-            System.arraycopy(wb[0], (int) ((sel[o] * tw[1] + ti) * kArea), w,
-                (int) ((o * prevOut + in) * kArea), kArea);
-          }
-        }
-      } else {
-        w = l.gaussian(w.length, Math.sqrt(2.0 / (prevOut * kArea)));
-      }
-      String wn = l.param("conv_w", new long[] {out, prevOut, tw[2], tw[3]}, w);
-      String bn = l.param("conv_b", new long[] {out}, b);
-      List<Attribute> attrs = new ArrayList<>();
-      for (String a : List.of("strides", "pads", "dilations")) {
-        c.attribute(a).ifPresent(attrs::add);
-      }
-      h = l.e.op(Op.CONV, List.of(h, wn, bn), attrs.toArray(new Attribute[0]));
-      if (!last) {
-        h = l.e.op(Op.RELU, List.of(h));
-      }
-      prevOut = out;
-      prevSel = fromTeacher ? sel : identity((int) out);
+    ThinOptions o = ThinOptions.of("*", spec.width()).multiple(1);
+    CalibrationSource source = data == null ? null : new EntrySource(data, region.entry());
+    o.select(source == null ? ThinOptions.Select.MAGNITUDE : ThinOptions.Select.SOMP)
+        .calibration(source);
+    ThinResult thinned = Thinner.thin(sub, o);
+    boolean any = thinned.groups().stream().anyMatch(gr -> gr.skipped() == null
+        && gr.channelsAfter() < gr.channelsBefore());
+    if (!any) {
+      throw Students.refuse(spec, region, "no conv has channels free to thin at width "
+          + spec.width() + " (all reach the exit or a residual stream)");
     }
-    if (Arrays.equals(Students.rowDims(xs), Students.rowDims(ys))) {
-      h = l.e.op(Op.ADD, List.of(region.entry(), h));
-    }
-    Graph probe = ShapeInference.infer(l.b.build().toBuilder()
-        .outputs(List.of(new ValueInfo(h, DType.FLOAT, null))).build());
-    Shape got = probe.info(h).orElseThrow().shape();
-    if (!Arrays.equals(Students.rowDims(got), Students.rowDims(ys))) {
-      throw Students.refuse(spec, region, "its conv stack maps " + xs + " to " + got
-          + ", not to the exit's " + ys);
-    }
-    return h;
+    return copy(thinned.graph(), region, l);
   }
 
-  /** The region's Conv nodes in graph order, shortcut 1×1 convs left out. */
-  static List<Node> mainPath(Graph g, Region region) {
-    List<Node> convs = new ArrayList<>();
+  /** The region as a graph of its own: entry in, exit out, BatchNorm folded into its conv. */
+  private static Graph subgraph(StudentSpec spec, Graph g, Region region, Shape xs, Shape ys) {
+    Graph.Builder b = Graph.builder().name("region").opset(g.opset())
+        .input(new ValueInfo(region.entry(), DType.FLOAT, xs))
+        .output(new ValueInfo(region.exit(), DType.FLOAT, ys));
+    Map<String, String> alias = new HashMap<>();
+    Set<String> names = Set.copyOf(region.nodeNames());
     for (Node n : g.nodes()) {
-      if (n.op() == Op.CONV && region.nodeNames().contains(n.name())) {
-        convs.add(n);
+      if (!names.contains(n.name())) {
+        continue;
       }
-    }
-    List<Node> main = new ArrayList<>();
-    for (Node c : convs) {
-      boolean shortcut = false;
-      for (Node other : convs) {
-        if (other != c && other.input(0).equals(c.input(0)) && area(g, other) > area(g, c)) {
-          shortcut = true;
+      if (!MIRRORED.contains(n.op())) {
+        throw Students.refuse(spec, region, "node " + n.name() + " is " + n.op().onnxName()
+            + "; thin-conv mirrors Conv, Relu, Add and BatchNormalization");
+      }
+      List<String> ins = n.inputs().stream().map(s -> alias.getOrDefault(s, s)).toList();
+      if (n.op() == Op.BATCH_NORMALIZATION) {
+        Node conv = g.producer(n.input(0)).orElse(null);
+        if (conv == null || conv.op() != Op.CONV || g.consumers(conv.output(0)).size() != 1
+            || !names.contains(conv.name())) {
+          throw Students.refuse(spec, region, "BatchNormalization " + n.name()
+              + " does not directly follow a conv of the region");
         }
+        alias.put(n.output(0), conv.output(0));
+        continue;
       }
-      if (!shortcut) {
-        main.add(c);
+      for (String in : ins) {
+        g.constant(in).ifPresent(b::initializer);
       }
+      if (n.op() == Op.CONV) {
+        if (n.attrLong("group", 1) != 1) {
+          throw Students.refuse(spec, region, "conv " + n.name() + " is grouped (group "
+              + n.attrLong("group", 1) + "); thin-conv needs plain convolutions");
+        }
+        float[][] wb = folded(g, n);
+        TensorData w = g.constant(n.input(1)).orElseThrow(() -> GraftException.badInput(
+            "conv %s has weights computed at run time; thin-conv needs constant weights",
+            n.name()));
+        String wn = n.name() + "/weight";
+        String bn = n.name() + "/bias";
+        b.initializer(TensorData.ofFloats(wn, w.dims(), wb[0]));
+        b.initializer(TensorData.ofFloats(bn, new long[] {w.dims()[0]}, wb[1]));
+        ins = List.of(ins.get(0), wn, bn);
+      }
+      b.node(new Node(n.name(), n.op(), ins, n.outputs(),
+          List.copyOf(n.attributes().values())));
     }
-    return main;
+    String last = alias.getOrDefault(region.exit(), region.exit());
+    if (!last.equals(region.exit())) {
+      throw Students.refuse(spec, region, "its exit " + region.exit()
+          + " is a BatchNormalization; end the region after it");
+    }
+    return b.build();
   }
 
-  private static long area(Graph g, Node conv) {
-    long[] d = g.constant(conv.input(1)).map(TensorData::dims).orElse(new long[] {0, 0, 1, 1});
-    return d[2] * d[3];
+  /** Copies the thinned region into the student: conv weights and biases become parameters. */
+  private static String copy(Graph thinned, Region region, Layers l) {
+    Map<String, String> rename = new HashMap<>();
+    rename.put(region.entry(), region.entry());
+    Map<String, String> params = new LinkedHashMap<>();
+    for (Node n : thinned.nodes()) {
+      if (n.op() == Op.CONV) {
+        for (int i = 1; i < n.inputs().size(); i++) {
+          TensorData t = thinned.constant(n.input(i)).orElseThrow();
+          params.put(n.input(i), l.param(i == 1 ? "conv_w" : "conv_b", t.dims(), t.floats()));
+        }
+      }
+    }
+    String out = null;
+    for (Node n : thinned.nodes()) {
+      List<String> ins = new ArrayList<>();
+      for (String in : n.inputs()) {
+        String p = params.get(in);
+        if (p != null) {
+          ins.add(p);
+        } else if (thinned.initializers().containsKey(in)) {
+          TensorData c = thinned.initializers().get(in);
+          String name = l.prefix + "const_" + rename.size();
+          rename.putIfAbsent(in, name);
+          l.b.initializer(c.withName(rename.get(in)));
+          ins.add(rename.get(in));
+        } else {
+          ins.add(rename.get(in));
+        }
+      }
+      List<String> outs = new ArrayList<>();
+      for (String o : n.outputs()) {
+        rename.put(o, l.prefix + "t" + rename.size());
+        outs.add(rename.get(o));
+      }
+      l.b.node(new Node(l.prefix + n.name(), n.op(), ins, outs,
+          List.copyOf(n.attributes().values())));
+      out = rename.get(region.exit());
+    }
+    return out;
   }
 
   /** Weights and bias of a conv with a directly following BatchNormalization folded in. */
   private static float[][] folded(Graph g, Node c) {
-    TensorData wt = g.constant(c.input(1)).orElseThrow(() -> dev.graft.GraftException.badInput(
+    TensorData wt = g.constant(c.input(1)).orElseThrow(() -> GraftException.badInput(
         "conv %s has weights computed at run time; thin-conv needs constant weights", c.name()));
-    float[] w = wt.floats();
+    float[] w = wt.floats().clone();
     int out = (int) wt.dims()[0];
     int per = w.length / out;
-    float[] b = c.input(2).isEmpty() ? new float[out]
-        : g.constant(c.input(2)).map(TensorData::floats).orElse(new float[out]);
+    float[] b = c.inputs().size() < 3 || c.input(2).isEmpty() ? new float[out]
+        : g.constant(c.input(2)).map(TensorData::floats).orElse(new float[out]).clone();
     List<Node> next = g.consumers(c.output(0));
     if (next.size() == 1 && next.get(0).op() == Op.BATCH_NORMALIZATION) {
       Node bn = next.get(0);
       float[][] p = new float[4][];
       for (int i = 0; i < 4; i++) {
-        p[i] = g.constant(bn.input(i + 1)).map(TensorData::floats).orElse(null);
-        if (p[i] == null) {
-          return new float[][] {w, b};
-        }
+        p[i] = g.constant(bn.input(i + 1)).map(TensorData::floats).orElseThrow(() ->
+            GraftException.badInput("batch norm %s has parameters computed at run time",
+                bn.name()));
       }
       double eps = bn.attrFloat("epsilon", 1e-5f);
       for (int o = 0; o < out; o++) {
@@ -151,29 +197,41 @@ final class ThinConv {
     return new float[][] {w, b};
   }
 
-  private static int[] topNorm(float[] w, int rows, int per, int keep) {
-    Integer[] idx = new Integer[rows];
-    double[] norm = new double[rows];
-    for (int r = 0; r < rows; r++) {
-      idx[r] = r;
-      for (int k = 0; k < per; k++) {
-        norm[r] += w[r * per + k] * w[r * per + k];
-      }
-    }
-    Arrays.sort(idx, (a, b) -> Double.compare(norm[b], norm[a]));
-    int[] sel = new int[keep];
-    for (int i = 0; i < keep; i++) {
-      sel[i] = idx[i];
-    }
-    Arrays.sort(sel);
-    return sel;
-  }
+  /** The training rows' entry activations as calibration input of the region graph. */
+  private static final class EntrySource implements CalibrationSource {
+    private final TrainingData data;
+    private final String entry;
 
-  private static int[] identity(int n) {
-    int[] s = new int[n];
-    for (int i = 0; i < n; i++) {
-      s[i] = i;
+    EntrySource(TrainingData data, String entry) {
+      this.data = data;
+      this.entry = entry;
     }
-    return s;
+
+    @Override
+    public List<String> names() {
+      return List.of(entry);
+    }
+
+    @Override
+    public int size() {
+      return Math.min(SELECT_ROWS, data.rows(TrainingData.Split.TRAIN));
+    }
+
+    @Override
+    public Map<String, NdArray> batch(int start, int count) {
+      int[] rows = new int[count];
+      for (int i = 0; i < count; i++) {
+        rows[i] = start + i;
+      }
+      return Map.of(entry, data.batch(TrainingData.Split.TRAIN, rows).get(entry));
+    }
+
+    @Override
+    public String describe() {
+      return "recorded " + entry;
+    }
+
+    @Override
+    public void close() {}
   }
 }

@@ -21,8 +21,13 @@ import java.util.Set;
  * whose inputs are all constant is evaluated once (in ONNX Runtime, so every operator folds
  * exactly as it would run) and replaced by an initializer holding its value.
  */
-final class ConstantFolding {
+public final class ConstantFolding {
   private ConstantFolding() {}
+
+  /** The folded graph (static Shapes and all-constant nodes replaced by initializers). */
+  public static Graph fold(Graph g) {
+    return fold(g, new int[1]);
+  }
 
   /** The folded graph; {@code count[0]} is increased by the number of nodes removed. */
   static Graph fold(Graph g, int[] count) {

@@ -148,6 +148,17 @@ final class GradRules {
       case SLICE:
         slice(n, c, dy);
         return;
+      case GLOBAL_AVERAGE_POOL: {
+        // y = mean over the spatial axes; dx = dy / area, spread over them.
+        long[] sx = c.shape(x);
+        long area = 1;
+        for (int i = 2; i < sx.length; i++) {
+          area *= sx[i];
+        }
+        String scaled = e.op(Op.MUL, List.of(dy, e.scalar(1.0 / area)));
+        c.add(x, e.op(Op.EXPAND, List.of(scaled, e.longs(sx))));
+        return;
+      }
       default:
         throw GraftException.badInput(
             "node %s (%s): Graft cannot differentiate this operator; supported: %s",
@@ -158,7 +169,8 @@ final class GradRules {
   static String supported() {
     return "Add, Sub, Sum, Mul, Div, Neg, Identity, Relu, Sigmoid, Tanh, Exp, Log, Sqrt, "
         + "Reciprocal, Erf, Softmax, LayerNormalization, MatMul, Gemm, Conv, Reshape, Flatten, "
-        + "Squeeze, Unsqueeze, Transpose, ReduceMean, ReduceSum, Concat, Slice";
+        + "Squeeze, Unsqueeze, Transpose, ReduceMean, ReduceSum, Concat, Slice, "
+        + "GlobalAveragePool";
   }
 
   private static void layerNorm(Node n, Autodiff.Context c, String dy) {

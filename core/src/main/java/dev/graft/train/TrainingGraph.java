@@ -10,6 +10,7 @@ import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.simplify.ConstantFolding;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -148,6 +149,13 @@ public final class TrainingGraph {
       b.removeInitializer(p);
       b.input(new ValueInfo(p, DType.FLOAT, t.shape()));
     }
+    Graph bound = b.build();
+    if (bound.nodes().stream().anyMatch(n -> n.op() == Op.SHAPE)) {
+      // With the batch bound, shape arithmetic (a frozen teacher's attention slicing bounds)
+      // folds to the constants differentiation needs; parameters are inputs, so they stay.
+      bound = ConstantFolding.fold(bound);
+    }
+    b = bound.toBuilder();
     ValueInfo y = student.outputs().get(0);
     Shape ys = y.shape().withDim(0, Dim.of(batch));
     b.input(new ValueInfo(TARGET, DType.FLOAT, ys));

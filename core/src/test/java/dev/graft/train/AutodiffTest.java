@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every differentiable op against finite differences in ONNX Runtime: float64 with relative
  * tolerance 1e-6 where ORT has double kernels, float32 with tolerance 2e-2 (step 1e-2) where it
- * has only float kernels (Conv, ConvTranspose, Erf).
+ * has only float kernels (Conv, Erf, GlobalAveragePool).
  */
 class AutodiffTest {
   private static final long[] BTD = {2, 3, 4};
@@ -103,6 +103,8 @@ class AutodiffTest {
             List.of("a", "b"), Attribute.of("axis", -1L))),
         c("Slice", d, in("a", BTD), e -> e.op(Op.SLICE, List.of("a", e.longs(1, 1),
             e.longs(3, -1), e.longs(1, 2)))),
+        c("GlobalAveragePool", f, in("x", new long[] {2, 3, 4, 5}),
+            e -> e.op(Op.GLOBAL_AVERAGE_POOL, List.of("x"))),
         c("shared input summed", d, in("a", BTD), e -> e.op(Op.MUL, List.of("a",
             e.op(Op.TANH, List.of("a"))))));
   }

@@ -1,3 +1,5 @@
+package dev.graft.bench;
+
 import dev.graft.data.NdArray;
 import dev.graft.graph.DType;
 import dev.graft.graph.Dim;
@@ -22,7 +24,8 @@ import java.util.Random;
 
 /**
  * Training throughput of Graft against PyTorch on the same student, data shapes, batch size and
- * epochs (CPU, 2 threads each). Run through bench/train_bench.sh; prints samples/s and the ratio.
+ * epochs (CPU, 2 threads each). Run with {@code bench/run TrainBench} (or
+ * {@code bench/train_bench.sh}) from the repository root; prints samples/s and the ratio.
  *
  * <p>Arguments: {@code [mlp|attention-ffn] [rows] [batch] [epochs] [stepsPerCall]}.
  */
