@@ -43,6 +43,18 @@ final class ReplaceStep {
     inputs.addAll(region.sideInputs());
     List<String> tensors = new ArrayList<>(inputs);
     tensors.add(region.exit());
+    List<String> finetuneInputs = Replacer.finetuneInputs(model, region);
+    String finetuneTarget = Replacer.finetuneTarget(model);
+    if (s.finetune() > 0) {
+      for (String t : finetuneInputs) {
+        if (!tensors.contains(t)) {
+          tensors.add(t);
+        }
+      }
+      if (!tensors.contains(finetuneTarget)) {
+        tensors.add(finetuneTarget);
+      }
+    }
     RunListener listener = ctx.options.listener();
     Path dir;
     try {
@@ -58,11 +70,14 @@ final class ReplaceStep {
         StoreData data = StoreData.of(store, inputs, region.exit(), ctx.recipe.heldOut(),
             ctx.recipe.seed());
         TrainOptions t = TrainOptions.defaults().withSeed(ctx.recipe.seed())
-            .withDevice(ctx.recipe.device()).withListener(listener::epochDone);
+            .withDevice(ctx.recipe.device()).withListener(listener::epochDone)
+            .withFinetuneEpochs(s.finetune());
         if (s.epochs() > 0) {
           t = t.withEpochs(s.epochs());
         }
-        ReplaceResult r = Replacer.replace(model, region, s.student(), data, t);
+        StoreData finetune = s.finetune() > 0 ? StoreData.of(store, finetuneInputs,
+            finetuneTarget, ctx.recipe.heldOut(), ctx.recipe.seed()) : null;
+        ReplaceResult r = Replacer.replace(model, region, s.student(), data, finetune, t);
         return new StepOutcome(r.graph(), section(region, s, r, model));
       } finally {
         store.delete();
@@ -104,6 +119,13 @@ final class ReplaceStep {
       curve.add(p);
     }
     m.put("loss_curve", curve);
+    if (r.finetuned()) {
+      Map<String, Object> ft = new LinkedHashMap<>();
+      ft.put("epochs", r.finetuneCurve().size());
+      ft.put("heldout_logits_rel_mse_before", r.finetuneStartRelMse());
+      ft.put("heldout_logits_rel_mse_after", r.finetuneHeldOutRelMse());
+      m.put("finetune", ft);
+    }
     return m;
   }
 }

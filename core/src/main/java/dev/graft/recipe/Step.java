@@ -11,12 +11,20 @@ public sealed interface Step {
   /** A short description for progress lines and reports. */
   String describe();
 
-  /** Replace layers {@code from..to} by a fitted student. */
-  record Replace(String from, String to, StudentSpec student, int epochs, Origin origin)
-      implements Step {
+  /**
+   * Replace layers {@code from..to} by a fitted student ({@code epochs} 0: the trainer's default),
+   * then fine-tune it through the frozen rest of the model for {@code finetune} epochs (0: not).
+   */
+  record Replace(String from, String to, StudentSpec student, int epochs, int finetune,
+      Origin origin) implements Step {
+    public Replace(String from, String to, StudentSpec student, int epochs, Origin origin) {
+      this(from, to, student, epochs, 0, origin);
+    }
+
     @Override
     public String describe() {
-      return "replace " + from + ".." + to + " with " + student.kind().cliName();
+      return "replace " + from + ".." + to + " with " + student.kind().cliName()
+          + (finetune > 0 ? ", fine-tuned " + finetune + " epochs" : "");
     }
   }
 

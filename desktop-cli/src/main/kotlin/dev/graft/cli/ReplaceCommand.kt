@@ -24,6 +24,7 @@ internal class ReplaceCommand : StepCommand("replace") {
     private val heads by option("--heads", help = "attention-ffn: attention heads").int()
     private val ffn by option("--ffn", help = "attention-ffn: feed-forward width").int()
     private val epochs by option("--epochs", help = "training epochs (early stopping may end sooner)").int().default(0)
+    private val finetune by option("--finetune", help = "then fine-tune the student through the frozen rest of the model on the teacher's outputs, N epochs").int().default(0)
 
     override fun step(): Step {
         var spec = StudentSpec.of(kind)
@@ -31,6 +32,7 @@ internal class ReplaceCommand : StepCommand("replace") {
         depth?.let { spec = spec.withDepth(it) }
         heads?.let { spec = spec.withHeads(it) }
         ffn?.let { spec = spec.withFfn(it) }
-        return Step.Replace(from, to, spec, epochs, origin)
+        if (finetune < 0) throw dev.graft.GraftException.badInput("--finetune %d must not be negative", finetune)
+        return Step.Replace(from, to, spec, epochs, finetune, origin)
     }
 }

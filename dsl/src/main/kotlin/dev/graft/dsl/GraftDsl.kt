@@ -71,12 +71,15 @@ public class RecipeScope internal constructor() {
         builder.seed(value)
     }
 
-    /** Replace layers [from]..[to] by the student the block names. */
-    public fun replace(from: String, to: String = from, epochs: Int = 0, student: StudentScope.() -> Unit) {
+    /**
+     * Replace layers [from]..[to] by the student the block names, trained [epochs] (0: the default),
+     * then fine-tuned [finetune] epochs through the frozen rest of the model (0: not).
+     */
+    public fun replace(from: String, to: String = from, epochs: Int = 0, finetune: Int = 0, student: StudentScope.() -> Unit) {
         val origin = callerOrigin()
         val s = StudentScope().apply(student).chosen
             ?: throw Recipe.error(origin, "replace(%s..%s) names no student: add linear(), mlp(), attentionFfn(), thinConv() or skip()", from, to)
-        builder.step(Step.Replace(from, to, s, epochs, origin))
+        builder.step(Step.Replace(from, to, s, epochs, finetune, origin))
     }
 
     /** Keep [keep] of the channels of the layers [layers] names, chosen by SOMP (or by magnitude). */
