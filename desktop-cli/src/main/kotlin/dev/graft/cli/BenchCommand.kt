@@ -27,9 +27,10 @@ import java.io.File
 internal class BenchCommand(private val env: Map<String, String> = System.getenv()) :
     CliktCommand(name = "bench") {
     override fun help(context: Context): String = """
-        Measure a model's latency: load time, first inference, then --runs timed runs after
-        --warmup untimed ones (mean ± std, min, p50, p90, p99 in ms), memory, and the outputs
-        checked against --reference.
+        Measure a model's latency here, in a browser or on a phone.
+
+        Load time, first inference, then --runs timed runs after --warmup untimed ones (mean ±
+        std, min, p50, p90, p99 in ms), memory, and the outputs checked against --reference.
 
         Backends: ort (ONNX Runtime on this machine, .onnx); litert (a .tflite in LiteRT.js
         through tools/litert-runner, one CPU thread); adb (the android-sample app on a phone:
