@@ -24,15 +24,18 @@ public record AdamW(double lr, double beta1, double beta2, double eps, double we
   }
 
   /**
-   * The three per-step scalars the training graph reads at step {@code t}: the bias-corrected step
-   * size {@code lr_t / (1 - β1^t)}, the second-moment correction {@code 1 / sqrt(1 - β2^t)} and
-   * the decay factor {@code 1 - lr_t × weightDecay}.
+   * The three per-step scalars the training graph reads at step {@code t}, with both bias
+   * corrections folded in so that the update is {@code m / (sqrt(v) + ε̂) × α̂}: the step size
+   * {@code α̂ = lr_t × sqrt(1 - β2^t) / (1 - β1^t)}, {@code ε̂ = ε × sqrt(1 - β2^t)} and the decay
+   * factor {@code 1 - lr_t × weightDecay}. This equals {@code lr_t × m̂ / (sqrt(v̂) + ε)} with
+   * {@code m̂ = m / (1 - β1^t)} and {@code v̂ = v / (1 - β2^t)}.
    */
   public float[] stepScalars(long t) {
     double lrt = lrAt(t);
+    double c2 = Math.sqrt(1 - Math.pow(beta2, t));
     return new float[] {
-      (float) (lrt / (1 - Math.pow(beta1, t))),
-      (float) (1 / Math.sqrt(1 - Math.pow(beta2, t))),
+      (float) (lrt * c2 / (1 - Math.pow(beta1, t))),
+      (float) (eps * c2),
       (float) (1 - lrt * weightDecay)
     };
   }

@@ -37,14 +37,33 @@ public final class Autodiff {
 
   public static Graph gradients(Graph graph, String loss, List<String> wrt) {
     Graph g = ShapeInference.infer(graph);
-    Context c = new Context(g, loss, wrt);
     ValueInfo lossInfo = g.info(loss).orElseThrow(
         () -> GraftException.badInput("loss tensor '%s' is not in the graph", loss));
+    Context c = new Context(g, loss, wrt);
     if (NdShapes.count(c.shape(loss)) != 1) {
       throw GraftException.badInput("loss tensor '%s' is not a scalar: %s", loss,
           lossInfo.shape());
     }
     c.add(loss, c.e.floats(c.shape(loss), new double[] {1.0}));
+    return backward(g, c, wrt);
+  }
+
+  /**
+   * Differentiates from a given gradient: {@code seed} holds the loss's gradient for tensor
+   * {@code from} (same shape), already computed in the graph. For a loss whose gradient has a
+   * short closed form, such as MSE's {@code 2 (y - t) / n}, this spares the nodes that
+   * differentiating the loss itself would add.
+   */
+  public static Graph gradientsFrom(Graph graph, String from, String seed, List<String> wrt) {
+    Graph g = ShapeInference.infer(graph);
+    g.info(seed).orElseThrow(
+        () -> GraftException.badInput("seed gradient '%s' is not in the graph", seed));
+    Context c = new Context(g, from, wrt);
+    c.add(from, seed);
+    return backward(g, c, wrt);
+  }
+
+  private static Graph backward(Graph g, Context c, List<String> wrt) {
     List<Node> nodes = g.nodes();
     for (int i = nodes.size() - 1; i >= 0; i--) {
       Node n = nodes.get(i);
@@ -151,13 +170,35 @@ public final class Autodiff {
           axes.add((long) i);
         }
       }
+      int j = axes.size();
       String r = grad;
-      if (!axes.isEmpty()) {
-        long[] ax = axes.stream().mapToLong(Long::longValue).toArray();
-        r = e.op(Op.REDUCE_SUM, List.of(grad, e.longs(ax)),
-            dev.graft.graph.Attribute.of("keepdims", 0L));
+      long[] got;
+      if (j > 0 && j < from.length && axes.get(j - 1) == j - 1) {
+        // Summing over leading axes (a bias gradient): one product with a vector of ones, far
+        // faster in ONNX Runtime than ReduceSum over the outer axes.
+        long rows = NdShapes.count(java.util.Arrays.copyOfRange(from, 0, j));
+        got = new long[] {NdShapes.count(java.util.Arrays.copyOfRange(from, j, from.length))};
+        if (from.length != 2) {
+          r = e.op(Op.RESHAPE, List.of(r, e.longs(rows, got[0])));
+        }
+        double[] ones = new double[(int) rows];
+        java.util.Arrays.fill(ones, 1.0);
+        r = e.op(Op.MAT_MUL, List.of(e.floats(new long[] {rows}, ones), r));
+      } else {
+        List<Long> kept = new ArrayList<>();
+        for (int i = 0; i < from.length; i++) {
+          if (!axes.contains((long) i)) {
+            kept.add(from[i]);
+          }
+        }
+        got = kept.stream().mapToLong(Long::longValue).toArray();
+        if (j > 0) {
+          long[] ax = axes.stream().mapToLong(Long::longValue).toArray();
+          r = e.op(Op.REDUCE_SUM, List.of(grad, e.longs(ax)),
+              dev.graft.graph.Attribute.of("keepdims", 0L));
+        }
       }
-      return e.op(Op.RESHAPE, List.of(r, e.longs(to)));
+      return java.util.Arrays.equals(got, to) ? r : e.op(Op.RESHAPE, List.of(r, e.longs(to)));
     }
   }
 }

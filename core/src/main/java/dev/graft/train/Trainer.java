@@ -55,13 +55,17 @@ public final class Trainer {
     AdamW opt = new AdamW(o.lr(), 0.9, 0.999, 1e-8, o.weightDecay(), Math.max(1, total / 20),
         total, 0.05);
     Map<String, OnnxTensor> state = new LinkedHashMap<>();
+    int paramCount = 0;
     for (String p : params) {
       TensorData t = student.initializer(p).orElseThrow(() -> GraftException.badInput(
           "student %s has no parameter '%s'", student.name(), p));
       state.put(p, OrtSessions.tensor(t.floats(), t.dims()));
-      state.put("m/" + p, OrtSessions.tensor(new float[t.floats().length], t.dims()));
-      state.put("v/" + p, OrtSessions.tensor(new float[t.floats().length], t.dims()));
+      paramCount += t.floats().length;
     }
+    state.put(TrainingGraph.MOMENT1, OrtSessions.tensor(new float[paramCount],
+        new long[] {paramCount}));
+    state.put(TrainingGraph.MOMENT2, OrtSessions.tensor(new float[paramCount],
+        new long[] {paramCount}));
     List<AutoCloseable> owned = new ArrayList<>(state.values());
     Graph evalGraph = evalGraph(student, params);
     try (OrtSession many = OrtSessions.open(TrainingGraph.build(student, params, batch, k, opt),
@@ -102,7 +106,7 @@ public final class Trainer {
           for (int i = 0; i < kk; i++) {
             System.arraycopy(opt.stepScalars(step + i + 1), 0, hyper, i * 3, 3);
           }
-          OnnxTensor h = OrtSessions.tensor(hyper, new long[] {kk, 3});
+          OnnxTensor h = OrtSessions.tensor(hyper, new long[] {kk * 3L});
           made.add(h);
           feed.put(TrainingGraph.HYPER, h);
           OrtSession.Result r = (kk == k ? many : one).run(feed);
@@ -114,7 +118,7 @@ public final class Trainer {
           }
           prev = r;
           for (String name : new ArrayList<>(state.keySet())) {
-            state.put(name, (OnnxTensor) r.get("new/" + name).orElseThrow());
+            state.put(name, (OnnxTensor) r.get(TrainingGraph.NEW + name).orElseThrow());
           }
           for (float l : OrtSessions.floats(r.get(TrainingGraph.LOSSES).orElseThrow())) {
             if (Double.isNaN(firstLoss)) {
