@@ -2,6 +2,8 @@ package dev.graft.train;
 
 import dev.graft.GraftException;
 import dev.graft.data.NdArray;
+import dev.graft.graph.DType;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -99,5 +101,27 @@ public final class InMemoryData implements TrainingData {
     Map<String, NdArray> out = new LinkedHashMap<>();
     arrays.forEach((k, v) -> out.put(k, v.gather(picked)));
     return out;
+  }
+
+  @Override
+  public void batchInto(Split split, int[] rows, Map<String, FloatBuffer> out) {
+    int[] index = split == Split.TRAIN ? train : heldOut;
+    for (Map.Entry<String, NdArray> e : arrays.entrySet()) {
+      NdArray a = e.getValue();
+      FloatBuffer b = out.get(e.getKey());
+      if (a.type() != DType.FLOAT) {
+        int[] picked = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+          picked[i] = index[rows[i]];
+        }
+        b.put(a.gather(picked).asFloats());
+        continue;
+      }
+      float[] f = a.floats();
+      int rs = a.rowSize();
+      for (int r : rows) {
+        b.put(f, index[r] * rs, rs);
+      }
+    }
   }
 }

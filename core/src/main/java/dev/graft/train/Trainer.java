@@ -74,7 +74,9 @@ public final class Trainer {
             ? OrtSessions.open(TrainingGraph.build(student, params, batch, 1, opt), o.device(),
                 o.threads())
             : null;
-        OrtSession eval = OrtSessions.open(evalGraph, o.device(), o.threads())) {
+        OrtSession eval = OrtSessions.open(evalGraph, o.device(), o.threads());
+        BatchFeed manyFeed = new BatchFeed(data, k * batch, k);
+        BatchFeed oneFeed = one == null ? null : new BatchFeed(data, batch, 1)) {
       Random rnd = new Random(o.seed());
       List<EpochStats> curve = new ArrayList<>();
       Map<String, float[]> best = null;
@@ -92,25 +94,13 @@ public final class Trainer {
         for (int s = 0; s < stepsPerEpoch; ) {
           int kk = stepsPerEpoch - s >= k ? k : 1;
           int[] rows = java.util.Arrays.copyOfRange(perm, s * batch, (s + kk) * batch);
-          Map<String, OnnxTensor> feed = new HashMap<>(state);
-          List<OnnxTensor> made = new ArrayList<>();
-          for (Map.Entry<String, NdArray> en : data.batch(Split.TRAIN, rows).entrySet()) {
-            checkFinite(en.getKey(), en.getValue());
-            String name = en.getKey().equals(data.targetName())
-                ? TrainingGraph.TARGET : en.getKey();
-            OnnxTensor t = OrtSessions.tensor(en.getValue());
-            made.add(t);
-            feed.put(name, t);
-          }
           float[] hyper = new float[kk * 3];
           for (int i = 0; i < kk; i++) {
             System.arraycopy(opt.stepScalars(step + i + 1), 0, hyper, i * 3, 3);
           }
-          OnnxTensor h = OrtSessions.tensor(hyper, new long[] {kk * 3L});
-          made.add(h);
-          feed.put(TrainingGraph.HYPER, h);
+          Map<String, OnnxTensor> feed = new HashMap<>(state);
+          feed.putAll((kk == k ? manyFeed : oneFeed).fill(data, Split.TRAIN, rows, hyper));
           OrtSession.Result r = (kk == k ? many : one).run(feed);
-          closeAll(made);
           closeAll(owned);
           owned.clear();
           if (prev != null) {
@@ -123,6 +113,10 @@ public final class Trainer {
           for (float l : OrtSessions.floats(r.get(TrainingGraph.LOSSES).orElseThrow())) {
             if (Double.isNaN(firstLoss)) {
               firstLoss = l;
+            }
+            if (!Float.isFinite(l)) {
+              // Non-finite data shows here first; every row is checked by the final evaluation.
+              data.batch(Split.TRAIN, rows).forEach(Trainer::checkFinite);
             }
             if (!Float.isFinite(l) || (firstLoss > 0 && l > 1e4 * firstLoss)) {
               throw GraftException.failure("training diverged at epoch %d: the loss went from %s "

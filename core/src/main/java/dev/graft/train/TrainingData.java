@@ -1,6 +1,7 @@
 package dev.graft.train;
 
 import dev.graft.data.NdArray;
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 
@@ -30,4 +31,13 @@ public interface TrainingData {
 
   /** The given rows of every input and of the target, keyed by name. */
   Map<String, NdArray> batch(Split split, int[] rows);
+
+  /**
+   * Writes the given rows of every input and of the target, as floats and row after row, into
+   * the buffer of the same name from its position on: the training loop's way of filling native
+   * tensors without an intermediate array. The default goes through {@link #batch}.
+   */
+  default void batchInto(Split split, int[] rows, Map<String, FloatBuffer> out) {
+    batch(split, rows).forEach((name, a) -> out.get(name).put(a.asFloats()));
+  }
 }
