@@ -4,7 +4,7 @@ import dev.graft.exec.Device;
 
 /**
  * How to train a student. Defaults: 30 epochs, batch 64, learning rate 1e-3 with warm-up and
- * cosine decay, no weight decay, seed 0, CPU with ONNX Runtime's own thread choice, 16 AdamW steps
+ * cosine decay, no weight decay, seed 0, CPU with ONNX Runtime's own thread choice, 8 AdamW steps
  * per session call, early stopping after 5 epochs without held-out improvement, no fine-tuning.
  * {@code finetuneEpochs} is the number of epochs a replaced region's student is then trained
  * through the frozen rest of the model on the teacher's outputs (0: none; see
@@ -36,7 +36,7 @@ public record TrainOptions(int epochs, int batchSize, double lr, double weightDe
   }
 
   public static TrainOptions defaults() {
-    return new TrainOptions(30, 64, 1e-3, 0.0, 0L, Device.CPU, 0, 16, 5, 0,
+    return new TrainOptions(30, 64, 1e-3, 0.0, 0L, Device.CPU, 0, 8, 5, 0,
         ProgressListener.NONE);
   }
 
