@@ -25,8 +25,9 @@ import java.util.Set;
  * as {@code steps × batch} rows; and {@code hyper} [steps × 3] holding {@link AdamW#stepScalars}
  * per step. Outputs: {@code new/p} per parameter, {@code new/adam/m}, {@code new/adam/v} and
  * {@code losses} [steps]. The optimizer runs as one chain of element-wise operators on the
- * flattened gradients each step rather than one chain per parameter: fewer, larger operators. The student graph reads its inputs (first axis the batch), writes one
- * output, and holds its parameters as float initializers.
+ * flattened gradients each step rather than one chain per parameter: fewer, larger operators.
+ * The student graph reads its inputs (first axis the batch), writes one output, and holds its
+ * parameters as float initializers.
  */
 public final class TrainingGraph {
   /** Name of the stacked-target input. */
