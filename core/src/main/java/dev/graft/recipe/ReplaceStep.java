@@ -30,7 +30,8 @@ final class ReplaceStep {
 
   static Region resolve(Graph model, Step.Replace s) {
     try {
-      return new RegionResolver(ModuleTree.of(model), Set.of()).resolve(s.from(), s.to());
+      return new RegionResolver(ModuleTree.of(model), Set.copyOf(s.sideInputs()))
+          .resolve(s.from(), s.to());
     } catch (dev.graft.GraftException e) {
       throw Recipe.error(s.origin(), "%s", e.getMessage());
     }
