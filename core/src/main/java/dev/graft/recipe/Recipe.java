@@ -285,6 +285,8 @@ public final class Recipe {
 
   /** A bad-input error located at a recipe line. */
   public static GraftException error(Origin origin, String format, Object... args) {
-    return GraftException.badInput("%s: %s", origin, String.format(format, args));
+    String message = String.format(format, args);
+    return origin.file().isEmpty() ? GraftException.badInput("%s", message)
+        : GraftException.badInput("%s: %s", origin, message);
   }
 }

@@ -30,21 +30,24 @@ public final class RecipeRunner {
 
   /**
    * Where relative inputs are read from and outputs written to, the step cache (null for none),
-   * progress, samples per ONNX Runtime call, and the most calibration samples read.
+   * progress, samples per ONNX Runtime call, and the most calibration data held in memory: at
+   * most {@code maxSamples} samples and {@code maxBytes} bytes of model inputs (captured
+   * activations stream to disk and are not bounded by this).
    */
   public record Options(Path baseDir, Path outDir, Path cacheDir, RunListener listener,
-      int captureBatch, int maxSamples) {
+      int captureBatch, int maxSamples, long maxBytes) {
+    /** Default limits: 100,000 samples and 1 GiB of inputs. */
     public static Options in(Path baseDir, Path outDir) {
       return new Options(baseDir, outDir, outDir.resolve(".graft-cache"), RunListener.NONE, 64,
-          100_000);
+          100_000, 1L << 30);
     }
 
     public Options withListener(RunListener l) {
-      return new Options(baseDir, outDir, cacheDir, l, captureBatch, maxSamples);
+      return new Options(baseDir, outDir, cacheDir, l, captureBatch, maxSamples, maxBytes);
     }
 
     public Options withCacheDir(Path dir) {
-      return new Options(baseDir, outDir, dir, listener, captureBatch, maxSamples);
+      return new Options(baseDir, outDir, dir, listener, captureBatch, maxSamples, maxBytes);
     }
   }
 
@@ -210,8 +213,9 @@ public final class RecipeRunner {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("graft_version", OnnxWriter.GRAFT_VERSION);
     m.put("teacher", ctx.recipe.teacher().toString());
-    m.put("calibration", Map.of("samples", ctx.samples.size(), "train",
-        ctx.split.trainRows().length, "heldout", ctx.split.heldOutRows().length));
+    m.put("calibration", Map.of("samples", ctx.samples.size(), "available",
+        ctx.calibrationAvailable, "train", ctx.split.trainRows().length, "heldout",
+        ctx.split.heldOutRows().length));
     m.put("seed", ctx.recipe.seed());
     m.put("device", ctx.recipe.device().cliName());
     m.putAll(body);

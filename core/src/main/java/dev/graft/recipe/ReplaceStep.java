@@ -30,7 +30,8 @@ final class ReplaceStep {
 
   static Region resolve(Graph model, Step.Replace s) {
     try {
-      return new RegionResolver(ModuleTree.of(model), Set.of()).resolve(s.from(), s.to());
+      return new RegionResolver(ModuleTree.of(model), Set.copyOf(s.sideInputs()))
+          .resolve(s.from(), s.to());
     } catch (dev.graft.GraftException e) {
       throw Recipe.error(s.origin(), "%s", e.getMessage());
     }
@@ -56,12 +57,7 @@ final class ReplaceStep {
       }
     }
     RunListener listener = ctx.options.listener();
-    Path dir;
-    try {
-      dir = Files.createTempDirectory("graft-capture");
-    } catch (IOException e) {
-      throw dev.graft.GraftException.failure("cannot create a capture folder: %s", e.getMessage());
-    }
+    Path dir = captureFolder(ctx);
     CalibrationSource all = ctx.samples.source();
     try (ActivationStore store = Capture.run(model, tensors, all,
         new Capture.Options(ctx.options.captureBatch(), ctx.recipe.device(), dir,
@@ -82,6 +78,31 @@ final class ReplaceStep {
       } finally {
         store.delete();
       }
+    }
+  }
+
+  /**
+   * Where activations are recorded: inside the run's cache folder, so that a run killed while
+   * training leaves its recording in one known place that the next run clears; a temporary folder
+   * when there is no cache.
+   */
+  private static Path captureFolder(RunContext ctx) {
+    try {
+      Path cache = ctx.options.cacheDir();
+      if (cache == null) {
+        return Files.createTempDirectory("graft-capture");
+      }
+      Path dir = cache.resolve("capture");
+      if (Files.isDirectory(dir)) {
+        try (var old = Files.list(dir)) {
+          for (Path p : old.toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw dev.graft.GraftException.failure("cannot create a capture folder: %s", e.getMessage());
     }
   }
 

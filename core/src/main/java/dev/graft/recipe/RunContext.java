@@ -28,6 +28,8 @@ final class RunContext {
   final Samples.Split split;
   final long[] heldOutLabels;
   final String dataHash;
+  /** Calibration samples the data holds; more than were used when the memory limit cut them. */
+  final int calibrationAvailable;
   /** What the result is measured on: the test data when given, else the held-out rows. */
   final Samples evaluation;
   final long[] evaluationLabels;
@@ -37,7 +39,9 @@ final class RunContext {
     this.recipe = recipe;
     this.options = options;
     this.teacher = OnnxReader.read(input(recipe.teacher()));
-    this.samples = load(recipe.calibration());
+    int[] available = new int[1];
+    this.samples = load(recipe.calibration(), available);
+    this.calibrationAvailable = available[0];
     this.split = samples.split(recipe.heldOut(), recipe.seed());
     this.heldOutLabels = recipe.labels() == null ? null : heldOutLabels(recipe.labels());
     this.dataHash = hash(samples);
@@ -46,14 +50,15 @@ final class RunContext {
       this.evaluationLabels = heldOutLabels;
       this.evaluationName = "held-out calibration rows";
     } else {
-      this.evaluation = load(recipe.testData());
+      this.evaluation = load(recipe.testData(), new int[1]);
       this.evaluationLabels = recipe.testLabels() == null ? null
           : labels(recipe.testLabels(), evaluation.size());
       this.evaluationName = "test data " + String.join(", ", recipe.testData());
     }
   }
 
-  private Samples load(List<String> data) {
+  /** Loads data up to the memory limits; {@code available[0]} receives how many samples exist. */
+  private Samples load(List<String> data, int[] available) {
     List<String> specs = new ArrayList<>();
     for (String s : data) {
       int eq = s.indexOf('=');
@@ -61,7 +66,13 @@ final class RunContext {
           : input(Path.of(s)).toString());
     }
     try (CalibrationSource source = Calibration.open(specs, teacher, recipe.images())) {
-      return Samples.load(source, options.maxSamples());
+      available[0] = source.size();
+      long bytesPerSample = 0;
+      for (NdArray a : source.batch(0, 1).values()) {
+        bytesPerSample += 4L * a.size();
+      }
+      long byBytes = Math.max(2, options.maxBytes() / Math.max(1, bytesPerSample));
+      return Samples.load(source, (int) Math.min(options.maxSamples(), byBytes));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.graft.recipe;
 import dev.graft.replace.StudentSpec;
 import dev.graft.tflite.Precision;
 import java.nio.file.Path;
+import java.util.List;
 
 /** One step of a recipe; each runs on the model the previous step produced. */
 public sealed interface Step {
@@ -14,11 +15,17 @@ public sealed interface Step {
   /**
    * Replace layers {@code from..to} by a fitted student ({@code epochs} 0: the trainer's default),
    * then fine-tune it through the frozen rest of the model for {@code finetune} epochs (0: not).
+   * {@code sideInputs} name model inputs (masks, positions) the region may read besides its entry;
+   * they are recorded and handed to the student.
    */
   record Replace(String from, String to, StudentSpec student, int epochs, int finetune,
-      Origin origin) implements Step {
+      List<String> sideInputs, Origin origin) implements Step {
+    public Replace {
+      sideInputs = List.copyOf(sideInputs);
+    }
+
     public Replace(String from, String to, StudentSpec student, int epochs, Origin origin) {
-      this(from, to, student, epochs, 0, origin);
+      this(from, to, student, epochs, 0, List.of(), origin);
     }
 
     @Override

@@ -30,6 +30,7 @@ public final class HtmlReport {
     pair(b, "Latency (ms per sample)", r.get("latency_ms"), "ms");
     b.append("</div>");
     regions(b, r);
+    outputs(b, r);
     steps(b, r);
     b.append("</body></html>\n");
     return b.toString();
@@ -127,6 +128,34 @@ public final class HtmlReport {
           "held-out MSE"), List.of(train, held), "epoch"));
     }
     b.append("</div>");
+  }
+
+  /** The files the run wrote; TFLite files with their LiteRT verification. */
+  private static void outputs(StringBuilder b, Map<String, Object> r) {
+    List<Map<String, Object>> files = new ArrayList<>();
+    for (Object o : list(r.get("steps"))) {
+      Map<String, Object> d = map(map(o).get("details"));
+      if (d != null && d.containsKey("format")) {
+        files.add(d);
+      }
+    }
+    if (files.isEmpty()) {
+      return;
+    }
+    b.append("<h2>Outputs</h2><table><tr><th>file</th><th>format</th><th>bytes</th>")
+        .append("<th>verified in</th><th>max abs error</th><th>top-1 agreement</th></tr>");
+    for (Map<String, Object> d : files) {
+      Map<String, Object> v = map(d.get("verification"));
+      String format = str(d.get("format")) + (d.containsKey("precision")
+          ? " " + str(d.get("precision")) : "");
+      b.append("<tr><td><code>").append(Svg.esc(str(d.get("path")))).append("</code></td><td>")
+          .append(Svg.esc(format)).append("</td><td>").append(Svg.fmt(num(d.get("bytes"))))
+          .append("</td><td>").append(v == null ? "" : Svg.esc(str(v.get("runtime"))))
+          .append("</td><td>").append(v == null ? "" : Svg.fmt(num(v.get("max_abs_err"))))
+          .append("</td><td>").append(v == null ? "" : Svg.fmt(num(v.get("top1_agreement"))))
+          .append("</td></tr>");
+    }
+    b.append("</table>");
   }
 
   private static void steps(StringBuilder b, Map<String, Object> r) {

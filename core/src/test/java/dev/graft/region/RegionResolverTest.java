@@ -5,9 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
+import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
+import dev.graft.graph.Node;
+import dev.graft.graph.Op;
+import dev.graft.graph.Shape;
+import dev.graft.graph.TensorData;
+import dev.graft.graph.ValueInfo;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -67,5 +74,32 @@ class RegionResolverTest {
     GraftException e = assertThrows(GraftException.class,
         () -> resolver("residual_cnn.onnx").resolve("stage2.0", "stage1.0"));
     assertTrue(e.getMessage().contains("comes after"), e.getMessage());
+  }
+
+  @Test
+  void aDeclaredSideInputMayEnterTheRegion() {
+    // y = Relu(MatMul(x, W) + mask): a region over both nodes reads x and the mask
+    Graph g = Graph.builder()
+        .input(new ValueInfo("x", DType.FLOAT,
+            Shape.of(2, 4)))
+        .input(new ValueInfo("mask", DType.FLOAT,
+            Shape.of(2, 4)))
+        .initializer(TensorData.ofFloats("W", new long[] {4, 4}, new float[16]))
+        .node(Node.of("/block/mm/MatMul", Op.MAT_MUL,
+            List.of("x", "W"), List.of("h")))
+        .node(Node.of("/block/Add", Op.ADD,
+            List.of("h", "mask"), List.of("a")))
+        .node(Node.of("/head/Relu", Op.RELU,
+            List.of("a"), List.of("y")))
+        .output(new ValueInfo("y", DType.FLOAT, null))
+        .build();
+    ModuleTree tree = ModuleTree.of(g);
+    GraftException e = assertThrows(GraftException.class,
+        () -> new RegionResolver(tree, Set.of()).resolve("block", "block"));
+    assertTrue(e.getMessage().contains("reads 2 tensors from outside [x, mask]"), e.getMessage());
+    Region r = new RegionResolver(tree, Set.of("mask")).resolve("block", "block");
+    assertEquals("x", r.entry());
+    assertEquals(List.of("mask"), r.sideInputs());
+    assertEquals("a", r.exit());
   }
 }

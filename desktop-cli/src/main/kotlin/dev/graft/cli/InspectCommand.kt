@@ -35,7 +35,7 @@ internal class InspectCommand : CliktCommand(name = "inspect") {
         val shown = compute.entries.sortedByDescending { it.value }.take(4)
             .joinToString(" ") { (op, n) -> if (n == 1) op else "$op×$n" }
         val hidden = counts.size - minOf(4, compute.size)
-        return if (hidden > 0) "$shown +$hidden" else shown
+        return if (hidden > 0) "$shown +$hidden more" else shown
     }
 
     private fun render(s: ModelSummary): String {

@@ -2,6 +2,7 @@ package dev.graft.cli
 
 import com.github.ajalt.clikt.core.Context
 import com.github.ajalt.clikt.parameters.options.default
+import com.github.ajalt.clikt.parameters.options.multiple
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.options.required
 import com.github.ajalt.clikt.parameters.types.choice
@@ -24,6 +25,7 @@ internal class ReplaceCommand : StepCommand("replace") {
     private val heads by option("--heads", help = "attention-ffn: attention heads").int()
     private val ffn by option("--ffn", help = "attention-ffn: feed-forward width").int()
     private val epochs by option("--epochs", help = "training epochs (early stopping may end sooner)").int().default(0)
+    private val sideInputs by option("--side-input", help = "a model input (mask, positions) the region may read besides its entry; repeatable").multiple()
     private val finetune by option("--finetune", help = "then fine-tune the student through the frozen rest of the model on the teacher's outputs, N epochs").int().default(0)
 
     override fun step(): Step {
@@ -33,6 +35,6 @@ internal class ReplaceCommand : StepCommand("replace") {
         heads?.let { spec = spec.withHeads(it) }
         ffn?.let { spec = spec.withFfn(it) }
         if (finetune < 0) throw dev.graft.GraftException.badInput("--finetune %d must not be negative", finetune)
-        return Step.Replace(from, to, spec, epochs, finetune, origin)
+        return Step.Replace(from, to, spec, epochs, finetune, sideInputs, origin)
     }
 }

@@ -43,7 +43,7 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
     /** Whether calibration data is required (simplify with an input box does without). */
     protected open fun needsCalibration(): Boolean = true
 
-    protected val origin: Origin get() = Origin("graft $commandName", 0)
+    protected val origin: Origin get() = Origin.COMMAND_LINE
 
     override fun run() = graftCall {
         val out = Path.of(output ?: defaultOutput())

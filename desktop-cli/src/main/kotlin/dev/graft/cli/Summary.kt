@@ -34,6 +34,13 @@ internal object Summary {
                 ),
             )
         }
+        (report["calibration"] as? Map<*, *>)?.let { c ->
+            val used = num(c["samples"]).toLong()
+            val available = num(c["available"]).toLong()
+            if (available > used) {
+                out.appendLine("calibration  used $used of $available samples (the in-memory limit of 1 GiB of inputs)")
+            }
+        }
         (report["requirements"] as? List<*>).orEmpty().mapNotNull { it as? Map<*, *> }.forEach {
             out.appendLine("requirement  ${it["requirement"]}: ${Format.sci(num(it["value"]))} ${if (it["met"] == true) "met" else "NOT met"}")
         }

@@ -73,13 +73,21 @@ public class RecipeScope internal constructor() {
 
     /**
      * Replace layers [from]..[to] by the student the block names, trained [epochs] (0: the default),
-     * then fine-tuned [finetune] epochs through the frozen rest of the model (0: not).
+     * then fine-tuned [finetune] epochs through the frozen rest of the model (0: not); [sideInputs]
+     * are model inputs (masks, positions) the region may read besides its entry.
      */
-    public fun replace(from: String, to: String = from, epochs: Int = 0, finetune: Int = 0, student: StudentScope.() -> Unit) {
+    public fun replace(
+        from: String,
+        to: String = from,
+        epochs: Int = 0,
+        finetune: Int = 0,
+        sideInputs: List<String> = emptyList(),
+        student: StudentScope.() -> Unit,
+    ) {
         val origin = callerOrigin()
         val s = StudentScope().apply(student).chosen
             ?: throw Recipe.error(origin, "replace(%s..%s) names no student: add linear(), mlp(), attentionFfn(), thinConv() or skip()", from, to)
-        builder.step(Step.Replace(from, to, s, epochs, finetune, origin))
+        builder.step(Step.Replace(from, to, s, epochs, finetune, sideInputs, origin))
     }
 
     /** Keep [keep] of the channels of the layers [layers] names, chosen by SOMP (or by magnitude). */
