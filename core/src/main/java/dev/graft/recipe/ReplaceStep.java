@@ -4,6 +4,7 @@ import dev.graft.data.CalibrationSource;
 import dev.graft.exec.ActivationStore;
 import dev.graft.exec.Capture;
 import dev.graft.graph.Graph;
+import dev.graft.region.Costs;
 import dev.graft.region.ModuleTree;
 import dev.graft.region.Region;
 import dev.graft.region.RegionResolver;
@@ -108,15 +109,10 @@ final class ReplaceStep {
 
   private static Map<String, Object> section(Region region, Step.Replace s, ReplaceResult r,
       Graph before) {
+    Costs costs = Costs.of(before);
     long regionParams = 0;
-    Set<String> seen = new java.util.HashSet<>();
     for (String n : region.nodeNames()) {
-      for (String in : before.node(n).orElseThrow().inputs()) {
-        var t = before.initializers().get(in);
-        if (t != null && t.type().isFloating() && seen.add(in)) {
-          regionParams += t.elementCount();
-        }
-      }
+      regionParams += costs.newParams(before.node(n).orElseThrow());
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("region", region.label());

@@ -5,6 +5,7 @@ import dev.graft.graph.Graph;
 import dev.graft.tflite.ConvertOptions;
 import dev.graft.tflite.ConvertResult;
 import dev.graft.tflite.LiteRt;
+import dev.graft.tflite.TfliteExport;
 import dev.graft.tflite.TfliteConverter;
 import dev.graft.tflite.Verification;
 import java.nio.file.Path;
@@ -26,10 +27,10 @@ final class TfliteStep {
   static Map<String, Object> run(Graph model, Step.ExportTflite t, RunContext ctx,
       List<Path> written) {
     ConvertOptions options = ConvertOptions.defaults().withPrecision(t.precision())
-        .withCalibration(head(ctx.split.train().inputs(), 512))
+        .withCalibration(TfliteExport.head(ctx.split.train().inputs(), 512))
         .withRecipe(ctx.recipe.source());
     ConvertResult converted = TfliteConverter.convert(model, options);
-    Map<String, NdArray> verifyRows = head(ctx.split.heldOut().inputs(), VERIFY_ROWS);
+    Map<String, NdArray> verifyRows = TfliteExport.head(ctx.split.heldOut().inputs(), VERIFY_ROWS);
     Verification.Report report = Verification.run(model, converted, options, verifyRows,
         LiteRt.locate()).require(Verification.Bound.forPrecision(t.precision()));
     Path out = ctx.output(t.path());
@@ -51,9 +52,4 @@ final class TfliteStep {
     return m;
   }
 
-  private static Map<String, NdArray> head(Map<String, NdArray> all, int rows) {
-    Map<String, NdArray> out = new LinkedHashMap<>();
-    all.forEach((k, a) -> out.put(k, a.rows() > rows ? a.rows(0, rows) : a));
-    return out;
-  }
 }
