@@ -2,10 +2,15 @@ package dev.graft.cli
 
 import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.core.context
 import com.github.ajalt.clikt.core.subcommands
 
 /** The root `graft` command; it only dispatches. */
 internal class GraftCommand : CliktCommand(name = "graft") {
+    init {
+        context { helpFormatter = { OneLineUsageErrors(it) } }
+    }
+
     override fun help(context: Context): String =
         "Compress trained neural networks for phones: graft students, thin, factorize, " +
             "simplify, quantize, export TFLite."
