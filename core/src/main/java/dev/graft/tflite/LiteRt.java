@@ -246,21 +246,10 @@ public final class LiteRt {
   }
 
   static Path tempDir() {
-    try {
-      return Files.createTempDirectory("graft-litert");
-    } catch (IOException e) {
-      throw GraftException.failure("cannot create a temporary folder: %s", e.getMessage());
-    }
+    return dev.graft.io.Temporaries.folder("graft-litert");
   }
 
   static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException ignored) {
-      // temporary files; the OS cleans its temp folder
-    }
+    dev.graft.io.Temporaries.delete(p);
   }
 }

@@ -16,6 +16,7 @@ import dev.graft.report.Json
 import dev.graft.tflite.ConvertOptions
 import dev.graft.tflite.Precision
 import dev.graft.tflite.TfliteExport
+import dev.graft.io.AtomicFiles
 import java.nio.file.Path
 
 /** `graft convert MODEL.onnx -o OUT.tflite [--precision ...] [--calibration DATA] [--verify]`. */
@@ -36,6 +37,7 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
     private val images by ImageOptionsGroup()
 
     override fun run() = graftCall {
+        AtomicFiles.refuseInputs(Path.of(output), listOf(Path.of(model)) + calibration.map { Path.of(it.substringAfter('=')) }, "output")
         val graph = readModel(model)
         var options = ConvertOptions.defaults().withPrecision(Precision.parse(precision)).withNhwcIo(nhwcIo).withInt8Io(int8Io).withBatch(batch)
         if (calibration.isNotEmpty()) {

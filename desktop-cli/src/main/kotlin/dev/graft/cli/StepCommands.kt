@@ -80,8 +80,7 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
         val v = g.inputs()[0]
         val rowShape = v.shape().dims().drop(1).map { if (it.isKnown) it.value() else 1L }.toLongArray()
         val source = RandomSource(mapOf(v.name() to rowShape), 2000, seed, lo.toFloat(), hi.toFloat())
-        val file = Files.createTempFile("graft-random", ".npy")
-        file.toFile().deleteOnExit()
+        val file = dev.graft.io.Temporaries.folder("graft-random").resolve("random.npy")
         Npy.write(file, source.batch(0, 2000)[v.name()])
         return file.toString()
     }
