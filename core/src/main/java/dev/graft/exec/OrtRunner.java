@@ -41,7 +41,7 @@ public final class OrtRunner implements AutoCloseable {
   }
 
   public static OrtRunner open(byte[] model, Device device) {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = Ort.env();
     try (OrtSession.SessionOptions opts = sessionOptions(device, 0)) {
       return new OrtRunner(env, env.createSession(model, opts), device);
     } catch (OrtException e) {

@@ -160,7 +160,7 @@ final class Prepare {
       ValueInfo v = g.info(w).orElseThrow();
       sub.output(new ValueInfo(w, v.type(), null));
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = dev.graft.exec.Ort.env();
     List<TensorData> out = new ArrayList<>();
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         OrtSession s = env.createSession(OnnxWriter.toBytes(sub.build()), so);
