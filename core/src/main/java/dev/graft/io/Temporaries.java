@@ -39,7 +39,7 @@ public final class Temporaries {
   /** Registers a file or folder to delete at exit unless {@link #delete} comes first. */
   public static synchronized Path register(Path p) {
     if (!hooked) {
-      Runtime.getRuntime().addShutdownHook(new Thread(Temporaries::deleteAll, "graft-cleanup"));
+      Runtime.getRuntime().addShutdownHook(new Thread(Temporaries::deleteAllNow, "graft-cleanup"));
       hooked = true;
     }
     LIVE.add(p.toAbsolutePath());
@@ -54,7 +54,8 @@ public final class Temporaries {
     deleteTree(p);
   }
 
-  private static void deleteAll() {
+  /** Deletes every registered temporary now (the shutdown hook does this at exit). */
+  public static void deleteAllNow() {
     Set<Path> all;
     synchronized (Temporaries.class) {
       all = new LinkedHashSet<>(LIVE);

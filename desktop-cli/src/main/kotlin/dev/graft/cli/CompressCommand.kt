@@ -3,7 +3,10 @@ package dev.graft.cli
 import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.core.Context
 import com.github.ajalt.clikt.parameters.arguments.argument
+import com.github.ajalt.clikt.parameters.options.check
+import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
+import com.github.ajalt.clikt.parameters.types.long
 import com.github.ajalt.clikt.parameters.options.option
 import dev.graft.dsl.ScriptHost
 import dev.graft.exec.Device
@@ -22,12 +25,16 @@ internal class CompressCommand : CliktCommand(name = "compress") {
     private val deviceName by option("--device", help = "cpu or cuda; overrides the recipe")
     private val json by option("--json", help = "print the report as JSON").flag()
     private val noCache by option("--no-cache", help = "redo every step even if an earlier run finished it").flag()
+    private val timeout by option("--timeout", help = "stop the run after this many seconds (exit 1)").long().default(0)
+        .check("must be 0 (no limit) or more seconds") { it >= 0 }
 
     override fun run() = graftCall {
         val file = Path.of(recipeFile).toAbsolutePath()
-        var recipe = ScriptHost.load(file)
-        deviceName?.let { recipe = recipe.withDevice(Device.parse(it)) }
-        compress(recipe, file.parent, out?.let { Path.of(it).toAbsolutePath() } ?: file.parent, json, noCache)
+        RecipeGuard.run(timeout) {
+            var recipe = ScriptHost.load(file)
+            deviceName?.let { recipe = recipe.withDevice(Device.parse(it)) }
+            compress(recipe, file.parent, out?.let { Path.of(it).toAbsolutePath() } ?: file.parent, json, noCache)
+        }
     }
 
 }

@@ -10,22 +10,6 @@ import java.nio.file.Files
 import java.nio.file.Path
 import java.util.concurrent.TimeUnit
 
-/**
- * `graft` as its own process, with its own temporary folder, as a user runs it. The class path goes
- * in an argument file: ONNX Runtime 1.29 crashes (SIGSEGV) while making its environment when the
- * process's command line is longer than about 4 KB, as the test class path is.
- */
-private fun graftProcess(tmp: Path, work: Path, vararg args: String): Process {
-    val java = ProcessHandle.current().info().command().orElse("java")
-    val argFile = Files.writeString(Files.createTempFile(tmp.parent, "classpath", ".args"),
-        "-cp \"" + System.getProperty("java.class.path") + "\"")
-    return ProcessBuilder(listOf(java, "-Djava.io.tmpdir=$tmp", "@$argFile", "dev.graft.cli.MainKt") + args)
-        .directory(work.toFile())
-        .also { it.environment()["TMPDIR"] = tmp.toString() }
-        .redirectErrorStream(true)
-        .start()
-}
-
 private fun listing(dir: Path): List<String> = Files.list(dir).use { s -> s.map { it.fileName.toString() }.toList() }
 
 class LitterSpec : FunSpec({
