@@ -98,4 +98,23 @@ class RunSafetyTest {
     List<Map<String, Object>> s3 = (List<Map<String, Object>>) third.report().get("steps");
     assertEquals(true, s3.get(0).get("cached"), "the redone entry is used again");
   }
+
+  @Test
+  void aTwoStepRecipeWorksInEitherOrderOfItsRegions() {
+    for (String[] order : new String[][] {{"blocks.0", "blocks.1", "blocks.3", "blocks.4"},
+        {"blocks.3", "blocks.4", "blocks.0", "blocks.1"}}) {
+      Recipe r = Recipe.builder().teacher(Fixtures.model("transformer_encoder.onnx"))
+          .calibration(List.of(Fixtures.digits("train_x_tokens.npy").toString()), 0.2)
+          .step(new Step.Replace(order[0], order[1], dev.graft.replace.StudentSpec.of("skip"), 0,
+              new Origin("r.graft.kts", 4)))
+          .step(new Step.Replace(order[2], order[3], dev.graft.replace.StudentSpec.of("skip"), 0,
+              new Origin("r.graft.kts", 5)))
+          .build();
+      RunResult result = RecipeRunner.run(r,
+          RecipeRunner.Options.in(tmp, tmp.resolve("o")).withCacheDir(null));
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> regions = (List<Map<String, Object>>) result.report().get("regions");
+      assertEquals(2, regions.size());
+    }
+  }
 }
