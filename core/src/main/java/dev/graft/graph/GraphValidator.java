@@ -49,6 +49,91 @@ public final class GraphValidator {
     return g;
   }
 
+  /**
+   * The type and shape rules, checked on a model as it is read so that an invalid one is refused
+   * before any work: the operands of arithmetic, MatMul, Gemm and Conv share one element type, a
+   * MatMul's and a Gemm's inner dimensions agree, and a Conv's weight fits its input's channels.
+   * Where shapes cannot be inferred yet (a symbolic dimension to bind), only what is declared is
+   * checked; the command that needs the shapes reports the rest.
+   */
+  public static Graph validateTypesAndShapes(Graph g) {
+    Graph shaped;
+    try {
+      shaped = ShapeInference.infer(g);
+    } catch (GraftException e) {
+      shaped = g;
+    }
+    for (Node n : g.nodes()) {
+      switch (n.op()) {
+        case ADD, SUB, MUL, DIV, MAT_MUL, GEMM, CONV -> sameType(shaped, n);
+        default -> { }
+      }
+      if (n.op() == Op.MAT_MUL) {
+        innerDims(n, shape(shaped, n.inputs().get(0)), shape(shaped, n.inputs().get(1)), false,
+            false);
+      } else if (n.op() == Op.GEMM) {
+        innerDims(n, shape(shaped, n.inputs().get(0)), shape(shaped, n.inputs().get(1)),
+            n.attrLong("transA", 0) != 0, n.attrLong("transB", 0) != 0);
+      } else if (n.op() == Op.CONV) {
+        convChannels(n, shape(shaped, n.inputs().get(0)), shape(shaped, n.inputs().get(1)));
+      }
+    }
+    return g;
+  }
+
+  private static ValueInfo info(Graph g, String tensor) {
+    return g.initializer(tensor).map(t -> new ValueInfo(t.name(), t.type(), t.shape()))
+        .or(() -> g.info(tensor)).orElse(null);
+  }
+
+  private static Shape shape(Graph g, String tensor) {
+    ValueInfo v = info(g, tensor);
+    return v == null ? null : v.shape();
+  }
+
+  private static void sameType(Graph g, Node n) {
+    DType first = null;
+    for (int i = 0; i < Math.min(n.inputs().size(), n.op() == Op.GEMM || n.op() == Op.CONV ? 3 : 2);
+        i++) {
+      ValueInfo v = n.inputs().get(i).isEmpty() ? null : info(g, n.inputs().get(i));
+      if (v == null || v.type() == null) {
+        continue;
+      }
+      if (first == null) {
+        first = v.type();
+      } else if (v.type() != first) {
+        throw GraftException.badInput("node %s (%s) mixes element types: input '%s' is %s, the"
+            + " first is %s", n.name(), n.op().onnxName(), v.name(), v.type(), first);
+      }
+    }
+  }
+
+  private static void innerDims(Node n, Shape a, Shape b, boolean transA, boolean transB) {
+    if (a == null || b == null || a.rank() < 1 || b.rank() < 1) {
+      return;
+    }
+    Dim k1 = a.rank() == 1 ? a.dim(0) : a.dim(transA ? a.rank() - 2 : a.rank() - 1);
+    Dim k2 = b.rank() == 1 ? b.dim(0) : b.dim(transB ? b.rank() - 1 : b.rank() - 2);
+    if (k1.isKnown() && k2.isKnown() && k1.value() != k2.value()) {
+      throw GraftException.badInput("node %s (%s) multiplies shapes %s and %s whose inner"
+          + " dimensions %d and %d differ", n.name(), n.op().onnxName(), a, b, k1.value(),
+          k2.value());
+    }
+  }
+
+  private static void convChannels(Node n, Shape x, Shape w) {
+    if (x == null || w == null || x.rank() < 3 || w.rank() != x.rank()) {
+      return;
+    }
+    long group = n.attrLong("group", 1);
+    Dim c = x.dim(1);
+    Dim wc = w.dim(1);
+    if (c.isKnown() && wc.isKnown() && (group < 1 || c.value() != wc.value() * group)) {
+      throw GraftException.badInput("node %s (Conv) reads %s channels, its weight %s with group %d"
+          + " needs %d", n.name(), c, w, group, wc.value() * group);
+    }
+  }
+
   private static void checkArity(Node n) {
     Op op = n.op();
     int in = n.inputs().size();

@@ -96,7 +96,12 @@ public final class OnnxReader {
       b.node(node(np, name, where, tensors));
       index++;
     }
-    return GraphValidator.validate(b.build());
+    Graph g = GraphValidator.validate(b.build());
+    try {
+      return GraphValidator.validateTypesAndShapes(g);
+    } catch (GraftException e) {
+      throw GraftException.badInput("%s: %s", where, e.getMessage());
+    }
   }
 
   private static Node node(OnnxMl.NodeProto np, String name, String where, TensorReader tensors) {

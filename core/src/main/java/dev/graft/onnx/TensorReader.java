@@ -29,13 +29,18 @@ final class TensorReader {
       if (d < 0) {
         throw GraftException.badInput("%s: tensor %s has a negative dimension", where, t.getName());
       }
-      count *= d;
+      try {
+        count = Math.multiplyExact(count, d);
+      } catch (ArithmeticException e) {
+        throw GraftException.badInput("%s: tensor %s has dimensions %s whose product overflows",
+            where, t.getName(), java.util.Arrays.toString(dims));
+      }
     }
     if (type == DType.STRING) {
       throw GraftException.badInput(
           "%s: tensor %s holds strings, which Graft does not support", where, t.getName());
     }
-    long bytes = count * type.byteSize();
+    long bytes = count > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : count * type.byteSize();
     if (bytes > Integer.MAX_VALUE - 8) {
       throw GraftException.badInput("%s: tensor %s is larger than 2 GB", where, t.getName());
     }
