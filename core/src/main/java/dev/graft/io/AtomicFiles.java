@@ -139,6 +139,11 @@ public final class AtomicFiles {
       throw GraftException.badInput("%s is a directory, expected a file: %s", what, file);
     }
     try {
+      long size = Files.size(file);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw GraftException.badInput("%s %s is %.2f GB; Graft reads files of up to 2 GB (a model"
+            + " with more weights keeps them as external data beside it)", what, file, size / 1e9);
+      }
       return Files.readAllBytes(file);
     } catch (IOException e) {
       throw GraftException.badInput("cannot read %s %s: %s", what, file, e.getMessage());

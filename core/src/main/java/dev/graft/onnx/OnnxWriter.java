@@ -27,8 +27,24 @@ public final class OnnxWriter {
     AtomicFiles.write(file, bytes);
   }
 
+  /** The largest model Graft writes as one file: protobuf's 2 GB limit. */
+  public static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
   public static byte[] toBytes(Graph g) {
-    return toProto(g).toByteArray();
+    long weights = 0;
+    for (dev.graft.graph.TensorData t : g.initializers().values()) {
+      weights += t.elementCount() * t.type().byteSize();
+    }
+    if (weights > MAX_BYTES) {
+      throw dev.graft.GraftException.failure("the model holds %.2f GB of weights; Graft writes"
+          + " ONNX models of up to 2 GB (one protobuf message)", weights / 1e9);
+    }
+    OnnxMl.ModelProto proto = toProto(g);
+    if (proto.getSerializedSize() < 0 || proto.getSerializedSize() > MAX_BYTES) {
+      throw dev.graft.GraftException.failure("the model is larger than 2 GB; Graft writes ONNX"
+          + " models of up to 2 GB (one protobuf message)");
+    }
+    return proto.toByteArray();
   }
 
   public static OnnxMl.ModelProto toProto(Graph g) {

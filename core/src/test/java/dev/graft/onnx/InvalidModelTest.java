@@ -95,4 +95,17 @@ class InvalidModelTest {
     String m = refused("residual_cnn.onnx", g -> inputDim(g, 1, 3));
     assertTrue(m.contains("reads 3 channels"), m);
   }
+
+  @Test
+  void aModelFileOver2GbIsRefusedWithoutReadingIt(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    Path big = tmp.resolve("big.onnx");
+    try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(2_500_000_000L); // sparse: no disk is used
+    }
+    GraftException e = assertThrows(GraftException.class, () -> OnnxReader.read(big));
+    assertEquals(2, e.exitStatus());
+    assertTrue(e.getMessage().contains("is 2.50 GB; Graft reads files of up to 2 GB"),
+        e.getMessage());
+  }
 }
