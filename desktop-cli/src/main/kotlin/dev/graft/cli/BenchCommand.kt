@@ -191,6 +191,7 @@ internal enum class BenchBackend(val id: String, val takesThreads: Boolean) {
             }
             ADB -> Unit
         }
+        if (tflite) dev.graft.tflite.TfliteModel.check(dev.graft.io.AtomicFiles.readInput(file.toPath(), "model file"), file.toString())
         return file
     }
 
