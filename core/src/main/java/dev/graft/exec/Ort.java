@@ -8,8 +8,9 @@ import java.nio.file.Path;
 
 /**
  * The one ONNX Runtime environment of the process, made here so that it is made the same way
- * everywhere: ONNX Runtime's own log lines (graph warnings, such as unused initializers) are shown
- * only when {@link #verbose} was asked for, and the files ONNX Runtime leaves behind are removed —
+ * everywhere: ONNX Runtime's own log lines (graph warnings such as unused initializers, and its
+ * errors, which Graft reports in its own one line) are shown only when {@link #verbose} was asked
+ * for, and the files ONNX Runtime leaves behind are removed —
  * the folder its Java binding extracts the native library into (deleted as soon as the library is
  * loaded) and the empty {@code mat-debug-PID.log} its telemetry creates in the temporary folder
  * (deleted at exit when still empty).
@@ -34,7 +35,7 @@ public final class Ort {
   public static synchronized OrtEnvironment env() {
     if (env == null) {
       env = OrtEnvironment.getEnvironment(verbose ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING
-          : OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+          : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
       removeExtractionFolder();
       String tmp = System.getenv("TMPDIR");
       Path log = Path.of(tmp == null || tmp.isEmpty() ? "/tmp" : tmp)

@@ -45,7 +45,13 @@ public final class OrtRunner implements AutoCloseable {
     try (OrtSession.SessionOptions opts = sessionOptions(device, 0)) {
       return new OrtRunner(env, env.createSession(model, opts), device);
     } catch (OrtException e) {
-      throw GraftException.failure("ONNX Runtime cannot load the model: %s", firstLine(e));
+      // a graph ONNX Runtime finds invalid (or with an operator it lacks) is, short of a bug in
+      // a Graft rewrite, the model the user gave: bad input
+      boolean invalid = e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_GRAPH
+          || e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF
+          || e.getCode() == OrtException.OrtErrorCode.ORT_NOT_IMPLEMENTED;
+      throw new GraftException(invalid ? GraftException.Kind.BAD_INPUT
+          : GraftException.Kind.FAILURE, "ONNX Runtime cannot load the model: " + firstLine(e));
     }
   }
 
