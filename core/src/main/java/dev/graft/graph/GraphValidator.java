@@ -63,7 +63,16 @@ public final class GraphValidator {
     } catch (GraftException e) {
       shaped = g;
     }
+    for (ValueInfo v : g.inputs()) {
+      checkSize(v.name(), v.shape(), "graph input");
+    }
     for (Node n : g.nodes()) {
+      for (String out : n.outputs()) {
+        ValueInfo v = out.isEmpty() ? null : shaped.info(out).orElse(null);
+        if (v != null) {
+          checkSize(out, v.shape(), "tensor");
+        }
+      }
       switch (n.op()) {
         case ADD, SUB, MUL, DIV, MAT_MUL, GEMM, CONV -> sameType(shaped, n);
         default -> { }
@@ -79,6 +88,29 @@ public final class GraphValidator {
       }
     }
     return g;
+  }
+
+  /** The most elements one tensor may hold: Java arrays and ONNX Runtime's buffers are indexed by int. */
+  public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+  private static void checkSize(String name, Shape s, String what) {
+    if (s == null) {
+      return;
+    }
+    long n = 1;
+    for (Dim d : s.dims()) {
+      if (!d.isKnown()) {
+        continue;
+      }
+      if (d.value() < 1 && what.equals("graph input")) {
+        throw GraftException.badInput("%s '%s' has shape %s; every dimension must be at least 1",
+            what, name, s);
+      }
+      if (d.value() > MAX_ELEMENTS || (n = n * Math.max(1, d.value())) > MAX_ELEMENTS) {
+        throw GraftException.badInput("%s '%s' has shape %s, more than %d elements", what, name,
+            s, MAX_ELEMENTS);
+      }
+    }
   }
 
   private static ValueInfo info(Graph g, String tensor) {

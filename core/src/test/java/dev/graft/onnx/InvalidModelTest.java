@@ -82,6 +82,13 @@ class InvalidModelTest {
   }
 
   @Test
+  void anInputOfZeroOrTooManyElementsIsRefused() throws Exception {
+    assertTrue(refused("residual_cnn.onnx", g -> inputDim(g, 0, 0)).contains("at least 1"));
+    String m = refused("residual_cnn.onnx", g -> inputDim(g, 2, 1L << 40));
+    assertTrue(m.contains("more than 2147483639 elements"), m);
+  }
+
+  @Test
   void dimensionsWhoseProductOverflowsAreRefused() throws Exception {
     String m = refused("deep_mlp.onnx", g -> {
       OnnxMl.TensorProto t = g.getInitializer(0);

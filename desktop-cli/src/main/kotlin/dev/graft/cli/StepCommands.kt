@@ -45,7 +45,18 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
 
     protected val origin: Origin get() = Origin.COMMAND_LINE
 
+    /** Temporary random data made for this run, deleted when it ends. */
+    private var random: Path? = null
+
     override fun run() = graftCall {
+        try {
+            runStep()
+        } finally {
+            random?.let { dev.graft.io.Temporaries.delete(it.parent) }
+        }
+    }
+
+    private fun runStep() {
         val out = Path.of(output ?: defaultOutput())
         val step = step()
         val data = calibration.ifEmpty {
@@ -81,6 +92,7 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
         val rowShape = v.shape().dims().drop(1).map { if (it.isKnown) it.value() else 1L }.toLongArray()
         val source = RandomSource(mapOf(v.name() to rowShape), 2000, seed, lo.toFloat(), hi.toFloat())
         val file = dev.graft.io.Temporaries.folder("graft-random").resolve("random.npy")
+        random = file
         Npy.write(file, source.batch(0, 2000)[v.name()])
         return file.toString()
     }
