@@ -35,4 +35,18 @@ class RecipeGuardSpec : FunSpec({
         r.status shouldBe 1
         r.stderr.trim() shouldBe "graft: the recipe ran past --timeout 2 s and was stopped; nothing more was written"
     }
+
+    test("a second graft process writing into a folder in use fails at once naming the holder") {
+        val file = recipe("second.graft.kts", "simplify()")
+        val out = tmp.resolve("shared")
+        dev.graft.io.FolderLock.acquire(out.resolve(".graft-cache"), "the first run").use {
+            val work = Files.createDirectories(tmp.resolve("second-tmp"))
+            val p = graftProcess(work, tmp, "compress", file.toString(), "--out", out.toString())
+            val text = String(p.inputStream.readAllBytes())
+            p.waitFor(120, TimeUnit.SECONDS) shouldBe true
+            p.exitValue() shouldBe 1
+            text.trim().lines().size shouldBe 1
+            text shouldContain "is in use by another run (pid ${ProcessHandle.current().pid()}, the first run, since "
+        }
+    }
 })
