@@ -77,6 +77,10 @@ public final class GraphValidator {
         case ADD, SUB, MUL, DIV, MAT_MUL, GEMM, CONV -> sameType(shaped, n);
         default -> { }
       }
+      windowAttributes(n);
+      if (n.op() == Op.RESHAPE) {
+        sameCount(n, shape(shaped, n.inputs().get(0)), shape(shaped, n.outputs().get(0)));
+      }
       if (n.op() == Op.MAT_MUL) {
         innerDims(n, shape(shaped, n.inputs().get(0)), shape(shaped, n.inputs().get(1)), false,
             false);
@@ -102,7 +106,7 @@ public final class GraphValidator {
       if (!d.isKnown()) {
         continue;
       }
-      if (d.value() < 1 && what.equals("graph input")) {
+      if (d.value() < 0 || (d.value() < 1 && what.equals("graph input"))) {
         throw GraftException.badInput("%s '%s' has shape %s; every dimension must be at least 1",
             what, name, s);
       }
@@ -153,6 +157,38 @@ public final class GraphValidator {
     }
   }
 
+  /** Kernel sizes, strides and dilations are at least 1 and pads at least 0, on every node. */
+  private static void windowAttributes(Node n) {
+    for (String a : new String[] {"kernel_shape", "strides", "dilations", "pads"}) {
+      if (n.attribute(a).isEmpty()) {
+        continue;
+      }
+      long min = a.equals("pads") ? 0 : 1;
+      for (long v : n.attrLongs(a)) {
+        if (v < min || v > 1 << 16) {
+          throw GraftException.badInput("node %s (%s) has %s %s; each must be %d to 65536",
+              n.name(), n.op().onnxName(), a, java.util.Arrays.toString(n.attrLongs(a)), min);
+        }
+      }
+    }
+  }
+
+  private static void sameCount(Node n, Shape in, Shape out) {
+    if (in != null && out != null && in.isStatic() && out.isStatic()
+        && count(in) != count(out)) {
+      throw GraftException.badInput("node %s (Reshape) turns %s (%d elements) into %s (%d)",
+          n.name(), in, count(in), out, count(out));
+    }
+  }
+
+  private static long count(Shape s) {
+    long n = 1;
+    for (Dim d : s.dims()) {
+      n *= d.value();
+    }
+    return n;
+  }
+
   private static void convChannels(Node n, Shape x, Shape w) {
     if (x == null || w == null || x.rank() < 3 || w.rank() != x.rank()) {
       return;
@@ -163,6 +199,17 @@ public final class GraphValidator {
     if (c.isKnown() && wc.isKnown() && (group < 1 || c.value() != wc.value() * group)) {
       throw GraftException.badInput("node %s (Conv) reads %s channels, its weight %s with group %d"
           + " needs %d", n.name(), c, w, group, wc.value() * group);
+    }
+    if (n.attribute("kernel_shape").isPresent() && w.isStatic()) {
+      long[] k = n.attrLongs("kernel_shape");
+      boolean fits = k.length == w.rank() - 2;
+      for (int i = 0; fits && i < k.length; i++) {
+        fits = k[i] == w.dim(i + 2).value();
+      }
+      if (!fits) {
+        throw GraftException.badInput("node %s (Conv) has kernel_shape %s, its weight is %s",
+            n.name(), java.util.Arrays.toString(k), w);
+      }
     }
   }
 

@@ -104,6 +104,26 @@ class InvalidModelTest {
   }
 
   @Test
+  void aReshapeThatChangesTheElementCountIsRefused() throws Exception {
+    String m = refused("../third_party/mnist-8.onnx", g -> inputDim(g, 2, 65));
+    assertTrue(m.contains("(Reshape) turns"), m);
+  }
+
+  @Test
+  void windowAttributesOutOfRangeOrNotFittingTheWeightAreRefused() throws Exception {
+    String m = refused("../third_party/mnist-8.onnx", g -> {
+      g.getNodeBuilder(1).getAttributeBuilder(0).setInts(0, 2);
+      return g;
+    });
+    assertTrue(m.contains("has kernel_shape [2, 5], its weight is"), m);
+    m = refused("../third_party/mnist-8.onnx", g -> {
+      g.getNodeBuilder(8).getAttributeBuilder(0).setInts(0, -1);
+      return g;
+    });
+    assertTrue(m.contains("has kernel_shape [-1, 3]; each must be 1 to 65536"), m);
+  }
+
+  @Test
   void aModelFileOver2GbIsRefusedWithoutReadingIt(@org.junit.jupiter.api.io.TempDir Path tmp)
       throws Exception {
     Path big = tmp.resolve("big.onnx");

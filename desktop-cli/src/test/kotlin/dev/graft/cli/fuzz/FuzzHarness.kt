@@ -34,6 +34,8 @@ public class FuzzHarness(private val fixtures: Path, private val work: Path, pri
     /** Counts over a run, and the outcomes that broke a rule. */
     public class Report {
         public val statuses: MutableMap<Int, Int> = sortedMapOf()
+        /** Statuses by the kind of file mutated and the command: "npy eval" -> {2=310, 0=12}. */
+        public val byKind: MutableMap<String, MutableMap<Int, Int>> = sortedMapOf()
         public val violations: MutableMap<String, Int> = sortedMapOf()
         public val bad: MutableList<Outcome> = mutableListOf()
         public var cases: Int = 0
@@ -43,7 +45,7 @@ public class FuzzHarness(private val fixtures: Path, private val work: Path, pri
 
         public fun summary(): String = "cases $cases · statuses $statuses · " +
             listOf(STACK, HANGS, WRONG, LINES, FILES).joinToString(" · ") { "$it ${count(it)}" } +
-            " · ${millis / 1000.0} s"
+            " · ${millis / 1000.0} s\n  by file and command: $byKind"
     }
 
     private val mlp = fixtures.resolve("models/deep_mlp.onnx")
@@ -69,6 +71,8 @@ public class FuzzHarness(private val fixtures: Path, private val work: Path, pri
             val o = case(i)
             report.cases++
             report.statuses.merge(o.status, 1, Int::plus)
+            val kind = o.what.substringBefore(':') + " " + o.args.first()
+            report.byKind.getOrPut(kind) { sortedMapOf() }.merge(o.status, 1, Int::plus)
             o.violations.forEach { report.violations.merge(it, 1, Int::plus) }
             if (o.violations.isNotEmpty()) report.bad.add(o)
             onCase(o)
@@ -100,7 +104,7 @@ public class FuzzHarness(private val fixtures: Path, private val work: Path, pri
         Files.createSymbolicLink(dir.resolve("link.bin"), Path.of("/etc/passwd"))
         Files.createSymbolicLink(dir.resolve("linkdir"), Path.of("/etc"))
         val x = dataFor.getValue(base).toString()
-        val name = "${base.fileName}:$what"
+        val name = "onnx-${if (protobuf) "proto" else "bytes"}:${base.fileName}:$what"
         return name to when (id % 4) {
             0 -> listOf("inspect", m.toString())
             1 -> listOf("eval", m.toString(), "--data", x, "--batch-size", if (base == onnx[2]) "1" else "4")
