@@ -29,11 +29,13 @@ public final class OrtRunner implements AutoCloseable {
   private final OrtEnvironment env;
   private final OrtSession session;
   private final Device device;
+  private final FixedBatch fixedBatch;
 
-  private OrtRunner(OrtEnvironment env, OrtSession session, Device device) {
+  private OrtRunner(OrtEnvironment env, OrtSession session, Device device) throws OrtException {
     this.env = env;
     this.session = session;
     this.device = device;
+    this.fixedBatch = FixedBatch.of(session.getInputInfo());
   }
 
   public static OrtRunner open(Graph g, Device device) {
@@ -92,8 +94,28 @@ public final class OrtRunner implements AutoCloseable {
     return run(inputs, session.getOutputNames());
   }
 
+  /**
+   * The batch every input of the model declares, or 0 when the batch is symbolic. A model with a
+   * fixed batch runs on any multiple of it: {@link #run} cuts the samples into chunks of that
+   * batch, runs them on several threads, and joins the results ({@link FixedBatch}).
+   */
+  public int fixedBatch() {
+    return fixedBatch == null ? 0 : fixedBatch.batch();
+  }
+
   /** Runs the graph and returns the named outputs, in the order asked. */
   public Map<String, NdArray> run(Map<String, NdArray> inputs, Set<String> outputs) {
+    if (fixedBatch == null) {
+      return runOnce(inputs, outputs);
+    }
+    List<Map<String, NdArray>> chunks = fixedBatch.split(inputs);
+    if (chunks.size() == 1) {
+      return runOnce(chunks.get(0), outputs);
+    }
+    return fixedBatch.join(Workers.map(chunks, c -> runOnce(c, outputs)));
+  }
+
+  private Map<String, NdArray> runOnce(Map<String, NdArray> inputs, Set<String> outputs) {
     Map<String, OnnxTensor> feed = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, NdArray> e : inputs.entrySet()) {

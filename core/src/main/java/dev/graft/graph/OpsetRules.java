@@ -62,6 +62,44 @@ public final class OpsetRules {
   private OpsetRules() {}
 
   /**
+   * The node in the form an older opset takes: where arguments that are inputs from a later opset
+   * on are constants, they become the attributes the declared opset expects (Unsqueeze's axes,
+   * Clip's bounds...). A node that already fits, or whose moved inputs are not constant, is
+   * returned as it is; {@link #check} then names what is wrong.
+   */
+  public static Node lower(Node n, int opset, java.util.function.Function<String, TensorData>
+      constants) {
+    Moved m = MOVED.get(n.op().onnxName());
+    if (m == null || opset >= m.opset() || n.inputs().size() <= m.inputsBefore()) {
+      return n;
+    }
+    java.util.List<Attribute> attrs = new java.util.ArrayList<>(n.attributes().values());
+    for (int i = m.inputsBefore(); i < n.inputs().size(); i++) {
+      String in = n.input(i);
+      if (in.isEmpty()) {
+        continue;
+      }
+      TensorData t = constants.apply(in);
+      int k = i - m.inputsBefore();
+      if (t == null || k >= m.attributes().length) {
+        return n;
+      }
+      String name = m.attributes()[k];
+      if (t.type().isFloating()) {
+        float[] f = t.floats();
+        if (f.length != 1) {
+          return n;
+        }
+        attrs.add(Attribute.of(name, f[0]));
+      } else {
+        attrs.add(Attribute.ints(name, t.longs()));
+      }
+    }
+    return new Node(n.name(), n.op(), n.inputs().subList(0, m.inputsBefore()), n.outputs(),
+        attrs, n.metadata());
+  }
+
+  /**
    * Why a node is not valid at an opset (the first broken rule, one phrase naming the node), or
    * empty when it is.
    */
