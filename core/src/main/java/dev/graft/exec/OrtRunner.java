@@ -47,7 +47,7 @@ public final class OrtRunner implements AutoCloseable {
     try (OrtSession.SessionOptions opts = sessionOptions(device, 0)) {
       return new OrtRunner(env, env.createSession(model, opts), device);
     } catch (OrtException e) {
-      throw GraftException.failure("ONNX Runtime cannot load the model: %s", firstLine(e));
+      throw GraftException.failure("ONNX Runtime cannot load the model: %s", oneLine(e));
     }
   }
 
@@ -71,7 +71,7 @@ public final class OrtRunner implements AutoCloseable {
         throw GraftException.badInput(
             "--device cuda: this ONNX Runtime has no usable CUDA provider (%s); build with"
                 + " -Pcuda and run on a machine with CUDA 12 and cuDNN 9, or use --device cpu",
-            firstLine(e));
+            oneLine(e));
       }
     }
     return opts;
@@ -129,16 +129,18 @@ public final class OrtRunner implements AutoCloseable {
         return out;
       }
     } catch (OrtException e) {
-      throw GraftException.failure("ONNX Runtime failed: %s", firstLine(e));
+      throw GraftException.failure("ONNX Runtime failed: %s", oneLine(e));
     } finally {
       feed.values().forEach(OnnxTensor::close);
     }
   }
 
-  static String firstLine(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+  /**
+   * An ONNX Runtime message on one line: its lines joined (ONNX Runtime spreads one sentence over
+   * several, e.g. "Got invalid dimensions ... for the following indices\n index: 0 Got: 51").
+   */
+  public static String oneLine(Throwable e) {
+    return String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   @Override
@@ -146,7 +148,7 @@ public final class OrtRunner implements AutoCloseable {
     try {
       session.close();
     } catch (OrtException e) {
-      throw GraftException.failure("closing ONNX Runtime session: %s", firstLine(e));
+      throw GraftException.failure("closing ONNX Runtime session: %s", oneLine(e));
     }
   }
 }
