@@ -128,6 +128,19 @@ class FixedBatchTest {
   }
 
   @Test
+  void aRuntimeErrorIsOneLineWithAllOfOnnxRuntimesMessage() {
+    Graph g = OnnxReader.read(Fixtures.thirdParty("mnist-8.onnx"));
+    NdArray wrong = NdArray.of(new float[2 * 27 * 27], 2, 1, 27, 27);
+    try (OrtRunner r = OrtRunner.open(g, Device.CPU)) {
+      dev.graft.GraftException e = org.junit.jupiter.api.Assertions.assertThrows(
+          dev.graft.GraftException.class, () -> r.run(Map.of("Input3", wrong)));
+      assertEquals(dev.graft.GraftException.Kind.FAILURE, e.kind());
+      assertEquals(1, e.getMessage().lines().count());
+      assertTrue(e.getMessage().contains("Got: 27 Expected: 28"), e.getMessage());
+    }
+  }
+
+  @Test
   void rebindingRefusesAGraphThatMixesSamples() {
     Graph g = Graph.builder().opset(13)
         .input(new ValueInfo("x", DType.FLOAT, Shape.of(1, 4)))
