@@ -46,7 +46,7 @@ final class Int8Io {
         if (in.get(i) != null) {
           Files.write(f, int8Npy(in.get(i).quantize(a.asFloats()), a.shape()));
         } else {
-          Npy.write(f, a);
+          Npy.write(f, LiteRt.asInput(a));
         }
         files.add(f);
       }

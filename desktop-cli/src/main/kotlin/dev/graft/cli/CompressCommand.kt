@@ -10,6 +10,7 @@ import com.github.ajalt.clikt.parameters.types.long
 import com.github.ajalt.clikt.parameters.options.option
 import dev.graft.dsl.ScriptHost
 import dev.graft.exec.Device
+import dev.graft.graph.Dims
 import dev.graft.recipe.Recipe
 import dev.graft.recipe.RecipeRunner
 import java.nio.file.Path
@@ -27,12 +28,14 @@ internal class CompressCommand : CliktCommand(name = "compress") {
     private val noCache by option("--no-cache", help = "redo every step even if an earlier run finished it").flag()
     private val timeout by option("--timeout", help = "stop the run after this many seconds (exit 1)").long().default(0)
         .check("must be 0 (no limit) or more seconds") { it >= 0 }
+    private val dims by dimOption()
 
     override fun run() = graftCall {
         val file = Path.of(recipeFile).toAbsolutePath()
         RecipeGuard.run(timeout) {
             var recipe = ScriptHost.load(file)
             deviceName?.let { recipe = recipe.withDevice(Device.parse(it)) }
+            if (dims.isNotEmpty()) recipe = recipe.withDims(Dims.parse(dims))
             compress(recipe, file.parent, out?.let { Path.of(it).toAbsolutePath() } ?: file.parent, json, noCache)
         }
     }
