@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * Recognizes the exact GELU that exporters spell out with Erf, {@code x · ½ · (1 + erf(x / √2))}
- * (the ½ applied first or last), and replaces it by one Gelu node.
+ * with {@code x / √2} or {@code x · (1/√2)} and the three factors multiplied in any order
+ * (TorchScript's and the dynamo exporter's forms), and replaces it by one Gelu node.
  */
 final class GeluPattern {
   private GeluPattern() {}
@@ -54,29 +55,34 @@ final class GeluPattern {
     if (add == null || add.op() != Op.ADD || !isConst(g, other(add, erf.output(0)), 1f)) {
       return Optional.empty();
     }
-    Node m1 = sole(g, add.output(0));
-    if (m1 == null || m1.op() != Op.MUL) {
-      return Optional.empty();
-    }
-    String o = other(m1, add.output(0));
-    List<Node> remove = new ArrayList<>(List.of(scale, erf, add, m1));
-    String out;
-    if (o.equals(x)) {
-      Node m2 = sole(g, m1.output(0));
-      if (m2 == null || m2.op() != Op.MUL || !isConst(g, other(m2, m1.output(0)), 0.5f)) {
+    // the product of add, x and ½ in any order: ((add·x)·½), ((add·½)·x), (add·(x·½))
+    List<Node> remove = new ArrayList<>(List.of(scale, erf, add));
+    String out = add.output(0);
+    boolean haveX = false;
+    boolean haveHalf = false;
+    while (!(haveX && haveHalf)) {
+      Node m = sole(g, out);
+      if (m == null || m.op() != Op.MUL) {
         return Optional.empty();
       }
-      remove.add(m2);
-      out = m2.output(0);
-    } else {
+      String o = other(m, out);
       Node half = g.producer(o).orElse(null);
-      if (half == null || half.op() != Op.MUL || g.consumers(o).size() != 1
-          || !(half.input(0).equals(x) && isConst(g, half.input(1), 0.5f)
+      if (!haveX && o.equals(x)) {
+        haveX = true;
+      } else if (!haveHalf && isConst(g, o, 0.5f)) {
+        haveHalf = true;
+      } else if (!haveX && !haveHalf && half != null && half.op() == Op.MUL
+          && g.consumers(o).size() == 1
+          && (half.input(0).equals(x) && isConst(g, half.input(1), 0.5f)
               || half.input(1).equals(x) && isConst(g, half.input(0), 0.5f))) {
+        haveX = true;
+        haveHalf = true;
+        remove.add(half);
+      } else {
         return Optional.empty();
       }
-      remove.add(half);
-      out = m1.output(0);
+      remove.add(m);
+      out = m.output(0);
     }
     if (g.consumers(scale.output(0)).size() != 1) {
       return Optional.empty();
@@ -101,7 +107,7 @@ final class GeluPattern {
     return Optional.of(g.toBuilder().nodes(nodes).pruneUnused().build());
   }
 
-  private static Node sole(Graph g, String t) {
+  static Node sole(Graph g, String t) {
     List<Node> c = g.consumers(t);
     return c.size() == 1 && !g.outputNames().contains(t) ? c.get(0) : null;
   }
