@@ -22,6 +22,10 @@ final class GradRules {
     if (dy == null) {
       return;
     }
+    if (GateGrads.SUPPORTED.contains(n.op())) {
+      GateGrads.backward(n, c, dy);
+      return;
+    }
     String x = n.input(0);
     String y = n.output(0);
     switch (n.op()) {
@@ -173,7 +177,8 @@ final class GradRules {
     return "Add, Sub, Sum, Mul, Div, Neg, Identity, Relu, Sigmoid, Tanh, Exp, Log, Sqrt, "
         + "Reciprocal, Erf, Softmax, LayerNormalization, MatMul, Gemm, Conv, Reshape, Flatten, "
         + "Squeeze, Unsqueeze, Transpose, ReduceMean, ReduceSum, Concat, Slice, "
-        + "GlobalAveragePool";
+        + "GlobalAveragePool, HardSigmoid, HardSwish, Gelu, Clip, Where, Pow, Expand, Trilu, "
+        + "Gather";
   }
 
   private static void layerNorm(Node n, Autodiff.Context c, String dy) {
