@@ -31,7 +31,7 @@ final class GateOps {
 
   /** The operators this class lowers. */
   static final Set<Op> SUPPORTED = EnumSet.of(Op.WHERE, Op.EQUAL, Op.LESS, Op.GREATER, Op.AND,
-      Op.NOT, Op.TRILU, Op.HARD_SIGMOID);
+      Op.NOT, Op.TRILU, Op.HARD_SIGMOID, Op.ERF);
 
   void lower(Node n) {
     switch (n.op()) {
@@ -62,6 +62,9 @@ final class GateOps {
       case HARD_SIGMOID:
         hardSigmoid(n);
         return;
+      case ERF:
+        erf(n);
+        return;
       default:
         throw new IllegalArgumentException("not a gate operator: " + n.op());
     }
@@ -91,6 +94,47 @@ final class GateOps {
       cur = t;
     }
     l.fm.op(BuiltinOperator.RELU_0_TO_1, new int[] {cur}, new int[] {l.define(n.output(0), p)});
+  }
+
+  /**
+   * Erf on its own (inside GELU it is matched away by {@link GeluPattern}): Abramowitz and
+   * Stegun's 7.1.26, {@code sign(x) (1 - t (a1 + t (a2 + ... + t a5)) exp(-x²))} with {@code t =
+   * 1 / (1 + p |x|)}, absolute error below 1.5e-7; 20 elementwise ops.
+   */
+  private void erf(Node n) {
+    String x = n.input(0);
+    int in = l.tensor(x);
+    byte type = l.fm.get(in).type;
+    int[] shape = l.fm.get(in).shape;
+    Step s = (op, a, b) -> {
+      int t = l.fm.tensor(n.name() + "_erf" + l.fm.tensorCount(), type, shape);
+      l.fm.op(op, b < 0 ? new int[] {a} : new int[] {a, b}, new int[] {t});
+      return t;
+    };
+    int ax = s.apply(BuiltinOperator.ABS, in, -1);
+    int t = s.apply(BuiltinOperator.DIV, c(n, 1f),
+        s.apply(BuiltinOperator.ADD, s.apply(BuiltinOperator.MUL, ax, c(n, 0.3275911f)),
+            c(n, 1f)));
+    float[] a = {0.254829592f, -0.284496736f, 1.421413741f, -1.453152027f, 1.061405429f};
+    int poly = s.apply(BuiltinOperator.MUL, t, c(n, a[4]));
+    for (int k = 3; k >= 0; k--) {
+      poly = s.apply(BuiltinOperator.MUL, t, s.apply(BuiltinOperator.ADD, poly, c(n, a[k])));
+    }
+    int gauss = s.apply(BuiltinOperator.EXP,
+        s.apply(BuiltinOperator.NEG, s.apply(BuiltinOperator.MUL, in, in), -1), -1);
+    int mag = s.apply(BuiltinOperator.SUB, c(n, 1f), s.apply(BuiltinOperator.MUL, poly, gauss));
+    int out = l.define(n.output(0), l.layoutOf(x));
+    l.fm.op(BuiltinOperator.MUL, new int[] {s.apply(BuiltinOperator.SIGN, in, -1), mag},
+        new int[] {out});
+  }
+
+  /** One elementwise TFLite op on one or two tensors ({@code b < 0}: unary). */
+  private interface Step {
+    int apply(int builtin, int a, int b);
+  }
+
+  private int c(Node n, float v) {
+    return l.fm.constFloats(n.name() + "_erf_c" + l.fm.tensorCount(), new int[0], new float[] {v});
   }
 
   /** Keeps the upper (or lower) triangle from diagonal k of the last two axes, zeros the rest. */

@@ -135,4 +135,19 @@ class ModernOpsConversionTest {
     Verification.run(g, r, ConvertOptions.defaults(), x, liteRt)
         .require(new Verification.Bound(1e-6, 0));
   }
+
+  @Test
+  void erfOnItsOwnIsWithinTwoMillionthsOfOnnxRuntime() {
+    Graph g = Graph.builder().name("erf").opset(13)
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(1, 13)))
+        .node(Node.of("erf", Op.ERF, List.of("x"), List.of("y")))
+        .output(new ValueInfo("y", DType.FLOAT, Shape.of(1, 13))).build();
+    ConvertResult r = TfliteConverter.convert(g, ConvertOptions.defaults());
+    float[] v = new float[13];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = -3f + 0.5f * i;
+    }
+    Verification.run(g, r, ConvertOptions.defaults(), Map.of("x", NdArray.of(v,
+        new long[] {1, 13})), liteRt).require(new Verification.Bound(2e-6, 0));
+  }
 }
