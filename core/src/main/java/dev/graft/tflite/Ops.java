@@ -48,12 +48,14 @@ final class Ops {
   private final SpatialOps spatial;
   private final ShapeOps shapes;
   private final GateOps gates;
+  private final PowerOps powers;
 
   Ops(Lowering l) {
     this.l = l;
     this.spatial = new SpatialOps(l);
     this.shapes = new ShapeOps(l);
     this.gates = new GateOps(l, this);
+    this.powers = new PowerOps(l);
   }
 
   void lower(Node n) {
@@ -107,7 +109,9 @@ final class Ops {
         if (n.inputs().stream().anyMatch(i -> l.dtype(i) != DType.FLOAT)) {
           throw unsupported(n, "on non-float operands");
         }
-        binary(n, BuiltinOperator.POW, (byte) 0, false);
+        if (!powers.pow(n)) {
+          binary(n, BuiltinOperator.POW, (byte) 0, false);
+        }
         return;
       case MIN:
       case MAX:
@@ -136,7 +140,7 @@ final class Ops {
         unary(n, BuiltinOperator.LOG, (byte) 0, null);
         return;
       case SQRT:
-        unary(n, BuiltinOperator.SQRT, (byte) 0, null);
+        powers.sqrt(n);
         return;
       case NEG:
         unary(n, BuiltinOperator.NEG, (byte) 0, null);

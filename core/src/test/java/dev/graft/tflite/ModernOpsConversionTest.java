@@ -69,6 +69,9 @@ class ModernOpsConversionTest {
     Graph g = ops("llama_block.onnx");
     ConvertResult r = TfliteConverter.convert(g, ConvertOptions.defaults());
     assertEquals(1, r.count("SELECT_V2"), r.opCounts().toString()); // masked_fill; triu folded
+    // RMSNorm's x.pow(2) and 1 / sqrt(v) as MUL and RSQRT, ops with int8 kernels
+    assertEquals(3, r.count("RSQRT"), r.opCounts().toString());
+    assertEquals(0, r.count("POW") + r.count("SQRT"), r.opCounts().toString());
     verify(g, r, ConvertOptions.defaults()).require(new Verification.Bound(1e-4, 0));
   }
 
