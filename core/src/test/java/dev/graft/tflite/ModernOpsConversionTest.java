@@ -125,6 +125,41 @@ class ModernOpsConversionTest {
   }
 
   @Test
+  void torchScriptTanhGeluBecomesOneApproximateGelu() {
+    Graph g = ops("gelu_tanh.onnx");
+    ConvertResult r = TfliteConverter.convert(g, ConvertOptions.defaults());
+    assertEquals(Map.of("FULLY_CONNECTED", 2, "GELU", 1), r.opCounts());
+    verify(g, r, ConvertOptions.defaults()).require(new Verification.Bound(1e-4, 0));
+  }
+
+  /** The dynamo exporter's tanh GELU: Pow(x, 3), constants first. */
+  @Test
+  void dynamoTanhGeluWithPowBecomesOneApproximateGelu() {
+    Graph g = Graph.builder().name("gelu_tanh_pow").opset(18)
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(1, 9)))
+        .initializer(TensorData.scalar("three", 3f))
+        .initializer(TensorData.scalar("c", 0.044715f))
+        .initializer(TensorData.scalar("k", (float) Math.sqrt(2 / Math.PI)))
+        .initializer(TensorData.scalar("one", 1f))
+        .initializer(TensorData.scalar("half", 0.5f))
+        .node(Node.of("cube", Op.POW, List.of("x", "three"), List.of("x3")))
+        .node(Node.of("cx3", Op.MUL, List.of("c", "x3"), List.of("t1")))
+        .node(Node.of("sum", Op.ADD, List.of("x", "t1"), List.of("t2")))
+        .node(Node.of("scale", Op.MUL, List.of("t2", "k"), List.of("t3")))
+        .node(Node.of("tanh", Op.TANH, List.of("t3"), List.of("t4")))
+        .node(Node.of("add", Op.ADD, List.of("t4", "one"), List.of("t5")))
+        .node(Node.of("m1", Op.MUL, List.of("x", "t5"), List.of("t6")))
+        .node(Node.of("m2", Op.MUL, List.of("t6", "half"), List.of("y")))
+        .output(new ValueInfo("y", DType.FLOAT, Shape.of(1, 9))).build();
+    ConvertResult r = TfliteConverter.convert(g, ConvertOptions.defaults());
+    assertEquals(Map.of("GELU", 1), r.opCounts());
+    Map<String, NdArray> x = Map.of("x", NdArray.of(
+        new float[] {-5, -3, -1.5f, -0.5f, 0, 0.5f, 1.5f, 3, 5}, new long[] {1, 9}));
+    Verification.run(g, r, ConvertOptions.defaults(), x, liteRt)
+        .require(new Verification.Bound(1e-5, 0));
+  }
+
+  @Test
   void hardSigmoidOnItsOwnIsAMultiplyAddAndReluZeroToOne() {
     Graph g = Graph.builder().name("hard_sigmoid").opset(13)
         .input(new ValueInfo("x", DType.FLOAT, Shape.of(1, 8)))
