@@ -128,6 +128,13 @@ class AutodiffTest {
             List.of("a"), Attribute.of("upper", 0L))),
         c("Gather one index", d, in("a", BTD), e -> e.op(Op.GATHER,
             List.of("a", e.longScalar(-1)), Attribute.of("axis", 1L))),
+        c("Split, middle part unused", d, in("a", new long[] {2, 3, 6}), e -> {
+          List<String> parts = List.of(e.fresh("q"), e.fresh("k"), e.fresh("v"));
+          e.builder().node(new dev.graft.graph.Node("split", Op.SPLIT,
+              List.of("a", e.longs(2, 2, 2)), parts, List.of(Attribute.of("axis", -1L))));
+          return e.op(Op.ADD, List.of(parts.get(0), e.op(Op.MUL, List.of(parts.get(2),
+              parts.get(2)))));
+        }),
         c("shared input summed", d, in("a", BTD), e -> e.op(Op.MUL, List.of("a",
             e.op(Op.TANH, List.of("a"))))));
   }
