@@ -4,6 +4,7 @@ import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
+import dev.graft.graph.Shape;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.TensorData;
 import java.util.ArrayList;
@@ -13,8 +14,9 @@ import java.util.Optional;
 /**
  * Exact rewrites of the hard activations mobile nets export, so that each becomes one TFLite op:
  * {@code x · HardSigmoid(x)} with alpha 1/6 and beta 1/2 (Hardswish below opset 14) becomes
- * HardSwish, and a HardSigmoid after a Conv with constant weights (a squeeze-excite gate) has its
- * multiply-add folded into the Conv's weights and bias, leaving {@code Clip(0, 1)}.
+ * HardSwish, and a HardSigmoid after a Conv with constant weights (a squeeze-excite gate) or a
+ * Gemm has its multiply-add folded into the layer's weights (or alpha) and bias, leaving {@code
+ * Clip(0, 1)}: one RELU_0_TO_1.
  */
 final class ActivationPatterns {
   private ActivationPatterns() {}
@@ -31,6 +33,9 @@ final class ActivationPatterns {
         Optional<Graph> next = hardSwish(cur, n);
         if (next.isEmpty()) {
           next = intoConv(cur, n);
+        }
+        if (next.isEmpty()) {
+          next = intoGemm(cur, n);
         }
         if (next.isPresent()) {
           cur = next.get();
@@ -88,11 +93,51 @@ final class ActivationPatterns {
     String pre = Fuse.fresh(g, conv.name() + ".gate_pre");
     Node scaled = new Node(conv.name(), Op.CONV, List.of(conv.input(0), wName, bName),
         List.of(pre), List.copyOf(conv.attributes().values()));
-    Node clip = new Node(hs.name(), Op.CLIP, List.of(pre), List.of(hs.output(0)),
-        List.of(Attribute.of("min", 0f), Attribute.of("max", 1f)));
     List<TensorData> inits = List.of(TensorData.ofFloats(wName, w.get().dims(), wv),
         TensorData.ofFloats(bName, new long[] {m}, bias));
-    return Optional.of(replace(g, conv, hs, List.of(scaled, clip), inits));
+    return Optional.of(replace(g, conv, hs, List.of(scaled, clip(hs, pre)), inits));
+  }
+
+  /** HardSigmoid after a Gemm: its alpha scales the Gemm's, its beta joins the bias. */
+  private static Optional<Graph> intoGemm(Graph g, Node hs) {
+    Node gemm = g.producer(hs.input(0)).orElse(null);
+    if (gemm == null || gemm.op() != Op.GEMM || GeluPattern.sole(g, gemm.output(0)) != hs) {
+      return Optional.empty();
+    }
+    Shape ys = g.info(gemm.output(0)).map(v -> v.shape()).orElse(null);
+    Optional<TensorData> c = gemm.input(2).isEmpty() ? Optional.empty()
+        : g.constant(gemm.input(2));
+    if (ys == null || ys.rank() != 2 || !ys.dim(1).isKnown()
+        || (!gemm.input(2).isEmpty() && (c.isEmpty() || c.get().rank() > 1))) {
+      return Optional.empty();
+    }
+    float alpha = hs.attrFloat("alpha", 0.2f);
+    float beta = hs.attrFloat("beta", 0.5f);
+    int n = (int) ys.dim(1).value();
+    float[] cv = c.map(TensorData::floats).orElse(null);
+    float[] bias = new float[n];
+    for (int j = 0; j < n; j++) {
+      float old = cv == null ? 0 : cv[cv.length == 1 ? 0 : j];
+      bias[j] = alpha * gemm.attrFloat("beta", 1f) * old + beta;
+    }
+    List<Attribute> attrs = new ArrayList<>();
+    for (Attribute a : gemm.attributes().values()) {
+      if (!a.name().equals("alpha") && !a.name().equals("beta")) {
+        attrs.add(a);
+      }
+    }
+    attrs.add(Attribute.of("alpha", alpha * gemm.attrFloat("alpha", 1f)));
+    String cName = Fuse.fresh(g, gemm.name() + ".gate_bias");
+    String pre = Fuse.fresh(g, gemm.name() + ".gate_pre");
+    Node scaled = new Node(gemm.name(), Op.GEMM, List.of(gemm.input(0), gemm.input(1), cName),
+        List.of(pre), attrs);
+    return Optional.of(replace(g, gemm, hs, List.of(scaled, clip(hs, pre)),
+        List.of(TensorData.ofFloats(cName, new long[] {n}, bias))));
+  }
+
+  private static Node clip(Node hs, String pre) {
+    return new Node(hs.name(), Op.CLIP, List.of(pre), List.of(hs.output(0)),
+        List.of(Attribute.of("min", 0f), Attribute.of("max", 1f)));
   }
 
   /** Replaces {@code first} by the nodes {@code with} and drops {@code second}. */

@@ -188,4 +188,30 @@ class ModernOpsConversionTest {
     Verification.run(g, r, ConvertOptions.defaults(), Map.of("x", NdArray.of(v,
         new long[] {1, 13})), liteRt).require(new Verification.Bound(2e-6, 0));
   }
+
+  @Test
+  void hardSigmoidAfterAGemmFoldsIntoItsAlphaAndBias() {
+    java.util.Random rnd = new java.util.Random(5);
+    float[] w = new float[24];
+    float[] b = new float[4];
+    float[] x = new float[12];
+    for (float[] a : List.of(w, b, x)) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) rnd.nextGaussian() * 3;
+      }
+    }
+    Graph g = Graph.builder().name("gemm_gate").opset(13)
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(2, 6)))
+        .initializer(TensorData.ofFloats("w", new long[] {4, 6}, w))
+        .initializer(TensorData.ofFloats("b", new long[] {4}, b))
+        .node(new Node("fc", Op.GEMM, List.of("x", "w", "b"), List.of("h"),
+            List.of(Attribute.of("transB", 1L), Attribute.of("beta", 0.5f))))
+        .node(new Node("gate", Op.HARD_SIGMOID, List.of("h"), List.of("y"),
+            List.of(Attribute.of("alpha", 0.2f))))
+        .output(new ValueInfo("y", DType.FLOAT, Shape.of(2, 4))).build();
+    ConvertResult r = TfliteConverter.convert(g, ConvertOptions.defaults());
+    assertEquals(Map.of("FULLY_CONNECTED", 1, "RELU_0_TO_1", 1), r.opCounts());
+    Verification.run(g, r, ConvertOptions.defaults(), Map.of("x", NdArray.of(x,
+        new long[] {2, 6})), liteRt).require(new Verification.Bound(1e-5, 0));
+  }
 }
