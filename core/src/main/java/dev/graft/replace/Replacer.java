@@ -101,9 +101,11 @@ public final class Replacer {
           options.threads())[1];
       TrainResult ft = Trainer.fit(tail, student.params(), finetune,
           options.withEpochs(options.finetuneEpochs()));
-      params = ft.params();
       ftCurve = ft.curve();
-      ftHeld = ft.heldOutRelMse();
+      // keep the fitted weights when no fine-tuning epoch beat them on the held-out rows
+      boolean better = !(ft.heldOutRelMse() >= ftStart);
+      params = better ? ft.params() : params;
+      ftHeld = better ? ft.heldOutRelMse() : ftStart;
       spliced = Splice.splice(teacher, region, student, params);
       Graph g = withParams(student.graph(), params);
       train = Trainer.score(g, data, Split.TRAIN, options.device(), options.threads())[1];
