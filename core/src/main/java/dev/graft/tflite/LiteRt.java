@@ -135,7 +135,7 @@ public final class LiteRt {
       }
       Map<String, NdArray> result = new java.util.LinkedHashMap<>();
       for (Map<?, ?> m : runFiles(model, files, work.resolve("out"))) {
-        result.put((String) m.get("name"), Npy.read(Path.of((String) m.get("path"))));
+        result.put((String) m.get("name"), Npy.readOutput(Path.of((String) m.get("path"))));
       }
       return result;
     } finally {
