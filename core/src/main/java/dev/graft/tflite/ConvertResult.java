@@ -12,8 +12,20 @@ import java.util.Map;
  * @param bytes the flatbuffer
  * @param opCounts operator counts by TFLite builtin name, e.g. {@code CONV_2D=3}
  * @param warnings notes for the user, one line each
+ * @param floatLayers layers whose weights stayed float32 although the precision asked for fewer
+ *     bits, because LiteRT runs them faster that way
  */
-public record ConvertResult(byte[] bytes, Map<String, Integer> opCounts, List<String> warnings) {
+public record ConvertResult(byte[] bytes, Map<String, Integer> opCounts, List<String> warnings,
+    List<FloatLayer> floatLayers) {
+  /**
+   * A layer left in float32.
+   *
+   * @param layer the ONNX node name
+   * @param op the TFLite operator it became
+   * @param reason why it was left in float32
+   */
+  public record FloatLayer(String layer, String op, String reason) {}
+
   /** Writes the model atomically: a crash never leaves part of a file behind. */
   public void write(Path file) {
     AtomicFiles.write(file, bytes);

@@ -360,8 +360,7 @@ final class Ops {
         w[o * k + q] = alpha * (transB ? bv[o * k + src] : bv[src * units + o]);
       }
     }
-    int weights = l.weights.filter(n.input(1) + "_fc", new int[] {units, k}, w, 0);
-    int bias = -1;
+    float[] bb = null;
     if (gemm && !n.input(2).isEmpty()) {
       TensorData c = l.constant(n.input(2)).orElseThrow(
           () -> unsupported(n, "with a bias computed at run time"));
@@ -370,12 +369,15 @@ final class Ops {
       }
       float beta = n.attrFloat("beta", 1f);
       float[] cv = c.floats();
-      float[] bb = new float[units];
+      bb = new float[units];
       for (int i = 0; i < units; i++) {
         bb[i] = beta * (cv.length == 1 ? cv[0] : cv[i]);
       }
-      bias = l.fm.constFloats(n.input(2) + "_bias", new int[] {units}, bb);
     }
+    WeightWriter.Params params = l.weights.layer(n.name(), WeightWriter.LayerKind.FULLY_CONNECTED,
+        n.input(1) + "_fc", new int[] {units, k}, w, 0, n.input(2) + "_bias", bb);
+    int weights = params.filter();
+    int bias = params.bias();
     int in = order != null ? l.tensor(a) : l.ensure(a, Layout.identity(l.dims(a).length));
     Lowering.Fused f = l.fuseActivation(n);
     int outRank = l.dims(n.output(0)).length;

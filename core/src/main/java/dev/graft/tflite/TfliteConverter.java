@@ -49,7 +49,8 @@ public final class TfliteConverter {
       throw GraftException.badInput("%d node%s cannot be written to TFLite: %s", bad.size(),
           bad.size() == 1 ? "" : "s", String.join(", ", bad));
     }
-    FlatModel fm = new Lowering(prepared, options).run();
+    Lowering lowering = new Lowering(prepared, options);
+    FlatModel fm = lowering.run();
     if (options.precision() == Precision.INT8) {
       FlatModel probe = new Lowering(prepared, options.withPrecision(Precision.FP32)).run();
       if (probe.tensorCount() != fm.tensorCount()) {
@@ -72,6 +73,6 @@ public final class TfliteConverter {
     if (transposes > 0) {
       warnings.add(transposes + " TRANSPOSE op(s) were needed to change layouts");
     }
-    return new ConvertResult(bytes, read.opCounts(), warnings);
+    return new ConvertResult(bytes, read.opCounts(), warnings, lowering.weights.keptFloat());
   }
 }

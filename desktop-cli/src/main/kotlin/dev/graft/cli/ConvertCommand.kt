@@ -45,6 +45,7 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
         val result = linkedMapOf<String, Any?>(
             "model" to model, "output" to output, "precision" to precision,
             "bytes" to outcome.result().bytes().size, "ops" to outcome.result().opCounts(),
+            "float_layers" to outcome.result().floatLayers().map { linkedMapOf("layer" to it.layer(), "op" to it.op(), "reason" to it.reason()) },
         )
         outcome.verification().ifPresent { v ->
             result["verification"] = linkedMapOf(
@@ -58,10 +59,20 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
             echo("wrote $output: ${Format.count(outcome.result().bytes().size.toLong())} bytes, $precision")
             echo("ops   " + outcome.result().opCounts().entries.joinToString(" ") { (k, v) -> if (v == 1) k else "$k×$v" })
             outcome.result().warnings().forEach { echo("note  $it") }
+            floatSummary(outcome.result().floatLayers())?.let { echo("float $it") }
             outcome.verification().ifPresent { v ->
                 echo("LiteRT vs ONNX Runtime on ${v.samples()} samples: max abs error ${Format.sci(v.maxAbsErr())} " +
                     "(${Format.sci(v.worstRelativeError())} of the output scale), top-1 agreement ${Format.percent(v.top1Agreement())}")
             }
         }
     }
+}
+
+/** One line on the layers left computing in float32: how many of each op, why, the first names. */
+internal fun floatSummary(layers: List<dev.graft.tflite.ConvertResult.FloatLayer>): String? {
+    if (layers.isEmpty()) return null
+    val ops = layers.groupingBy { it.op() }.eachCount().entries.joinToString(" ") { (k, v) -> if (v == 1) k else "$k×$v" }
+    val names = layers.take(3).joinToString(", ") { it.layer() } + if (layers.size > 3) ", +${layers.size - 3} more" else ""
+    val reasons = layers.map { it.reason() }.distinct().joinToString("; ")
+    return "${layers.size} layer(s) run float32 kernels ($ops: $names): $reasons"
 }
