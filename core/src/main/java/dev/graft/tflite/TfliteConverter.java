@@ -73,6 +73,7 @@ public final class TfliteConverter {
     if (transposes > 0) {
       warnings.add(transposes + " TRANSPOSE op(s) were needed to change layouts");
     }
-    return new ConvertResult(bytes, read.opCounts(), warnings, lowering.weights.keptFloat());
+    return new ConvertResult(bytes, read.opCounts(), warnings, lowering.weights.keptFloat(),
+        lowering.mapped());
   }
 }

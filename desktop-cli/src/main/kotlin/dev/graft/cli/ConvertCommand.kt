@@ -28,7 +28,8 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
     private val output by option("-o", "--output", help = "the .tflite to write").required()
     private val precision by option("--precision").choice("fp32", "fp16", "int8-dynamic", "int8").default("fp32")
     private val calibration by option("--calibration", help = "DATA for int8 ranges and verification").multiple()
-    private val verify by option("--verify", help = "run the file in LiteRT and compare with ONNX Runtime (exit 1 past the bound)").flag()
+    private val verify by option("--verify", help = "run the file in LiteRT and compare with ONNX Runtime (exit 1 past the bound, naming the first layers past it)").flag()
+    private val explain by option("--explain", help = "with --verify: name the first layers past the bound even when the outputs keep it").flag()
     private val nhwcIo by option("--nhwc-io", help = "NHWC inputs and outputs instead of the ONNX layout").flag()
     private val int8Io by option("--int8-io", help = "with --precision int8: int8 inputs and outputs (no boundary QUANTIZE/DEQUANTIZE)").flag()
     private val batch by option("--batch", help = "size given to the symbolic batch axis").int().default(1)
@@ -41,21 +42,29 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
         if (calibration.isNotEmpty()) {
             Calibration.open(calibration, graph, images.options()).use { options = options.withCalibration(TfliteExport.samples(it, 512)) }
         }
-        val outcome = TfliteExport.run(TfliteExport.Request(Path.of(model), Path.of(output), options, verify, null))
+        if (explain && !verify) throw GraftCliError("--explain needs --verify", ExitStatus.BAD_INPUT)
+        val outcome = TfliteExport.attempt(TfliteExport.Request(Path.of(model), Path.of(output), options, verify, null, explain))
         val result = linkedMapOf<String, Any?>(
-            "model" to model, "output" to output, "precision" to precision,
+            "model" to model, "output" to outcome.written()?.toString(), "precision" to precision,
             "bytes" to outcome.result().bytes().size, "ops" to outcome.result().opCounts(),
             "float_layers" to outcome.result().floatLayers().map { linkedMapOf("layer" to it.layer(), "op" to it.op(), "reason" to it.reason()) },
         )
         outcome.verification().ifPresent { v ->
             result["verification"] = linkedMapOf(
-                "runtime" to "litert-wasm", "samples" to v.samples(), "max_abs_err" to v.maxAbsErr(),
+                "runtime" to "litert-wasm", "passed" to (outcome.failure() == null), "failure" to outcome.failure(),
+                "samples" to v.samples(), "max_abs_err" to v.maxAbsErr(),
                 "worst_relative_error" to v.worstRelativeError(), "top1_agreement" to v.top1Agreement(),
+                "outputs" to v.outputs().map {
+                    linkedMapOf("name" to it.name(), "max_abs_err" to it.maxAbsErr(), "scale" to it.scale(), "relative_error" to it.relativeError())
+                },
+                "drift" to outcome.drift().map {
+                    linkedMapOf("value" to it.value(), "layers" to it.layers(), "max_abs_err" to it.maxAbsErr(), "scale" to it.scale(), "relative_error" to it.relativeError())
+                },
             )
         }
         if (json) {
             echo(Json.write(result))
-        } else {
+        } else if (outcome.failure() == null) {
             echo("wrote $output: ${Format.count(outcome.result().bytes().size.toLong())} bytes, $precision")
             echo("ops   " + outcome.result().opCounts().entries.joinToString(" ") { (k, v) -> if (v == 1) k else "$k×$v" })
             outcome.result().warnings().forEach { echo("note  $it") }
@@ -64,9 +73,16 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
                 echo("LiteRT vs ONNX Runtime on ${v.samples()} samples: max abs error ${Format.sci(v.maxAbsErr())} " +
                     "(${Format.sci(v.worstRelativeError())} of the output scale), top-1 agreement ${Format.percent(v.top1Agreement())}")
             }
+            outcome.drift().forEach { echo("drift ${driftLine(it)}") }
         }
+        outcome.failure()?.let { throw GraftCliError(it + TfliteExport.driftText(outcome.drift()), ExitStatus.FAILURE) }
     }
 }
+
+/** One located drift: the layers, the value and its error. */
+internal fun driftLine(d: dev.graft.tflite.DriftLocator.Drift): String =
+    "${d.layers().joinToString(" > ")} (${d.value()}): max abs error ${Format.sci(d.maxAbsErr())} " +
+        "(${Format.sci(d.relativeError())} of its scale ${Format.sci(d.scale())})"
 
 /** One line on the layers left computing in float32: how many of each op, why, the first names. */
 internal fun floatSummary(layers: List<dev.graft.tflite.ConvertResult.FloatLayer>): String? {
