@@ -105,6 +105,24 @@ for (const dtype of ['float32', 'int32', 'int64', 'int8', 'uint8']) {
   });
 }
 
+for (const [what, outputs] of [
+  ['names no output tensor', [[null, 2]]],
+  ['names a tensor that is not the subgraph output', [['output_0', 1]]],
+]) {
+  test(`run ignores a signature that ${what} (as converters leave on int8 models)`, async (t) => {
+    const dir = tempDir(t);
+    const model = path.join(dir, 'add.tflite');
+    const signature = { inputs: [['a', 0], ['b', 1]], outputs };
+    writeFileSync(model, addModel({ dtype: 'int8', shape: [1, 4], signature }));
+    const a = writeNpy(dir, 'a.npy', 'int8', [1, 4], Int8Array.from([1, 2, 3, 4]));
+    const b = writeNpy(dir, 'b.npy', 'int8', [1, 4], Int8Array.from([10, 20, 30, 40]));
+    const r = await cli('run', model, '--input', a, '--input', b, '--out', dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.json.outputs.map(({ name, shape }) => ({ name, shape })), [{ name: 'sum', shape: [1, 4] }]);
+    assert.deepEqual(Array.from(load(r.json.outputs[0].path).values), [11, 22, 33, 44]);
+  });
+}
+
 test('run repeats a one-row input on every row of the other', async (t) => {
   const dir = tempDir(t);
   const model = path.join(dir, 'add.tflite');
