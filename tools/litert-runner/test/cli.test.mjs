@@ -123,6 +123,22 @@ for (const [what, outputs] of [
   });
 }
 
+test('compare times several models interleaved, wall and CPU time for each', async (t) => {
+  const dir = tempDir(t);
+  const a = path.join(dir, 'a.tflite');
+  const b = path.join(dir, 'b.tflite');
+  writeFileSync(a, addModel({ dtype: 'float32', shape: [1, 4] }));
+  writeFileSync(b, addModel({ dtype: 'int32', shape: [1, 64] }));
+  const r = await cli('compare', a, b, '--rounds', '3', '--runs', '2', '--warmup', '1');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.json.models.map((m) => m.model), [a, b]);
+  for (const m of r.json.models) {
+    assert.equal(m.runs_ms.length, 6);
+    assert.ok(m.min_ms > 0 && m.min_ms <= m.median_ms, JSON.stringify(m));
+    assert.ok(m.cpu_min_ms >= 0 && m.cpu_min_ms <= m.cpu_median_ms, JSON.stringify(m));
+  }
+});
+
 test('run repeats a one-row input on every row of the other', async (t) => {
   const dir = tempDir(t);
   const model = path.join(dir, 'add.tflite');
