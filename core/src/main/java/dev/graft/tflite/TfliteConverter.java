@@ -69,11 +69,36 @@ public final class TfliteConverter {
     byte[] bytes = fm.toBytes("Graft " + OnnxWriter.GRAFT_VERSION);
     TfliteModel read = TfliteModel.read(bytes);
     List<String> warnings = new ArrayList<>();
-    int transposes = read.opCounts().getOrDefault("TRANSPOSE", 0);
-    if (transposes > 0) {
-      warnings.add(transposes + " TRANSPOSE op(s) were needed to change layouts");
-    }
+    transposeNote(fm, graph).ifPresent(warnings::add);
     return new ConvertResult(bytes, read.opCounts(), warnings, lowering.weights.keptFloat(),
         lowering.mapped());
+  }
+
+  /**
+   * What the file's TRANSPOSE ops are for: the layout of rank-4 inputs and outputs (which {@code
+   * --nhwc-io} removes) and the ONNX model's own Transposes; flagged when there are more inside
+   * than the model has.
+   */
+  static java.util.Optional<String> transposeNote(FlatModel fm, Graph graph) {
+    int boundary = 0;
+    int inside = 0;
+    for (int i = 0; i < fm.operatorCount(); i++) {
+      if (fm.builtin(i) == org.tensorflow.lite.schema.BuiltinOperator.TRANSPOSE) {
+        var op = fm.operators().get(i);
+        boolean atEdge = fm.inputs().contains(op.getInputs()[0])
+            || fm.outputs().contains(op.getOutputs()[0]);
+        boundary += atEdge ? 1 : 0;
+        inside += atEdge ? 0 : 1;
+      }
+    }
+    long onnx = graph.nodes().stream().filter(n -> n.op() == dev.graft.graph.Op.TRANSPOSE).count();
+    if (boundary + inside == 0) {
+      return java.util.Optional.empty();
+    }
+    String text = String.format("%d TRANSPOSE op(s): %d for ONNX's NCHW inputs and outputs"
+        + " (--nhwc-io removes them), %d inside (the ONNX model has %d Transpose node(s))",
+        boundary + inside, boundary, inside, onnx);
+    return java.util.Optional.of(inside > onnx
+        ? text + "; more inside than the ONNX model: an operator needed another layout" : text);
   }
 }
