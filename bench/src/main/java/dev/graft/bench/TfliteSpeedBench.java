@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Every model of {@code fixtures/third_party} and {@code fixtures/models} converted by Graft at
+ * Every model of {@code fixtures/third_party}, {@code fixtures/models} and {@code fixtures/modern}
+ * converted by Graft at
  * each precision: file size, operator counts, TRANSPOSE ops against the ONNX model's Transposes,
  * error against ONNX Runtime, and LiteRT latency measured interleaved with the model's other files
  * (and Google's converter's file where {@code fixtures/third_party} has one), with ratios to
@@ -30,9 +31,9 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code bench/run TfliteSpeedBench [--rounds R] [--runs N] [--warmup N] [MODEL.onnx
  * ...]} from the repository root; defaults 6 rounds of 10 runs after 5 warm-up runs. Latency is
- * LiteRT.js (WebAssembly, CPU, one thread) on random inputs; the ratios use the median CPU time
- * of the runner per run, which other programs on a shared machine barely change (wall-clock
- * minimum and median are printed too). int8 is calibrated on 32 fixed-seed uniform inputs and
+ * LiteRT.js (WebAssembly, CPU, one thread) on random inputs; the ratios use the CPU time of the
+ * runner per run (minimum and median), which other programs on a shared machine change much less
+ * than wall-clock time (printed too). int8 is calibrated on 32 fixed-seed uniform inputs and
  * errors are measured on 8 others, as {@code graft convert --verify} does without data.
  */
 public final class TfliteSpeedBench {
@@ -70,10 +71,10 @@ public final class TfliteSpeedBench {
         + " per file %d rounds x %d runs interleaved with the model's other files, after %d"
         + " warm-up runs; Java %s, %d cores%n", rounds, runs, warmup,
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
-    System.out.println("ratios: median CPU ms per run against Graft's fp32 file (x fp32) and"
-        + " Google's converter's file (x Google); err: max abs error / output scale vs ONNX"
-        + " Runtime, * past the precision's bound");
-    System.out.printf(Locale.ROOT, "%-30s %-15s %9s %4s %5s %15s %15s %7s %8s %9s  %s%n",
+    System.out.println("ratios: CPU ms per run, min/median, against Graft's fp32 file (x fp32)"
+        + " and Google's converter's file (x Google); T/ONNX: TRANSPOSE ops / the ONNX model's"
+        + " Transposes; err: max abs error / output scale vs ONNX Runtime, * past the bound");
+    System.out.printf(Locale.ROOT, "%-26s %-13s %8s %4s %6s %13s %13s %11s %11s %8s  %s%n",
         "model", "file", "bytes", "ops", "T/ONNX", "wall min/med", "cpu min/med", "x fp32",
         "x Google", "err", "op counts");
     for (Path model : models) {
@@ -87,7 +88,7 @@ public final class TfliteSpeedBench {
 
   private static List<Path> fixtures() throws Exception {
     List<Path> out = new ArrayList<>();
-    for (String d : List.of("fixtures/third_party", "fixtures/models")) {
+    for (String d : List.of("fixtures/third_party", "fixtures/models", "fixtures/modern")) {
       try (Stream<Path> s = Files.list(Path.of(d))) {
         s.filter(p -> p.toString().endsWith(".onnx")).sorted().forEach(out::add);
       }
@@ -119,25 +120,30 @@ public final class TfliteSpeedBench {
     }
     List<Map<String, Object>> t = rt.compare(rows.stream().map(Row::file).toList(), rounds, runs,
         warmup);
-    double fp32 = num(t.get(0).get("cpu_median_ms"));
-    double googleMs = Files.exists(google) ? num(t.get(t.size() - 1).get("cpu_median_ms"))
-        : Double.NaN;
+    Map<String, Object> fp32 = t.get(0);
+    Map<String, Object> googleRow = Files.exists(google) ? t.get(t.size() - 1) : null;
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
       Map<String, Object> m = t.get(i);
-      double cpu = num(m.get("cpu_median_ms"));
       boolean graft = r.result() != null;
-      boolean comparable = !Double.isNaN(googleMs) && r.label().startsWith("fp32 nhwc")
-          || r.label().startsWith("Google");
-      System.out.printf(Locale.ROOT, "%-30s %-15s %9d %4s %5s %7.2f/%-7.2f %7.2f/%-7.2f %7.2f %8s"
-          + " %9s  %s%n", name, r.label(), Files.size(r.file()),
+      boolean comparable = googleRow != null
+          && (r.label().startsWith("fp32 nhwc") || r.label().startsWith("Google"));
+      System.out.printf(Locale.ROOT, "%-26s %-13s %8d %4s %6s %6.2f/%-6.2f %6.2f/%-6.2f %11s %11s"
+          + " %8s  %s%n", name, r.label(), Files.size(r.file()),
           graft ? Integer.toString(r.result().opCounts().values().stream()
               .mapToInt(Integer::intValue).sum()) : "",
           graft ? r.result().count("TRANSPOSE") + "/" + onnxTransposes : "",
-          num(m.get("min_ms")), num(m.get("median_ms")), num(m.get("cpu_min_ms")), cpu,
-          cpu / fp32, comparable ? String.format(Locale.ROOT, "%.2f", cpu / googleMs) : "",
+          num(m.get("min_ms")), num(m.get("median_ms")), num(m.get("cpu_min_ms")),
+          num(m.get("cpu_median_ms")), ratio(m, fp32), comparable ? ratio(m, googleRow) : "",
           r.error(), graft ? ops(r.result()) : "");
     }
+  }
+
+  /** CPU min and median of {@code a} over those of {@code b}. */
+  private static String ratio(Map<String, Object> a, Map<String, Object> b) {
+    return String.format(Locale.ROOT, "%.2f/%.2f",
+        num(a.get("cpu_min_ms")) / num(b.get("cpu_min_ms")),
+        num(a.get("cpu_median_ms")) / num(b.get("cpu_median_ms")));
   }
 
   private static Row convert(Graph g, ConvertOptions o, String label, String name, Path dir,

@@ -45,4 +45,14 @@ class LayoutIdiomsTest {
     Verification.run(g, b, nchw, ConvNetConversionTest.samples(g, 4, 4), liteRt)
         .require(new Verification.Bound(1e-5, 0));
   }
+
+  @Test
+  void shuffleNetHasOneTransposePerChannelShuffleAsTheOnnxModel() {
+    Graph g = OnnxReader.read(Fixtures.root().resolve("modern").resolve("shufflenetv2_x05.onnx"));
+    ConvertOptions nhwc = ConvertOptions.defaults().withNhwcIo(true);
+    ConvertResult r = TfliteConverter.convert(g, nhwc);
+    assertEquals(onnxTransposes(g), r.count("TRANSPOSE"), r.opCounts().toString());
+    Verification.run(g, r, nhwc, ConvNetConversionTest.samples(g, 2, 6), liteRt)
+        .require(new Verification.Bound(1e-4, 0));
+  }
 }
