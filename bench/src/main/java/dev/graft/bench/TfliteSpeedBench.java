@@ -23,8 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * Every model of {@code fixtures/third_party}, {@code fixtures/models} and {@code fixtures/modern}
- * converted by Graft at
- * each precision: file size, operator counts, TRANSPOSE ops against the ONNX model's Transposes,
+ * converted by Graft at each precision: file size, operator counts, TRANSPOSE ops against the ONNX model's Transposes,
  * error against ONNX Runtime, and LiteRT latency measured interleaved with the model's other files
  * (and Google's converter's file where {@code fixtures/third_party} has one), with ratios to
  * Graft's fp32 file and to Google's.
