@@ -21,8 +21,14 @@ import java.nio.file.Path
 /** `graft convert MODEL.onnx -o OUT.tflite [--precision ...] [--calibration DATA] [--verify]`. */
 internal class ConvertCommand : CliktCommand(name = "convert") {
     override fun help(context: Context): String =
-        "Write an ONNX model as TFLite (NHWC, no inner transposes) at fp32, fp16, int8-dynamic " +
-            "or int8; --verify runs it in LiteRT and compares with ONNX Runtime."
+        """Write an ONNX model as TFLite at fp32, fp16, int8-dynamic or int8; --verify runs it in LiteRT and compares with ONNX Runtime.
+
+        Layout: tensors are NHWC inside. TRANSPOSE ops are written only for rank-4 inputs and outputs kept in ONNX's NCHW order (one each; --nhwc-io removes them) and for layout changes the model itself computes (channel and pixel shuffles: one each, as in the ONNX model); the summary says how many there are and flags a file with more inside than the ONNX model has Transposes.
+
+        Precisions: fp32; fp16 (the filter and bias of every conv and fully connected layer, and other constants of 64+ elements, in fp16, which LiteRT dequantizes once at load: float32 kernels, about half the size); int8-dynamic (fully connected filters int8 per channel, run by hybrid kernels; conv filters int8 per channel dequantized at load and run by float32 kernels, listed as float layers; about a third of the size); int8 (int8 weights and activations calibrated on --calibration DATA). fp16 and int8-dynamic are laid out so that LiteRT's CPU path runs them at least as fast as the fp32 file.
+
+        --verify bounds (largest error over the output's scale): fp32 1e-4, fp16 2e-2, int8 and int8-dynamic 0.5 with 99% top-1 agreement. Past the bound nothing is written, the status is 1 and the first layers (module paths) whose values leave the bound are named; --explain names them even when the outputs keep it; --json always prints the verification."""
+            .trimIndent()
 
     private val model by argument("MODEL", help = "an ONNX model")
     private val output by option("-o", "--output", help = "the .tflite to write").required()
