@@ -88,6 +88,8 @@ public enum Op {
   SQUEEZE("Squeeze", 1, 2, 1, 1, "axes"),
   EXPAND("Expand", 2, 2, 1, 1),
   TILE("Tile", 2, 2, 1, 1),
+  DEPTH_TO_SPACE("DepthToSpace", 1, 1, 1, 1, "blocksize", "mode"),
+  SPACE_TO_DEPTH("SpaceToDepth", 1, 1, 1, 1, "blocksize"),
   PAD("Pad", 1, 4, 1, 1, "mode", "pads", "value"),
   RESIZE(
       "Resize", 1, 4, 1, 1, "antialias", "axes", "coordinate_transformation_mode",

@@ -37,7 +37,7 @@ final class Ops {
       Op.LOG_SOFTMAX, Op.IDENTITY, Op.DROPOUT, Op.CAST, Op.REDUCE_MEAN, Op.REDUCE_SUM,
       Op.REDUCE_MAX, Op.RESHAPE, Op.FLATTEN, Op.TRANSPOSE, Op.CONCAT, Op.SPLIT, Op.SLICE,
       Op.GATHER, Op.UNSQUEEZE, Op.SQUEEZE, Op.PAD, Op.RESIZE, Op.CONSTANT, Op.SHAPE, Op.EXPAND,
-      Op.TILE);
+      Op.TILE, Op.DEPTH_TO_SPACE, Op.SPACE_TO_DEPTH);
 
   private final Lowering l;
   private final SpatialOps spatial;
@@ -69,6 +69,10 @@ final class Ops {
         return;
       case RESIZE:
         spatial.resize(n);
+        return;
+      case DEPTH_TO_SPACE:
+      case SPACE_TO_DEPTH:
+        new DepthSpaceOps(l).lower(n);
         return;
       case BATCH_NORMALIZATION:
         batchNorm(n);

@@ -55,4 +55,17 @@ class LayoutIdiomsTest {
     Verification.run(g, r, nhwc, ConvNetConversionTest.samples(g, 2, 6), liteRt)
         .require(new Verification.Bound(1e-4, 0));
   }
+
+  @Test
+  void pixelShuffleIsOneDepthToSpaceAfterItsConvolution() {
+    Graph g = OnnxReader.read(Fixtures.model("pixel_shuffle.onnx"));
+    ConvertOptions nhwc = ConvertOptions.defaults().withNhwcIo(true);
+    ConvertResult r = TfliteConverter.convert(g, nhwc);
+    // CRD DepthToSpace after a conv: the conv's channels reordered, one DEPTH_TO_SPACE;
+    // the pixel unshuffle keeps its one TRANSPOSE
+    assertEquals(1, r.count("DEPTH_TO_SPACE"), r.opCounts().toString());
+    assertEquals(onnxTransposes(g), r.count("TRANSPOSE"), r.opCounts().toString());
+    Verification.run(g, r, nhwc, ConvNetConversionTest.samples(g, 4, 7), liteRt)
+        .require(new Verification.Bound(1e-5, 0));
+  }
 }
