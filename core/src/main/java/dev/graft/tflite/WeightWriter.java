@@ -26,7 +26,9 @@ import org.tensorflow.lite.schema.TensorType;
  * </ul>
  *
  * <p>Hence fp16: a conv, depthwise or fully connected layer has both filter and bias in fp16,
- * each followed by a DEQUANTIZE; other constants of 64 elements or more are fp16 too.
+ * each followed by a DEQUANTIZE, unless fp16 would round its bias by more than its whole filter
+ * ({@link #biasLosesMore}): then both stay float32. Other constants of 64 elements or more are
+ * fp16 too.
  * int8-dynamic: fully connected filters int8 per output channel (hybrid kernels); conv and
  * depthwise filters int8 per output channel followed by a DEQUANTIZE, float32 biases, so that
  * they run the float32 kernels ({@link #keptFloat()} lists them). int8: every filter is int8 per
@@ -52,6 +54,8 @@ final class WeightWriter {
   /** The tensors of a layer's parameters; {@code bias} is -1 when the layer has none. */
   record Params(int filter, int bias) {}
 
+  static final String FP16_BIAS = "float32 filter and bias: fp16 would round its bias by more"
+      + " than its whole filter";
   static final String FLOAT_COMPUTE = "int8 weights dequantized at load, float32 kernel:"
       + " LiteRT's hybrid kernel for it is slower than float32";
 
@@ -99,11 +103,15 @@ final class WeightWriter {
       int b = bias == null ? -1 : fm.constFloats(biasName, new int[] {bias.length}, bias);
       return new Params(f, b);
     }
-    if (precision == Precision.FP16) {
+    if (precision == Precision.FP16 && !biasLosesMore(filter, shape[channelAxis], channelAxis,
+        shape, bias)) {
       // all of a layer's parameters dequantized, or none: see the class comment
       int f = half(name, shape, bytes(filter));
       int b = bias == null ? -1 : half(biasName, new int[] {bias.length}, bytes(bias));
       return new Params(f, b);
+    }
+    if (precision == Precision.FP16) {
+      keptFloat.add(new ConvertResult.FloatLayer(layer, kind.builtin, FP16_BIAS));
     }
     int f = fm.constant(name, TensorType.FLOAT32, shape, bytes(filter));
     int b = bias == null ? -1 : fm.constFloats(biasName, new int[] {bias.length}, bias);
@@ -117,6 +125,34 @@ final class WeightWriter {
   /** Layers whose weights stayed float32 although the precision asked for fewer bits. */
   List<ConvertResult.FloatLayer> keptFloat() {
     return List.copyOf(keptFloat);
+  }
+
+  /**
+   * True when rounding the bias to fp16 would move some output channel by more than rounding its
+   * whole filter could (for inputs of magnitude up to 1): large biases beside small weights, as
+   * BatchNorm folding leaves, whose fp16 rounding alone would dominate the layer's error.
+   */
+  static boolean biasLosesMore(float[] filter, int channels, int axis, int[] shape,
+      float[] bias) {
+    if (bias == null) {
+      return false;
+    }
+    int inner = 1;
+    for (int i = axis + 1; i < shape.length; i++) {
+      inner *= shape[i];
+    }
+    double[] filterErr = new double[channels];
+    for (int i = 0; i < filter.length; i++) {
+      filterErr[(i / inner) % channels] += Math.abs(filter[i] - Half.toFloat(Half.fromFloat(
+          filter[i])));
+    }
+    for (int c = 0; c < bias.length; c++) {
+      double biasErr = Math.abs(bias[c] - Half.toFloat(Half.fromFloat(bias[c])));
+      if (biasErr > filterErr[bias.length == channels ? c : 0]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private int int8(String name, int[] shape, float[] filter, int channelAxis) {
