@@ -4,14 +4,24 @@ import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gradients of Conv: the input gradient is a ConvTranspose of the output gradient with the same
- * weights; the weight gradient is a Conv of the input (batch and channels swapped) with the output
- * gradient as kernel, strides and dilations exchanged; the bias gradient sums over all but the
- * channel axis. Explicit padding only; the weight gradient needs group 1.
+ * Gradients of Conv, in the graph forms that run fastest in ONNX Runtime (measured op by op by
+ * {@code bench/run ConvOpBench}) and use plain ONNX operators only, so the same graph runs on the
+ * CUDA provider:
+ * <ul>
+ *   <li>weight gradient of a 2-D convolution with group 1: im2col in NHWC and one Gemm, see
+ *       {@link ConvWeightGrad} — each kernel tap is one strided Slice of the padded input, so a
+ *       strided conv computes exactly the taps it needs;
+ *   <li>input gradient at stride 1 and group 1: a Conv of the output gradient with the flipped,
+ *       transposed kernel (ONNX Runtime's Conv uses every thread, its ConvTranspose does not);
+ *       other strides and groups use ConvTranspose;
+ *   <li>bias gradient: a sum over all but the channel axis.
+ * </ul>
+ * Explicit padding only. The weight gradient of other ranks is the older form (a Conv of the input
+ * with batch and channels swapped against the output gradient as kernel); of group &gt; 1 it is
+ * refused.
  */
 final class ConvGrad {
   private ConvGrad() {}
@@ -28,55 +38,21 @@ final class ConvGrad {
       throw GraftException.badInput("node %s (Conv): autodiff needs explicit pads, not auto_pad",
           n.name());
     }
-    long group = n.attrLong("group", 1);
-    long[] strides = NdShapes.orOnes(n.attrLongs("strides"), sp);
-    long[] dil = NdShapes.orOnes(n.attrLongs("dilations"), sp);
-    long[] pads = n.attrLongs("pads");
-    if (pads == null) {
-      pads = new long[2 * sp];
-    }
+    ConvWeightGrad.Geometry geo = new ConvWeightGrad.Geometry(sx, sw, sy,
+        NdShapes.orOnes(n.attrLongs("strides"), sp), NdShapes.orOnes(n.attrLongs("dilations"), sp),
+        n.attrLongs("pads") == null ? new long[2 * sp] : n.attrLongs("pads"),
+        n.attrLong("group", 1));
     if (c.wants(x)) {
-      long[] outPad = new long[sp];
-      for (int i = 0; i < sp; i++) {
-        long k = sw[i + 2];
-        long made = (sy[i + 2] - 1) * strides[i] + (k - 1) * dil[i] + 1 - pads[i] - pads[i + sp];
-        outPad[i] = sx[i + 2] - made;
-      }
-      c.add(x, e.op(Op.CONV_TRANSPOSE, List.of(dy, w), Attribute.ints("strides", strides),
-          Attribute.ints("dilations", dil), Attribute.ints("pads", pads),
-          Attribute.ints("output_padding", outPad), Attribute.of("group", group)));
+      c.add(x, inputGrad(e, dy, w, geo));
     }
     if (c.wants(w)) {
-      if (group != 1) {
+      if (geo.group() != 1) {
         throw GraftException.badInput(
             "node %s (Conv): autodiff of grouped convolution weights (group %d) is not supported",
-            n.name(), group);
+            n.name(), geo.group());
       }
-      long[] swap = swap01(sx.length);
-      String xt = e.op(Op.TRANSPOSE, List.of(x), Attribute.ints("perm", swap));
-      String dyt = e.op(Op.TRANSPOSE, List.of(dy), Attribute.ints("perm", swap));
-      String gw = e.op(Op.CONV, List.of(xt, dyt), Attribute.ints("strides", dil),
-          Attribute.ints("dilations", strides), Attribute.ints("pads", pads));
-      // The result may reach past the kernel where the strides do not tile the input evenly.
-      boolean larger = false;
-      long[] got = new long[sp];
-      for (int i = 0; i < sp; i++) {
-        long span = sx[i + 2] + pads[i] + pads[i + sp] - ((sy[i + 2] - 1) * strides[i] + 1);
-        got[i] = span / dil[i] + 1;
-        larger |= got[i] != sw[i + 2];
-      }
-      if (larger) {
-        List<Long> axes = new ArrayList<>();
-        long[] zeros = new long[sp];
-        long[] ends = new long[sp];
-        for (int i = 0; i < sp; i++) {
-          axes.add((long) i + 2);
-          ends[i] = sw[i + 2];
-        }
-        gw = e.op(Op.SLICE, List.of(gw, e.longs(zeros), e.longs(ends),
-            e.longs(axes.stream().mapToLong(Long::longValue).toArray())));
-      }
-      c.add(w, e.op(Op.TRANSPOSE, List.of(gw), Attribute.ints("perm", swap)));
+      c.add(w, sp == 2 ? ConvWeightGrad.im2col(e, x, dy, geo) : ConvWeightGrad.asConv(e, x, dy,
+          geo));
     }
     String b = n.input(2);
     if (c.wants(b)) {
@@ -89,7 +65,52 @@ final class ConvGrad {
     }
   }
 
-  private static long[] swap01(int rank) {
+  /**
+   * dx: at stride 1 and group 1 a Conv of dy with the kernel flipped in space and its two channel
+   * axes swapped, padded by {@code dilation × (k - 1) - pad} on each side (where that is not
+   * negative); otherwise a ConvTranspose.
+   */
+  private static String inputGrad(GraphEmitter e, String dy, String w, ConvWeightGrad.Geometry g) {
+    int sp = g.sx().length - 2;
+    long[] flipPads = new long[2 * sp];
+    boolean asConv = g.group() == 1;
+    for (int i = 0; i < sp; i++) {
+      long reach = g.dil()[i] * (g.sw()[i + 2] - 1);
+      flipPads[i] = reach - g.pads()[i];
+      flipPads[i + sp] = reach - g.pads()[i + sp];
+      asConv &= g.strides()[i] == 1 && flipPads[i] >= 0 && flipPads[i + sp] >= 0;
+    }
+    if (asConv) {
+      long[] axes = new long[sp];
+      long[] starts = new long[sp];
+      long[] ends = new long[sp];
+      long[] steps = new long[sp];
+      for (int i = 0; i < sp; i++) {
+        axes[i] = i + 2;
+        starts[i] = -1;
+        ends[i] = Long.MIN_VALUE;
+        steps[i] = -1;
+      }
+      String flipped = e.op(Op.SLICE, List.of(w, e.longs(starts), e.longs(ends), e.longs(axes),
+          e.longs(steps)));
+      String wt = e.op(Op.TRANSPOSE, List.of(flipped),
+          Attribute.ints("perm", swap01(g.sw().length)));
+      return e.op(Op.CONV, List.of(dy, wt), Attribute.ints("dilations", g.dil()),
+          Attribute.ints("pads", flipPads));
+    }
+    long[] outPad = new long[sp];
+    for (int i = 0; i < sp; i++) {
+      long k = g.sw()[i + 2];
+      long made = (g.sy()[i + 2] - 1) * g.strides()[i] + (k - 1) * g.dil()[i] + 1 - g.pads()[i]
+          - g.pads()[i + sp];
+      outPad[i] = g.sx()[i + 2] - made;
+    }
+    return e.op(Op.CONV_TRANSPOSE, List.of(dy, w), Attribute.ints("strides", g.strides()),
+        Attribute.ints("dilations", g.dil()), Attribute.ints("pads", g.pads()),
+        Attribute.ints("output_padding", outPad), Attribute.of("group", g.group()));
+  }
+
+  static long[] swap01(int rank) {
     long[] p = new long[rank];
     for (int i = 0; i < rank; i++) {
       p[i] = i;
