@@ -135,14 +135,23 @@ public final class RecipeRunner {
     return new Gson().fromJson(json, Map.class);
   }
 
-  /** Checks every step against the teacher before any work: names exist, regions do not overlap. */
+  /**
+   * Checks every step against the teacher before any work: names exist, regions do not overlap,
+   * and each student fits its region as far as shapes tell (while only replacements, which keep
+   * every other tensor's shape, come before it).
+   */
   private static void validate(RunContext ctx) {
     List<Region> seen = new ArrayList<>();
     List<Step.Replace> owners = new ArrayList<>();
     ModuleTree tree = ModuleTree.of(ctx.teacher);
+    boolean teacherShapes = true;
     for (Step s : ctx.recipe.steps()) {
+      teacherShapes &= s instanceof Step.Replace;
       if (s instanceof Step.Replace r) {
         Region region = ReplaceStep.resolve(ctx.teacher, r);
+        if (teacherShapes) {
+          ReplaceStep.check(ctx.teacher, r, region, ctx.recipe.seed());
+        }
         for (int i = 0; i < seen.size(); i++) {
           Region o = seen.get(i);
           if (region.firstNode() <= o.lastNode() && o.firstNode() <= region.lastNode()) {
