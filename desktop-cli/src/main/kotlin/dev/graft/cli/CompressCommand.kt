@@ -25,16 +25,24 @@ internal class CompressCommand : CliktCommand(name = "compress") {
 
     override fun run() = graftCall {
         val file = Path.of(recipeFile).toAbsolutePath()
-        var recipe = ScriptHost.load(file)
-        deviceName?.let { recipe = recipe.withDevice(Device.parse(it)) }
-        compress(recipe, file.parent, out?.let { Path.of(it).toAbsolutePath() } ?: file.parent, json, noCache)
+        val outDir = out?.let { Path.of(it).toAbsolutePath() } ?: file.parent
+        compress(file, file.parent, outDir, json, noCache) { r ->
+            deviceName?.let { r.withDevice(Device.parse(it)) } ?: r
+        }
     }
 
 }
 
-/** Runs a recipe with inputs under [base] and outputs, reports and the step cache under [out]. */
-internal fun CliktCommand.compress(recipe: Recipe, base: Path, out: Path, json: Boolean, noCache: Boolean) {
+/**
+ * Runs the recipe file with inputs under [base] and outputs, reports and the step cache under
+ * [out]: the script is compiled (or taken compiled from the step cache) and run, timed on standard
+ * error like the steps, then [adjust]ed and run.
+ */
+internal fun CliktCommand.compress(file: Path, base: Path, out: Path, json: Boolean, noCache: Boolean, adjust: (Recipe) -> Recipe = { it }) {
     var options = RecipeRunner.Options.`in`(base, out)
     if (noCache) options = options.withCacheDir(null)
+    val t0 = System.nanoTime()
+    val recipe = adjust(ScriptHost.load(file, options.cacheDir()))
+    echo(String.format(java.util.Locale.ROOT, "recipe %s compiled and run in %.2fs", file.fileName, (System.nanoTime() - t0) / 1e9), err = true)
     runRecipe(recipe, options, ReportTargets(out.resolve("report.json"), out.resolve("report.html"), json))
 }
