@@ -36,13 +36,13 @@ internal class CompressCommand : CliktCommand(name = "compress") {
 /**
  * Runs the recipe file with inputs under [base] and outputs, reports and the step cache under
  * [out]: the script is compiled (or taken compiled from the step cache) and run, timed on standard
- * error like the steps, then [adjust]ed and run.
+ * error before the steps' timings, then [adjust]ed and run.
  */
 internal fun CliktCommand.compress(file: Path, base: Path, out: Path, json: Boolean, noCache: Boolean, adjust: (Recipe) -> Recipe = { it }) {
     var options = RecipeRunner.Options.`in`(base, out)
     if (noCache) options = options.withCacheDir(null)
     val t0 = System.nanoTime()
     val recipe = adjust(ScriptHost.load(file, options.cacheDir()))
-    echo(String.format(java.util.Locale.ROOT, "recipe %s compiled and run in %.2fs", file.fileName, (System.nanoTime() - t0) / 1e9), err = true)
-    runRecipe(recipe, options, ReportTargets(out.resolve("report.json"), out.resolve("report.html"), json))
+    val compiled = String.format(java.util.Locale.ROOT, "recipe %s compiled and run in %.2fs", file.fileName, (System.nanoTime() - t0) / 1e9)
+    runRecipe(recipe, options, ReportTargets(out.resolve("report.json"), out.resolve("report.html"), json), compiled)
 }
