@@ -44,25 +44,30 @@ public final class ConvOpBench {
     }
     Map<String, String> torch = TrainBench.pytorch(threads, "--student", "conv-ops", "--shapes",
         spec.toString(), "--batch", "" + batch, "--runs", "" + runs);
-    System.out.printf("conv gradients, batch %d, %d threads, median ms of %d runs%n", batch,
-        threads, runs);
-    System.out.printf("%-28s %10s %10s %7s %10s %10s %7s%n", "conv C,H,W->O k s p", "dW graft",
+    System.out.printf("conv gradients, batch %d, %d threads, median/fastest ms of %d runs%n",
+        batch, threads, runs);
+    System.out.printf("%-24s %13s %13s %6s %13s %13s %6s%n", "conv C,H,W->O k s p", "dW graft",
         "dW torch", "ratio", "dX graft", "dX torch", "ratio");
     for (int i = 0; i < CONVS.length; i++) {
       int[] c = CONVS[i];
-      double gw = time(c, batch, "w", threads, runs);
-      double gx = time(c, batch, "x", threads, runs);
-      double tw = Double.parseDouble(torch.getOrDefault("weight_ms_" + i, "NaN"));
-      double tx = Double.parseDouble(torch.getOrDefault("input_ms_" + i, "NaN"));
-      System.out.printf("%-28s %10.3f %10.3f %7.2f %10.3f %10.3f %7.2f%n",
+      double[] gw = time(c, batch, "w", threads, runs);
+      double[] gx = time(c, batch, "x", threads, runs);
+      double[] tw = torchMs(torch, "weight", i);
+      double[] tx = torchMs(torch, "input", i);
+      System.out.printf("%-24s %6.2f/%6.2f %6.2f/%6.2f %6.2f %6.2f/%6.2f %6.2f/%6.2f %6.2f%n",
           String.format("%d,%d,%d->%d k%d s%d p%d", c[0], c[1], c[2], c[3], c[4], c[5], c[6]),
-          gw, tw, tw / gw, gx, tx, tx / gx);
+          gw[0], gw[1], tw[0], tw[1], tw[0] / gw[0], gx[0], gx[1], tx[0], tx[1], tx[0] / gx[0]);
     }
-    System.out.println("ratio: torch ms / graft ms (above 1: Graft faster)");
+    System.out.println("ratio: torch median / graft median (above 1: Graft faster)");
   }
 
-  /** Median ms of the gradient for {@code wrt} (x or w) of one conv, alone in a session. */
-  private static double time(int[] c, int batch, String wrt, int threads, int runs)
+  private static double[] torchMs(Map<String, String> torch, String what, int i) {
+    return new double[] {Double.parseDouble(torch.getOrDefault(what + "_ms_" + i, "NaN")),
+        Double.parseDouble(torch.getOrDefault(what + "_min_ms_" + i, "NaN"))};
+  }
+
+  /** Median and fastest ms of the gradient for {@code wrt} (x or w) of one conv, alone. */
+  private static double[] time(int[] c, int batch, String wrt, int threads, int runs)
       throws Exception {
     long ho = (c[1] + 2L * c[6] - c[4]) / c[5] + 1;
     long wo = (c[2] + 2L * c[6] - c[4]) / c[5] + 1;
@@ -110,7 +115,7 @@ public final class ConvOpBench {
         }
       }
       Arrays.sort(ms);
-      return ms[runs / 2];
+      return new double[] {ms[runs / 2], ms[0]};
     } finally {
       feed.values().forEach(OnnxTensor::close);
     }

@@ -36,10 +36,10 @@ public final class RecipeRunner {
    */
   public record Options(Path baseDir, Path outDir, Path cacheDir, RunListener listener,
       int captureBatch, int maxSamples, long maxBytes) {
-    /** Default limits: 100,000 samples and 1 GiB of inputs. */
+    /** Default limits: 100,000 samples and a third of the Java heap, at most 1 GiB, of inputs. */
     public static Options in(Path baseDir, Path outDir) {
       return new Options(baseDir, outDir, outDir.resolve(".graft-cache"), RunListener.NONE, 64,
-          100_000, 1L << 30);
+          100_000, Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 3));
     }
 
     public Options withListener(RunListener l) {
