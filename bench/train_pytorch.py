@@ -124,6 +124,7 @@ def train_conv(a):
     g = torch.Generator().manual_seed(0)
     t = 0
     start = time.perf_counter()
+    cpu0 = time.process_time()
     for _ in range(a.epochs):
         perm = torch.randperm(rows, generator=g)
         for s in range(steps):
@@ -136,11 +137,13 @@ def train_conv(a):
             loss.backward()
             opt.step()
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu0
     with torch.no_grad():
         err = sum(((model(hx[i:i + 512]) - hy[i:i + 512]) ** 2).sum().item()
                   for i in range(0, hx.shape[0], 512))
     print(f"final_loss={loss.item():.6f}")
     print(f"held_out_mse={err / hy.numel():.6f}")
+    print(f"cpu_ms_per_step={1e3 * cpu / total:.2f}")
     print(f"samples_per_second={steps * a.batch * a.epochs / elapsed:.1f}")
 
 
@@ -154,7 +157,10 @@ def conv_ops(a):
         dy = torch.randn_like(y)
         for name, mask in (("weight", [False, True, False]), ("input", [True, False, False])):
             times = []
+            cpu0 = 0.0
             for r in range(a.runs + 5):
+                if r == 5:
+                    cpu0 = time.process_time()
                 t0 = time.perf_counter()
                 torch.ops.aten.convolution_backward(dy, x, wt, None, [st, st], [pd, pd], [1, 1],
                                                     False, [0, 0], 1, mask)
@@ -163,6 +169,7 @@ def conv_ops(a):
             times.sort()
             print(f"{name}_ms_{i}={times[len(times) // 2]:.4f}")
             print(f"{name}_min_ms_{i}={times[0]:.4f}")
+            print(f"{name}_cpu_ms_{i}={(time.process_time() - cpu0) * 1e3 / a.runs:.4f}")
 
 
 def main():

@@ -29,7 +29,9 @@ import java.util.stream.IntStream;
  * Fashion-MNIST, the thin-conv student at half width built once by Graft (same start for both),
  * trained by Graft and by {@code bench/train_pytorch.py --student conv} (the same graph, the same
  * data split, batch, epochs and AdamW schedule, CPU). Prints samples/s of both, their ratio, and
- * the held-out MSE of both after the last epoch; also the time to build the starting student.
+ * the held-out MSE of both after the last epoch, and the CPU time per step of both (this process's,
+ * so a loaded machine inflates it less than the wall time); also the time to build the starting
+ * student.
  *
  * <p>Arguments: {@code [trainRows=1600] [epochs=10] [batch=64] [threads=2]}; held-out rows are a
  * quarter of the training rows on top.
@@ -64,21 +66,25 @@ public final class ConvTrainBench {
     }
     TrainOptions o = TrainOptions.defaults().withEpochs(epochs).withBatchSize(batch)
         .withThreads(threads).withPatience(epochs);
+    long c0 = ThinBench.cpuNanos();
     TrainResult res = Trainer.fit(s.graph(), s.params(), data, o);
+    double cpuMs = (ThinBench.cpuNanos() - c0) / 1e6;
+    int steps = data.rows(TrainingData.Split.TRAIN) / batch * epochs;
     EpochStats last = res.curve().get(res.curve().size() - 1);
     System.out.printf("thin-conv %s..%s width 0.5, %d train + %d held-out rows %s, batch %d, "
         + "%d epochs, %d threads, %d params; starting student built in %.2f s%n",
         region.from(), region.to(), data.rows(TrainingData.Split.TRAIN),
         data.rows(TrainingData.Split.HELD_OUT), java.util.Arrays.toString(
             rec.get(region.entry()).shape()), batch, epochs, threads, s.paramCount(), buildS);
-    System.out.printf("graft   samples/s %.1f held-out MSE %.5f%n", res.samplesPerSecond(),
-        last.heldOutMse());
+    System.out.printf("graft   samples/s %.1f held-out MSE %.5f, CPU ms per step %.1f (session "
+        + "builds and held-out passes included)%n", res.samplesPerSecond(), last.heldOutMse(),
+        cpuMs / steps);
     Map<String, String> torch = TrainBench.pytorch(threads, "--student", "conv", "--graph",
         dir.resolve("student.onnx").toString(), "--data", dir.toString(), "--batch", "" + batch,
         "--epochs", "" + epochs);
     double tps = Double.parseDouble(torch.getOrDefault("samples_per_second", "NaN"));
-    System.out.printf("pytorch samples/s %.1f held-out MSE %s%n", tps,
-        torch.getOrDefault("held_out_mse", "?"));
+    System.out.printf("pytorch samples/s %.1f held-out MSE %s, CPU ms per step %s%n", tps,
+        torch.getOrDefault("held_out_mse", "?"), torch.getOrDefault("cpu_ms_per_step", "?"));
     System.out.printf("ratio graft/pytorch %.2f%n", res.samplesPerSecond() / tps);
     try (var files = Files.list(dir)) {
       for (Path f : files.toList()) {
