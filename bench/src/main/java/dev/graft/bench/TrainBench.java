@@ -63,27 +63,39 @@ public final class TrainBench {
         t, d, batch, epochs, student.paramCount());
     System.out.printf("graft   samples/s %.1f (final train MSE %.5f, %d steps per call)%n", graft,
         res.curve().get(res.curve().size() - 1).trainMse(), k);
-    ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "bench/train_pytorch.py", "--student",
-        kind, "--rows", "" + rows, "--batch", "" + batch, "--epochs", "" + epochs)
-        .redirectErrorStream(true);
+    Map<String, String> pt = pytorch(2, "--student", kind, "--rows", "" + rows, "--batch",
+        "" + batch, "--epochs", "" + epochs);
+    double torch = Double.parseDouble(pt.getOrDefault("samples_per_second", "NaN"));
+    String loss = pt.getOrDefault("final_loss", "?");
+    System.out.printf("pytorch samples/s %.1f (final step loss %s)%n", torch, loss);
+    System.out.printf("ratio graft/pytorch %.2f%n", graft / torch);
+  }
+
+  /**
+   * Runs {@code bench/train_pytorch.py} with the arguments on {@code threads} threads; prints its
+   * other lines and returns its {@code key=value} lines.
+   */
+  static Map<String, String> pytorch(int threads, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3",
+        "bench/train_pytorch.py"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     // Passive OpenMP waiting: on a shared, loaded machine spinning threads slow PyTorch tenfold.
     pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+    pb.environment().put("BENCH_THREADS", "" + threads);
     Process p = pb.start();
-    double torch = Double.NaN;
-    String loss = "?";
+    Map<String, String> out = new java.util.LinkedHashMap<>();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
       for (String line; (line = in.readLine()) != null; ) {
-        if (line.startsWith("samples_per_second=")) {
-          torch = Double.parseDouble(line.substring(line.indexOf('=') + 1));
-        } else if (line.startsWith("final_loss=")) {
-          loss = line.substring(line.indexOf('=') + 1);
+        int eq = line.indexOf('=');
+        if (eq > 0 && line.substring(0, eq).matches("[a-z_0-9]+")) {
+          out.put(line.substring(0, eq), line.substring(eq + 1));
         } else {
           System.out.println("pytorch: " + line);
         }
       }
     }
     p.waitFor();
-    System.out.printf("pytorch samples/s %.1f (final step loss %s)%n", torch, loss);
-    System.out.printf("ratio graft/pytorch %.2f%n", graft / torch);
+    return out;
   }
 }

@@ -37,10 +37,10 @@ public final class RecipeRunner {
    */
   public record Options(Path baseDir, Path outDir, Path cacheDir, RunListener listener,
       int captureBatch, int maxSamples, long maxBytes) {
-    /** Default limits: 100,000 samples and 1 GiB of inputs. */
+    /** Default limits: 100,000 samples and a third of the Java heap, at most 1 GiB, of inputs. */
     public static Options in(Path baseDir, Path outDir) {
       return new Options(baseDir, outDir, outDir.resolve(".graft-cache"), RunListener.NONE, 64,
-          100_000, 1L << 30);
+          100_000, Math.min(1L << 30, Runtime.getRuntime().maxMemory() / 3));
     }
 
     public Options withListener(RunListener l) {
@@ -181,14 +181,23 @@ public final class RecipeRunner {
     return new Gson().fromJson(json, Map.class);
   }
 
-  /** Checks every step against the teacher before any work: names exist, regions do not overlap. */
+  /**
+   * Checks every step against the teacher before any work: names exist, regions do not overlap,
+   * and each student fits its region as far as shapes tell (while only replacements, which keep
+   * every other tensor's shape, come before it).
+   */
   private static void validate(RunContext ctx) {
     List<Region> seen = new ArrayList<>();
     List<Step.Replace> owners = new ArrayList<>();
     ModuleTree tree = ModuleTree.of(ctx.teacher);
+    boolean teacherShapes = true;
     for (Step s : ctx.recipe.steps()) {
+      teacherShapes &= s instanceof Step.Replace;
       if (s instanceof Step.Replace r) {
         Region region = ReplaceStep.resolve(ctx.teacher, r);
+        if (teacherShapes) {
+          ReplaceStep.check(ctx.teacher, r, region, ctx.recipe.seed());
+        }
         for (int i = 0; i < seen.size(); i++) {
           Region o = seen.get(i);
           if (region.firstNode() <= o.lastNode() && o.firstNode() <= region.lastNode()) {

@@ -10,6 +10,7 @@ import dev.graft.region.Region;
 import dev.graft.region.RegionResolver;
 import dev.graft.replace.ReplaceResult;
 import dev.graft.replace.Replacer;
+import dev.graft.replace.Students;
 import dev.graft.train.EpochStats;
 import dev.graft.train.StoreData;
 import dev.graft.train.TrainOptions;
@@ -38,8 +39,22 @@ final class ReplaceStep {
     }
   }
 
+  /**
+   * Builds the student without data and drops it: the refusals that depend on shapes alone (a
+   * linear student's feature limit, a student that does not fit the region) then come before any
+   * recording.
+   */
+  static void check(Graph model, Step.Replace s, Region region, long seed) {
+    try {
+      Students.build(s.student(), model, region, seed);
+    } catch (dev.graft.GraftException e) {
+      throw e.exitStatus() == 2 ? Recipe.error(s.origin(), "%s", e.getMessage()) : e;
+    }
+  }
+
   static StepOutcome run(Graph model, Step.Replace s, RunContext ctx) {
     Region region = resolve(model, s);
+    check(model, s, region, ctx.recipe.seed());
     List<String> inputs = new ArrayList<>();
     inputs.add(region.entry());
     inputs.addAll(region.sideInputs());

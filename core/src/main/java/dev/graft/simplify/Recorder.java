@@ -46,7 +46,7 @@ public final class Recorder {
     List<OrtRunner> runners = new ArrayList<>();
     try {
       for (int i = 0; i < graphs.size(); i++) {
-        runners.add(OrtRunner.open(withOutputs(graphs.get(i), tensors.get(i)), Device.CPU));
+        runners.add(OrtRunner.open(only(graphs.get(i), tensors.get(i)), Device.CPU));
       }
       for (int start = 0; start < data.size(); start += batch) {
         Map<String, NdArray> feed = data.batch(start, Math.min(batch, data.size() - start));
@@ -114,6 +114,18 @@ public final class Recorder {
   }
 
   /** The graph with its outputs followed by the asked tensors that are not outputs already. */
+  /**
+   * The graph cut down to what the asked tensors depend on (often a prefix of the model), with
+   * them as its outputs (the graph's outputs when all are inputs).
+   */
+  private static Graph only(Graph g, List<String> tensors) {
+    List<ValueInfo> outs = new ArrayList<>();
+    for (String t : new LinkedHashSet<>(computed(g, tensors))) {
+      outs.add(new ValueInfo(t, g.info(t).map(ValueInfo::type).orElse(DType.FLOAT), null));
+    }
+    return g.toBuilder().outputs(outs).pruneUnused().build();
+  }
+
   private static Graph withOutputs(Graph g, List<String> tensors) {
     List<ValueInfo> outs = new ArrayList<>(g.outputs());
     for (String t : computed(g, tensors)) {

@@ -2,6 +2,7 @@ package dev.graft.thin;
 
 import dev.graft.GraftException;
 import dev.graft.data.CalibrationSource;
+import dev.graft.data.SpreadSource;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.ShapeInference;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The {@code graft thin} command: for each selected layer (Conv or Gemm/MatMul), finds the
@@ -27,8 +29,10 @@ import java.util.Set;
  * pursuit over all consumers' teacher outputs at once (all samples and positions), and each
  * consumer is refit by least squares; {@link ThinOptions.Select#MAGNITUDE} keeps the channels of
  * largest producer-row L1 norm without refit. Groups are thinned one after another, each on the
- * activations of the model thinned so far. A group whose channels reach a graph output or an op
- * that mixes channels is left alone, and the report says why.
+ * activations of the model thinned so far (statistics of all of a group's consumers in one pass,
+ * see {@link Moments}, over at most {@value #STATISTICS_SAMPLES} samples spread evenly over the
+ * calibration set). A group whose channels reach a graph output or an op that mixes channels
+ * is left alone, and the report says why.
  *
  * <pre>{@code
  * ThinResult r = Thinner.thin(g, ThinOptions.of("stage1.*", 0.5).calibration(source));
@@ -37,6 +41,12 @@ import java.util.Set;
  * }</pre>
  */
 public final class Thinner {
+  /**
+   * Samples the statistics of a group read at most, spread evenly over the calibration set: past
+   * this many, least-squares fits of these sizes change little while every group's pass costs more.
+   */
+  static final int STATISTICS_SAMPLES = 2048;
+
   private Thinner() {}
 
   public static ThinResult thin(Graph graph, ThinOptions o) {
@@ -44,7 +54,8 @@ public final class Thinner {
     List<Node> selected = ModuleTree.of(teacher).match(o.layers(),
         n -> LinearLayer.of(teacher, n).isPresent(), "Conv/Gemm/MatMul layer");
     boolean somp = o.select() == ThinOptions.Select.SOMP;
-    CalibrationSource cal = o.calibrationSource();
+    CalibrationSource cal = o.calibrationSource() == null ? null
+        : SpreadSource.of(o.calibrationSource(), STATISTICS_SAMPLES);
     if (somp && cal == null) {
       throw GraftException.badInput("thin --select somp needs calibration data (--calibration)");
     }
@@ -75,11 +86,16 @@ public final class Thinner {
             "keeping " + k + " of " + c + " is all of them"));
         continue;
       }
-      List<Moments> stats = cal == null ? List.of()
-          : Moments.collect(cur, teacher, shaped, grp.consumers, rows, cal);
+      Map<String, Moments> moments = cal == null ? Map.of()
+          : Moments.collect(cur, teacher, shaped, grp.consumers, cal);
+      List<Moments> stats = new ArrayList<>();
       List<Somp> parts = new ArrayList<>();
-      for (int i = 0; i < stats.size(); i++) {
-        parts.add(stats.get(i).somp(grp.classes.get(grp.consumers.get(i).input(0)), c));
+      for (Node n : cal == null ? List.<Node>of() : grp.consumers) {
+        Moments m = moments.get(n.name());
+        int outs = LinearLayer.of(shaped, n).orElseThrow().outputs();
+        int[] kept = rows.getOrDefault(n.name(), IntStream.range(0, outs).toArray());
+        stats.add(m);
+        parts.add(m.somp(kept, grp.classes.get(n.input(0)), c));
       }
       boolean[] keep = somp ? Somp.select(parts, c, k) : magnitude(shaped, grp, k);
       Map<String, double[][]> coefs = new HashMap<>();
@@ -87,7 +103,8 @@ public final class Thinner {
       for (int i = 0; i < parts.size(); i++) {
         Somp s = parts.get(i);
         double[][] coef = somp ? s.refit(keep)
-            : stats.get(i).presentCoefficients(s.features(keep));
+            : stats.get(i).presentCoefficients(
+                LinearLayer.of(shaped, grp.consumers.get(i)).orElseThrow(), s.features(keep));
         if (somp) {
           coefs.put(grp.consumers.get(i).name(), coef);
         }

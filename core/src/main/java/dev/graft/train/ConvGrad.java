@@ -4,14 +4,25 @@ import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gradients of Conv: the input gradient is a ConvTranspose of the output gradient with the same
- * weights; the weight gradient is a Conv of the input (batch and channels swapped) with the output
- * gradient as kernel, strides and dilations exchanged; the bias gradient sums over all but the
- * channel axis. Explicit padding only; the weight gradient needs group 1 or a depthwise conv.
+ * Gradients of Conv, in the graph forms that run fastest in ONNX Runtime (measured op by op by
+ * {@code bench/run ConvOpBench}) and use plain ONNX operators only, so the same graph runs on the
+ * CUDA provider:
+ * <ul>
+ *   <li>weight gradient of a 2-D convolution with group 1: im2col in NHWC and one Gemm, see
+ *       {@link ConvWeightGrad} — each kernel tap is one strided Slice of the padded input, so a
+ *       strided conv computes exactly the taps it needs;
+ *   <li>input gradient at stride 1 and group 1: a Conv of the output gradient with the flipped,
+ *       transposed kernel (ONNX Runtime's Conv uses every thread, its ConvTranspose does not);
+ *       other strides and groups use ConvTranspose;
+ *   <li>bias gradient: a sum over all but the channel axis.
+ * </ul>
+ * Explicit padding only. The weight gradient of other ranks is the older form (a Conv of the input
+ * with batch and channels swapped against the output gradient as kernel); of a depthwise conv it
+ * is one grouped Conv over (channel, sample) pairs summed over the samples; of other groups it is
+ * refused.
  */
 final class ConvGrad {
   private ConvGrad() {}
@@ -28,57 +39,27 @@ final class ConvGrad {
       throw GraftException.badInput("node %s (Conv): autodiff needs explicit pads, not auto_pad",
           n.name());
     }
-    long group = n.attrLong("group", 1);
-    long[] strides = NdShapes.orOnes(n.attrLongs("strides"), sp);
-    long[] dil = NdShapes.orOnes(n.attrLongs("dilations"), sp);
-    long[] pads = n.attrLongs("pads");
-    if (pads == null) {
-      pads = new long[2 * sp];
-    }
+    ConvWeightGrad.Geometry geo = new ConvWeightGrad.Geometry(sx, sw, sy,
+        NdShapes.orOnes(n.attrLongs("strides"), sp), NdShapes.orOnes(n.attrLongs("dilations"), sp),
+        n.attrLongs("pads") == null ? new long[2 * sp] : n.attrLongs("pads"),
+        n.attrLong("group", 1));
     if (c.wants(x)) {
-      long[] outPad = new long[sp];
-      for (int i = 0; i < sp; i++) {
-        long k = sw[i + 2];
-        long made = (sy[i + 2] - 1) * strides[i] + (k - 1) * dil[i] + 1 - pads[i] - pads[i + sp];
-        outPad[i] = sx[i + 2] - made;
-      }
-      c.add(x, e.op(Op.CONV_TRANSPOSE, List.of(dy, w), Attribute.ints("strides", strides),
-          Attribute.ints("dilations", dil), Attribute.ints("pads", pads),
-          Attribute.ints("output_padding", outPad), Attribute.of("group", group)));
+      c.add(x, inputGrad(e, dy, w, geo));
     }
     if (c.wants(w)) {
+      long group = geo.group();
       boolean depthwise = group == sx[1] && sw[0] == group && sw[1] == 1;
       if (group != 1 && !depthwise) {
         throw GraftException.badInput(
             "node %s (Conv): autodiff of grouped convolution weights (group %d) is supported"
                 + " for plain and depthwise convolutions only", n.name(), group);
       }
-      long[] swap = swap01(sx.length);
-      String xt = e.op(Op.TRANSPOSE, List.of(x), Attribute.ints("perm", swap));
-      String dyt = e.op(Op.TRANSPOSE, List.of(dy), Attribute.ints("perm", swap));
-      String gw = depthwise ? depthwiseWeightGrad(c, xt, dyt, sx, sy, dil, strides, pads)
-          : e.op(Op.CONV, List.of(xt, dyt), Attribute.ints("strides", dil),
-              Attribute.ints("dilations", strides), Attribute.ints("pads", pads));
-      // The result may reach past the kernel where the strides do not tile the input evenly.
-      boolean larger = false;
-      long[] got = new long[sp];
-      for (int i = 0; i < sp; i++) {
-        long span = sx[i + 2] + pads[i] + pads[i + sp] - ((sy[i + 2] - 1) * strides[i] + 1);
-        got[i] = span / dil[i] + 1;
-        larger |= got[i] != sw[i + 2];
+      if (depthwise) {
+        c.add(w, depthwiseWeightGrad(c, x, dy, geo));
+      } else {
+        c.add(w, sp == 2 ? ConvWeightGrad.im2col(e, x, dy, geo)
+            : ConvWeightGrad.asConv(e, x, dy, geo));
       }
-      if (larger) {
-        List<Long> axes = new ArrayList<>();
-        long[] zeros = new long[sp];
-        long[] ends = new long[sp];
-        for (int i = 0; i < sp; i++) {
-          axes.add((long) i + 2);
-          ends[i] = sw[i + 2];
-        }
-        gw = e.op(Op.SLICE, List.of(gw, e.longs(zeros), e.longs(ends),
-            e.longs(axes.stream().mapToLong(Long::longValue).toArray())));
-      }
-      c.add(w, depthwise ? gw : e.op(Op.TRANSPOSE, List.of(gw), Attribute.ints("perm", swap)));
     }
     String b = n.input(2);
     if (c.wants(b)) {
@@ -93,12 +74,20 @@ final class ConvGrad {
 
   /**
    * dW of a depthwise conv, [C, 1, k...]: every (channel, sample) pair is its own group of one
-   * convolution of x by dy; the samples are then summed. {@code xt}, {@code dyt}: x and dy with
-   * the batch and channel axes swapped.
+   * convolution of x by dy (batch and channel axes swapped, strides and dilations exchanged); the
+   * samples are then summed, and the result cut to the kernel where the strides do not tile the
+   * input evenly.
    */
-  private static String depthwiseWeightGrad(Autodiff.Context c, String xt, String dyt, long[] sx,
-      long[] sy, long[] dil, long[] strides, long[] pads) {
+  private static String depthwiseWeightGrad(Autodiff.Context c, String x, String dy,
+      ConvWeightGrad.Geometry geo) {
     GraphEmitter e = c.e;
+    long[] sx = geo.sx();
+    long[] sy = geo.sy();
+    long[] sw = geo.sw();
+    int sp = sx.length - 2;
+    long[] swap = swap01(sx.length);
+    String xt = e.op(Op.TRANSPOSE, List.of(x), Attribute.ints("perm", swap));
+    String dyt = e.op(Op.TRANSPOSE, List.of(dy), Attribute.ints("perm", swap));
     long n = sx[0];
     long ch = sx[1];
     long[] xs = sx.clone();
@@ -109,17 +98,74 @@ final class ConvGrad {
     ws[1] = 1;
     String g = e.op(Op.CONV, List.of(e.op(Op.RESHAPE, List.of(xt, e.longs(xs))),
         e.op(Op.RESHAPE, List.of(dyt, e.longs(ws)))), Attribute.of("group", ch * n),
-        Attribute.ints("strides", dil), Attribute.ints("dilations", strides),
-        Attribute.ints("pads", pads));
+        Attribute.ints("strides", geo.dil()), Attribute.ints("dilations", geo.strides()),
+        Attribute.ints("pads", geo.pads()));
     long[] split = new long[sx.length];
     split[0] = ch;
-    split[1] = n;
-    // 0: the kernel axes keep their size (the result may reach past the kernel, cut later)
-    return e.op(Op.REDUCE_SUM, List.of(e.op(Op.RESHAPE, List.of(g, e.longs(split))),
+    split[1] = n; // the zeros that follow keep the kernel axes' sizes
+    String gw = e.op(Op.REDUCE_SUM, List.of(e.op(Op.RESHAPE, List.of(g, e.longs(split))),
         e.longs(1)), Attribute.of("keepdims", 1L));
+    boolean larger = false;
+    long[] zeros = new long[sp];
+    long[] ends = new long[sp];
+    long[] axes = new long[sp];
+    for (int i = 0; i < sp; i++) {
+      long span = sx[i + 2] + geo.pads()[i] + geo.pads()[i + sp]
+          - ((sy[i + 2] - 1) * geo.strides()[i] + 1);
+      larger |= span / geo.dil()[i] + 1 != sw[i + 2];
+      axes[i] = i + 2;
+      ends[i] = sw[i + 2];
+    }
+    return larger ? e.op(Op.SLICE, List.of(gw, e.longs(zeros), e.longs(ends), e.longs(axes)))
+        : gw;
   }
 
-  private static long[] swap01(int rank) {
+  /**
+   * dx: at stride 1 and group 1 a Conv of dy with the kernel flipped in space and its two channel
+   * axes swapped, padded by {@code dilation × (k - 1) - pad} on each side (where that is not
+   * negative); otherwise a ConvTranspose.
+   */
+  private static String inputGrad(GraphEmitter e, String dy, String w, ConvWeightGrad.Geometry g) {
+    int sp = g.sx().length - 2;
+    long[] flipPads = new long[2 * sp];
+    boolean asConv = g.group() == 1;
+    for (int i = 0; i < sp; i++) {
+      long reach = g.dil()[i] * (g.sw()[i + 2] - 1);
+      flipPads[i] = reach - g.pads()[i];
+      flipPads[i + sp] = reach - g.pads()[i + sp];
+      asConv &= g.strides()[i] == 1 && flipPads[i] >= 0 && flipPads[i + sp] >= 0;
+    }
+    if (asConv) {
+      long[] axes = new long[sp];
+      long[] starts = new long[sp];
+      long[] ends = new long[sp];
+      long[] steps = new long[sp];
+      for (int i = 0; i < sp; i++) {
+        axes[i] = i + 2;
+        starts[i] = -1;
+        ends[i] = Long.MIN_VALUE;
+        steps[i] = -1;
+      }
+      String flipped = e.op(Op.SLICE, List.of(w, e.longs(starts), e.longs(ends), e.longs(axes),
+          e.longs(steps)));
+      String wt = e.op(Op.TRANSPOSE, List.of(flipped),
+          Attribute.ints("perm", swap01(g.sw().length)));
+      return e.op(Op.CONV, List.of(dy, wt), Attribute.ints("dilations", g.dil()),
+          Attribute.ints("pads", flipPads));
+    }
+    long[] outPad = new long[sp];
+    for (int i = 0; i < sp; i++) {
+      long k = g.sw()[i + 2];
+      long made = (g.sy()[i + 2] - 1) * g.strides()[i] + (k - 1) * g.dil()[i] + 1 - g.pads()[i]
+          - g.pads()[i + sp];
+      outPad[i] = g.sx()[i + 2] - made;
+    }
+    return e.op(Op.CONV_TRANSPOSE, List.of(dy, w), Attribute.ints("strides", g.strides()),
+        Attribute.ints("dilations", g.dil()), Attribute.ints("pads", g.pads()),
+        Attribute.ints("output_padding", outPad), Attribute.of("group", g.group()));
+  }
+
+  static long[] swap01(int rank) {
     long[] p = new long[rank];
     for (int i = 0; i < rank; i++) {
       p[i] = i;

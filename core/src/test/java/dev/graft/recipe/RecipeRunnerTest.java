@@ -78,6 +78,37 @@ class RecipeRunnerTest {
   }
 
   @Test
+  void aStudentThatCannotFitItsRegionIsRefusedBeforeAnyStepRecords() {
+    Recipe recipe = Recipe.builder()
+        .teacher(Fixtures.model("deep_mlp.onnx"))
+        .calibration(List.of(Fixtures.digits("train_x_flat.npy").toString()), 0.2)
+        .step(new Step.Replace("blocks.0", "blocks.0", StudentSpec.of("mlp").withWidth(16), 2,
+            new Origin("r.graft.kts", 3)))
+        .step(new Step.Replace("blocks.2", "blocks.3",
+            StudentSpec.of("attention-ffn").withHeads(2).withFfn(32), 2,
+            new Origin("r.graft.kts", 4)))
+        .build();
+    List<String> work = new java.util.ArrayList<>();
+    RunListener seen = new RunListener() {
+      @Override
+      public void stepStarted(int index, int count, Step step) {
+        work.add("step " + index);
+      }
+
+      @Override
+      public void progress(String what, long done, long total) {
+        work.add(what);
+      }
+    };
+    GraftException e = assertThrows(GraftException.class, () -> RecipeRunner.run(recipe,
+        RecipeRunner.Options.in(tmp, tmp.resolve("o")).withListener(seen)));
+    assertTrue(e.getMessage().startsWith("r.graft.kts:4: student attention-ffn cannot replace "
+        + "region blocks.2..blocks.3: needs [batch, tokens, features] tensors"), e.getMessage());
+    assertEquals(2, e.exitStatus());
+    assertEquals(List.of(), work, "nothing recorded or trained before the refusal");
+  }
+
+  @Test
   void unknownLayerIsReportedAtItsLineWithSuggestions() {
     Recipe recipe = Recipe.builder()
         .teacher(Fixtures.model("deep_mlp.onnx"))

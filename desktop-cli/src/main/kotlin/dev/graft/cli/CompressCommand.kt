@@ -33,18 +33,26 @@ internal class CompressCommand : CliktCommand(name = "compress") {
     override fun run() = graftCall {
         val file = Path.of(recipeFile).toAbsolutePath()
         RecipeGuard.run(timeout) {
-            var recipe = ScriptHost.load(file)
-            deviceName?.let { recipe = recipe.withDevice(Device.parse(it)) }
-            if (dims.isNotEmpty()) recipe = recipe.withDims(Dims.parse(dims))
-            compress(recipe, file.parent, out?.let { Path.of(it).toAbsolutePath() } ?: file.parent, json, noCache)
+            val outDir = out?.let { Path.of(it).toAbsolutePath() } ?: file.parent
+            compress(file, file.parent, outDir, json, noCache) { r ->
+                val onDevice = deviceName?.let { r.withDevice(Device.parse(it)) } ?: r
+                if (dims.isEmpty()) onDevice else onDevice.withDims(Dims.parse(dims))
+            }
         }
     }
 
 }
 
-/** Runs a recipe with inputs under [base] and outputs, reports and the step cache under [out]. */
-internal fun CliktCommand.compress(recipe: Recipe, base: Path, out: Path, json: Boolean, noCache: Boolean) {
+/**
+ * Runs the recipe file with inputs under [base] and outputs, reports and the step cache under
+ * [out]: the script is compiled (or taken compiled from the step cache) and run, timed on standard
+ * error before the steps' timings, then [adjust]ed and run.
+ */
+internal fun CliktCommand.compress(file: Path, base: Path, out: Path, json: Boolean, noCache: Boolean, adjust: (Recipe) -> Recipe = { it }) {
     var options = RecipeRunner.Options.`in`(base, out)
     if (noCache) options = options.withCacheDir(null)
-    runRecipe(recipe, options, ReportTargets(out.resolve("report.json"), out.resolve("report.html"), json))
+    val t0 = System.nanoTime()
+    val recipe = adjust(ScriptHost.load(file, options.cacheDir()))
+    val compiled = String.format(java.util.Locale.ROOT, "recipe %s compiled and run in %.2fs", file.fileName, (System.nanoTime() - t0) / 1e9)
+    runRecipe(recipe, options, ReportTargets(out.resolve("report.json"), out.resolve("report.html"), json), compiled)
 }

@@ -6,7 +6,6 @@ import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.option
 import dev.graft.GraftException
-import dev.graft.dsl.ScriptHost
 import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.StandardCopyOption
@@ -36,7 +35,7 @@ internal class DemoCommand : CliktCommand(name = "demo") {
         echo("graft demo: teacher ${dir.resolve("transformer_encoder.onnx")}, recipe $recipeFile")
         echo(Files.readString(recipeFile).trim().prependIndent("  "))
         echo("")
-        compress(ScriptHost.load(recipeFile), dir, dir, json = false, noCache = noCache)
+        compress(recipeFile, dir, dir, json = false, noCache = noCache)
     }
 
     private companion object {

@@ -16,11 +16,11 @@ internal data class ReportTargets(val json: Path?, val html: Path?, val printJso
  * Runs a recipe with progress on standard error, writes the reports, prints the summary (or the
  * JSON report), and fails with exit status 1 when a requirement was missed.
  */
-internal fun CliktCommand.runRecipe(recipe: Recipe, options: RecipeRunner.Options, targets: ReportTargets): RunResult {
+internal fun CliktCommand.runRecipe(recipe: Recipe, options: RecipeRunner.Options, targets: ReportTargets, prelude: String? = null): RunResult {
     val inputs = RecipeRunner.inputs(recipe, options)
     targets.json?.let { AtomicFiles.refuseInputs(it, inputs, "report") }
     targets.html?.let { AtomicFiles.refuseInputs(it, inputs, "report") }
-    val result = RecipeRunner.run(recipe, options.withListener(TerminalProgress()))
+    val result = RecipeRunner.run(recipe, options.withListener(TerminalProgress(prelude = prelude)))
     val report = result.report()
     targets.json?.let { Json.writeFile(it, report) }
     targets.html?.let { AtomicFiles.writeString(it, HtmlReport.render(report)) }

@@ -38,7 +38,7 @@ internal object Summary {
             val used = num(c["samples"]).toLong()
             val available = num(c["available"]).toLong()
             if (available > used) {
-                out.appendLine("calibration  used $used of $available samples (the in-memory limit of 1 GiB of inputs)")
+                out.appendLine("calibration  used $used of $available samples (the in-memory limit on inputs: a third of the Java heap, at most 1 GiB; GRAFT_JAVA_OPTS=-Xmx... raises it)")
             }
         }
         (report["requirements"] as? List<*>).orEmpty().mapNotNull { it as? Map<*, *> }.forEach {

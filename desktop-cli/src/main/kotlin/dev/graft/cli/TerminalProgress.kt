@@ -8,17 +8,22 @@ import java.util.Locale
 
 /**
  * Progress of a recipe run on standard error: a bar redrawn in place on a terminal, and a line
- * per quarter (captures) or per epoch (training) when the output is a file or a pipe.
+ * per quarter (captures) or per epoch (training) when the output is a file or a pipe. A [prelude]
+ * (such as how long the recipe took to compile) is printed when the first step starts, so that a
+ * refusal before any step stays a single line.
  */
 internal class TerminalProgress(
     private val err: PrintStream = System.err,
     private val interactive: Boolean = System.console() != null,
+    private var prelude: String? = null,
 ) : RunListener {
     private var lastQuarter = -1
     private var stepLabel = ""
     private var epochStart = 0L
 
     override fun stepStarted(index: Int, count: Int, step: Step) {
+        prelude?.let { err.println(it) }
+        prelude = null
         stepLabel = "[${index + 1}/$count] ${step.describe()}"
         lastQuarter = -1
         epochStart = System.nanoTime()

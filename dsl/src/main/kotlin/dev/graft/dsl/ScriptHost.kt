@@ -13,6 +13,9 @@ import kotlin.script.experimental.jvm.baseClassLoader
 import kotlin.script.experimental.jvm.jvm
 import kotlin.script.experimental.jvmhost.BasicJvmScriptingHost
 import kotlin.script.experimental.api.ScriptEvaluationConfiguration
+import kotlin.script.experimental.host.ScriptingHostConfiguration
+import kotlin.script.experimental.jvm.compilationCache
+import kotlin.script.experimental.jvm.defaultJvmScriptingHostConfiguration
 
 /**
  * Runs `.graft.kts` recipe files and returns the recipe they build. Compile errors and recipe
@@ -23,25 +26,38 @@ import kotlin.script.experimental.api.ScriptEvaluationConfiguration
  * ```
  */
 public object ScriptHost {
-    /** Compiles and runs a recipe file; relative paths in it are left as written. */
-    public fun load(file: Path): Recipe {
+    /**
+     * Compiles and runs a recipe file; relative paths in it are left as written. With a
+     * [cacheDir] (the step cache), the compiled script is kept there and reused while the text
+     * and the Graft build are the same (see [CompiledRecipes]).
+     */
+    public fun load(file: Path, cacheDir: Path? = null): Recipe {
         if (!Files.isRegularFile(file)) {
             throw GraftException.badInput("recipe file not found: %s", file)
         }
         val text = Files.readString(file)
-        return run(text.toScriptSource(file.fileName.toString()), file.fileName.toString(), text)
+        return run(text.toScriptSource(file.fileName.toString()), file.fileName.toString(), text, cacheDir)
     }
 
     /** Compiles and runs recipe text, named [name] in messages (it must end in `.graft.kts`). */
     public fun eval(text: String, name: String = "recipe.graft.kts"): Recipe =
         run(text.toScriptSource(name), name, text)
 
-    private fun run(source: SourceCode, name: String, text: String): Recipe {
+    private fun run(source: SourceCode, name: String, text: String, cacheDir: Path? = null): Recipe {
         val evaluation = ScriptEvaluationConfiguration {
             jvm { baseClassLoader(ScriptHost::class.java.classLoader) }
         }
+        val host = if (cacheDir == null) {
+            BasicJvmScriptingHost()
+        } else {
+            BasicJvmScriptingHost(
+                ScriptingHostConfiguration(defaultJvmScriptingHostConfiguration) {
+                    jvm { compilationCache(CompiledRecipes(cacheDir, text)) }
+                },
+            )
+        }
         val (result, recipes) = RecipeCollector.collecting {
-            BasicJvmScriptingHost().eval(source, GraftScriptConfiguration, evaluation)
+            host.eval(source, GraftScriptConfiguration, evaluation)
         }
         when (result) {
             is ResultWithDiagnostics.Failure -> throw firstError(name, result.reports)

@@ -34,6 +34,30 @@ class ScriptHostSpec : FunSpec({
         recipe.source() shouldStartWith "graft {"
     }
 
+    test("a compiled recipe is kept in the cache folder and reused while its text is the same") {
+        val dir = java.nio.file.Files.createTempDirectory("graft-recipes")
+        val file = dir.resolve("r.graft.kts")
+        java.nio.file.Files.writeString(file, "graft { teacher(\"m.onnx\"); calibration(\"c.npy\"); thin(\"stage2.*\", keep = 0.5) }\n")
+        val cache = dir.resolve("cache")
+        fun jars() = java.nio.file.Files.list(cache).use { s -> s.filter { it.fileName.toString().endsWith(".jar") }.toList() }
+
+        val first = ScriptHost.load(file, cache)
+        val jar = jars().single()
+        val written = java.nio.file.Files.getLastModifiedTime(jar)
+        Thread.sleep(20)
+        val again = ScriptHost.load(file, cache)
+        again.steps() shouldBe first.steps()
+        java.nio.file.Files.getLastModifiedTime(jar) shouldBe written // loaded, not compiled again
+
+        java.nio.file.Files.writeString(jar, "not a jar")
+        ScriptHost.load(file, cache).steps() shouldBe first.steps()
+        (java.nio.file.Files.size(jar) > 100) shouldBe true // a damaged jar is compiled again
+
+        java.nio.file.Files.writeString(file, "graft { teacher(\"m.onnx\"); calibration(\"c.npy\"); thin(\"stage3.*\", keep = 0.5) }\n")
+        ScriptHost.load(file, cache).steps()[0].shouldBeInstanceOf<Step.Thin>().layers() shouldBe "stage3.*"
+        jars().size shouldBe 2
+    }
+
     test("a step after an export is reported at its line") {
         val e = shouldThrow<GraftException> {
             ScriptHost.eval(
