@@ -1,20 +1,21 @@
 package dev.graft.lowrank;
 
-import dev.graft.simplify.Dense;
+import dev.graft.linalg.Dense;
+import dev.graft.linalg.Svd;
 
 /**
  * The SVD of a layer's weight matrix in the form to be truncated: the plain [out][fan] matrix,
  * its whitened form {@code W·C^½}, or the spatial rearrangement [(c,i)][(c',j)] of a conv kernel.
  */
 final class Factors {
-  private final Dense.Svd svd;
+  private final Svd svd;
   private final double[][] unwhiten; // C^-½, or null
   private final boolean spatial;
   private final int out;
   private final int rows;
   private final int cols;
 
-  private Factors(Dense.Svd svd, double[][] unwhiten, boolean spatial, int out, int rows,
+  private Factors(Svd svd, double[][] unwhiten, boolean spatial, int out, int rows,
       int cols) {
     this.svd = svd;
     this.unwhiten = unwhiten;
@@ -27,7 +28,7 @@ final class Factors {
   /** W [out][fan]; with {@code cov} (fan×fan second moment) the SVD of W·C^½. */
   static Factors matrix(double[][] w, double[][] cov) {
     if (cov == null) {
-      return new Factors(Dense.svd(w), null, false, w.length, w.length, w[0].length);
+      return new Factors(Svd.of(w), null, false, w.length, w.length, w[0].length);
     }
     int n = cov.length;
     double mean = 0;
@@ -39,7 +40,7 @@ final class Factors {
       c[i] = cov[i].clone();
       c[i][i] += 1e-6 * Math.max(mean, 1e-30);
     }
-    Dense.Svd e = Dense.svd(c); // symmetric positive definite: c = Q Λ Qᵀ
+    Svd e = Svd.of(c); // symmetric positive definite: c = Q Λ Qᵀ
     double[][] sq = new double[n][n];
     double[][] isq = new double[n][n];
     for (int i = 0; i < n; i++) {
@@ -55,7 +56,7 @@ final class Factors {
         isq[i][j] = b;
       }
     }
-    return new Factors(Dense.svd(Dense.mul(w, sq)), isq, false, w.length, w.length, w[0].length);
+    return new Factors(Svd.of(Dense.mul(w, sq)), isq, false, w.length, w.length, w[0].length);
   }
 
   /** A conv kernel [out][cin·kh·kw] rearranged to [(c,i)][(c',j)] for a (kh×1)(1×kw) split. */
@@ -73,7 +74,7 @@ final class Factors {
         }
       }
     }
-    return new Factors(Dense.svd(m), null, true, out, cin * kh, out * kw);
+    return new Factors(Svd.of(m), null, true, out, cin * kh, out * kw);
   }
 
   int full() {

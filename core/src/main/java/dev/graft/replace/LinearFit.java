@@ -10,6 +10,7 @@ import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.linalg.Spd;
 import dev.graft.train.Trainer;
 import dev.graft.train.TrainingData;
 import java.util.LinkedHashMap;
@@ -143,7 +144,7 @@ public final class LinearFit {
         a[i * n1 + j] = a[j * n1 + i];
       }
     }
-    double[] sol = Cholesky.ridgeSolve(a, xty, n1, o, ridge, f);
+    double[] sol = Spd.solve(a, xty, n1, o, ridge, f);
     float[] w = new float[f * o];
     float[] bias = new float[o];
     boolean conv = g.initializer(s.params().get(0)).orElseThrow().rank() == 4;

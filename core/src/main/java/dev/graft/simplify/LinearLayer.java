@@ -6,6 +6,7 @@ import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.OpsetRules;
 import dev.graft.graph.TensorData;
+import dev.graft.linalg.Dense;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package dev.graft.thin;
 
-import dev.graft.simplify.Dense;
+import dev.graft.linalg.Dense;
+import dev.graft.linalg.Spd;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,7 +74,7 @@ final class Somp {
   double[] gains(boolean[] chosen) {
     List<Integer> idx = features(chosen);
     int n = idx.size();
-    double[][] ginv = n == 0 ? new double[0][0] : Dense.solveSpd(sub(idx, idx), identity(n), 1e-9);
+    double[][] ginv = n == 0 ? new double[0][0] : Spd.solve(sub(idx, idx), identity(n), 1e-9);
     double[][] bi = n == 0 ? new double[0][xy[0].length] : Dense.mul(ginv, rows(xy, idx));
     double[] out = new double[chosen.length];
     for (int c = 0; c < chosen.length; c++) {
@@ -100,7 +101,7 @@ final class Somp {
       for (int i = 0; i < m; i++) {
         mm[i][i] += eps;
       }
-      double[][] z = Dense.solveSpd(mm, r, 0);
+      double[][] z = Spd.solve(mm, r, 0);
       double gain = 0;
       for (int i = 0; i < m; i++) {
         for (int j = 0; j < r[i].length; j++) {
@@ -115,7 +116,7 @@ final class Somp {
   /** Least-squares coefficients [features of kept channels…, bias][targets]. */
   double[][] refit(boolean[] kept) {
     List<Integer> idx = features(kept);
-    return Dense.solveSpd(sub(idx, idx), rows(xy, idx), 1e-6);
+    return Spd.solve(sub(idx, idx), rows(xy, idx), 1e-6);
   }
 
   /** ‖Y − X_S·B‖² / ‖Y‖² for coefficients B over the kept channels' features (and the bias). */

@@ -1,0 +1,102 @@
+package dev.graft.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SvdTest {
+  static double[][] randn(Random r, int m, int n) {
+    double[][] a = new double[m][n];
+    for (double[] row : a) {
+      for (int j = 0; j < n; j++) {
+        row[j] = r.nextGaussian();
+      }
+    }
+    return a;
+  }
+
+  /** Largest |A − U diag(s) Vᵀ| entry. */
+  private static double reconstructionError(double[][] a, Svd s) {
+    double err = 0;
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < a[0].length; j++) {
+        double v = 0;
+        for (int k = 0; k < s.size(); k++) {
+          v += s.u()[i][k] * s.s()[k] * s.v()[j][k];
+        }
+        err = Math.max(err, Math.abs(v - a[i][j]));
+      }
+    }
+    return err;
+  }
+
+  /** Largest |XᵀX − I| entry. */
+  private static double orthogonalityError(double[][] x) {
+    double[][] xtx = Dense.mul(Dense.transpose(x), x);
+    double err = 0;
+    for (int i = 0; i < xtx.length; i++) {
+      for (int j = 0; j < xtx.length; j++) {
+        err = Math.max(err, Math.abs(xtx[i][j] - (i == j ? 1 : 0)));
+      }
+    }
+    return err;
+  }
+
+  private static void assertDecomposes(double[][] a, Svd s) {
+    int k = Math.min(a.length, a[0].length);
+    assertEquals(k, s.size());
+    assertEquals(a.length, s.u().length);
+    assertEquals(a[0].length, s.v().length);
+    double err = reconstructionError(a, s);
+    assertTrue(err < 1e-10 * Math.max(1, s.s()[0]), "reconstruction error " + err);
+    assertTrue(orthogonalityError(s.u()) < 1e-10, "UᵀU − I " + orthogonalityError(s.u()));
+    assertTrue(orthogonalityError(s.v()) < 1e-10, "VᵀV − I " + orthogonalityError(s.v()));
+    for (int i = 0; i < k; i++) {
+      assertTrue(s.s()[i] >= 0 && (i == 0 || s.s()[i] <= s.s()[i - 1]), "order at " + i);
+      double best = 0;
+      for (double[] row : s.u()) {
+        best = Math.abs(row[i]) > Math.abs(best) ? row[i] : best;
+      }
+      assertTrue(best > 0, "largest entry of u column " + i + " is " + best);
+    }
+  }
+
+  @Test
+  void decomposesRandomMatricesOfEveryShapeWithOrthonormalFactors() {
+    Random r = new Random(1);
+    for (int[] mn : new int[][] {{20, 13}, {13, 20}, {64, 64}, {1, 7}, {7, 1}}) {
+      double[][] a = randn(r, mn[0], mn[1]);
+      assertDecomposes(a, Svd.of(a));
+    }
+  }
+
+  @Test
+  void rankDeficientMatrixHasZeroTailAndStillOrthonormalFactors() {
+    Random r = new Random(2);
+    double[][] a = Dense.mul(randn(r, 40, 5), randn(r, 5, 30));
+    Svd s = Svd.of(a);
+    assertDecomposes(a, s);
+    assertTrue(s.s()[4] > 1e-3 * s.s()[0], "fifth value " + s.s()[4]);
+    for (int i = 5; i < s.size(); i++) {
+      assertEquals(0, s.s()[i], 1e-12 * s.s()[0], "value " + i);
+    }
+    double[][] zero = new double[6][4];
+    Svd z = Svd.of(zero);
+    assertArrayEquals(new double[4], z.s(), 0);
+    assertTrue(orthogonalityError(z.u()) < 1e-12 && orthogonalityError(z.v()) < 1e-12);
+  }
+
+  @Test
+  void singularValuesOfSignedDiagonalAreItsMagnitudesInDescendingOrder() {
+    double[][] a = {{3, 0, 0}, {0, -5, 0}, {0, 0, 1}, {0, 0, 0}};
+    Svd s = Svd.of(a);
+    assertArrayEquals(new double[] {5, 3, 1}, s.s(), 1e-14);
+    // u's largest entry is positive, so the sign of -5 goes to v: u₀ = e₁, v₀ = −e₁
+    assertEquals(1, s.u()[1][0], 1e-14);
+    assertEquals(-1, s.v()[1][0], 1e-14);
+    assertDecomposes(a, s);
+  }
+}
