@@ -244,4 +244,19 @@ class ModernOpsConversionTest {
     assertEquals(1, r.count("DEQUANTIZE"), r.opCounts().toString()); // the float output only
     Verification.run(g, r, o, x, liteRt).require(new Verification.Bound(0.05, 0));
   }
+
+  @ParameterizedTest
+  @CsvSource({"4, MUL", "0.125, MUL", "-2, MUL", "3, DIV"})
+  void divisionByAPowerOfTwoIsAnExactMultiply(float divisor, String op) {
+    Graph g = Graph.builder().name("scale").opset(13)
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(1, 5)))
+        .initializer(TensorData.scalar("d", divisor))
+        .node(Node.of("div", Op.DIV, List.of("x", "d"), List.of("y")))
+        .output(new ValueInfo("y", DType.FLOAT, Shape.of(1, 5))).build();
+    ConvertResult r = TfliteConverter.convert(g, ConvertOptions.defaults());
+    assertEquals(Map.of(op, 1), r.opCounts());
+    Verification.run(g, r, ConvertOptions.defaults(), Map.of("x", NdArray.of(
+        new float[] {-3.3f, 0.1f, 1, 7.77f, 1e6f}, new long[] {1, 5})), liteRt)
+        .require(new Verification.Bound(0, 0));
+  }
 }
