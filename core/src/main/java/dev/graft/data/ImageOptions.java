@@ -6,6 +6,13 @@ package dev.graft.data;
  * applies to every channel.
  */
 public record ImageOptions(int height, int width, int channels, float[] means, float[] stds) {
+  public ImageOptions {
+    if (channels > 0) {
+      countFits(means, channels, "--mean");
+      countFits(stds, channels, "--std");
+    }
+  }
+
   /**
    * From the command line's forms: size {@code HxW} or {@code N} (square), mean and std as
    * comma-separated values (null for 0 and 1).
@@ -18,7 +25,17 @@ public record ImageOptions(int height, int width, int channels, float[] means, f
       if (hw.length > 2 || h <= 0 || w <= 0) {
         throw new NumberFormatException();
       }
-      return new ImageOptions(h, w, 0, floats(mean, 0f, "--mean"), floats(std, 1f, "--std"));
+      if (hw.length > 2 || h > 8192 || w > 8192) {
+        throw dev.graft.GraftException.badInput("--image-size %s: at most 8192x8192", size);
+      }
+      float[] stds = floats(std, 1f, "--std");
+      for (float s : stds) {
+        if (!(Math.abs(s) >= 1e-6f)) {
+          throw dev.graft.GraftException.badInput(
+              "--std %s: every std must be a finite number other than 0", std);
+        }
+      }
+      return new ImageOptions(h, w, 0, floats(mean, 0f, "--mean"), stds);
     } catch (NumberFormatException e) {
       throw dev.graft.GraftException.badInput("--image-size %s: expected HxW or N, e.g. 224x224",
           size);
@@ -34,17 +51,35 @@ public record ImageOptions(int height, int width, int channels, float[] means, f
     try {
       for (int i = 0; i < parts.length; i++) {
         out[i] = Float.parseFloat(parts[i].trim());
+        if (!Float.isFinite(out[i]) || Math.abs(out[i]) > 1e6f) {
+          throw new NumberFormatException();
+        }
       }
     } catch (NumberFormatException e) {
-      throw dev.graft.GraftException.badInput("%s %s: expected numbers separated by commas",
-          option, list);
+      throw dev.graft.GraftException.badInput(
+          "%s %s: expected finite numbers separated by commas", option, list);
     }
     return out;
   }
 
-  /** The same options with the channel count set. */
+  /**
+   * The same options with the channel count set; a mean or std list must hold one value or one
+   * per channel.
+   */
   public ImageOptions withChannels(int c) {
+    if (c != 1 && c != 3) {
+      throw dev.graft.GraftException.badInput(
+          "images become 1 or 3 channels, the model's input takes %d", c);
+    }
     return new ImageOptions(height, width, c, means, stds);
+  }
+
+  private static void countFits(float[] values, int channels, String option) {
+    if (values.length != 1 && values.length != channels) {
+      throw dev.graft.GraftException.badInput(
+          "%s has %d values; give 1 (every channel) or %d (one per channel of the model's input)",
+          option, values.length, channels);
+    }
   }
 
   public float mean(int ch) {

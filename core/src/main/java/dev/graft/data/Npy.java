@@ -28,10 +28,26 @@ public final class Npy {
   /** What a header says: element type as stored, shape, and where the data starts. */
   record Header(String descr, DType type, long[] shape, long dataOffset) {}
 
+  /** A user's data file, whole: float values must be finite (see {@link NpyFile#rows}). */
   public static NdArray read(Path file) {
     try (NpyFile f = NpyFile.open(file)) {
-      return f.rows(0, Math.toIntExact(f.rows()));
+      return f.rows(0, wholeRows(f));
     }
+  }
+
+  /** A tensor a runtime wrote (LiteRT's outputs), whole, infinities and NaNs as they are. */
+  public static NdArray readOutput(Path file) {
+    try (NpyFile f = NpyFile.open(file)) {
+      return f.rowsAsStored(0, wholeRows(f));
+    }
+  }
+
+  private static int wholeRows(NpyFile f) {
+    if (f.rows() > Integer.MAX_VALUE) {
+      throw GraftException.badInput("%s holds %d rows, more than Graft reads at once", f.path(),
+          f.rows());
+    }
+    return (int) f.rows();
   }
 
   static Header header(FileChannel ch, Path file) throws IOException {
@@ -52,6 +68,11 @@ public final class Npy {
     } else {
       headerLen = pre.getInt(8) & 0xffffffffL;
       start = 12;
+    }
+    if (headerLen > ch.size() - start) {
+      // a limit from the file's real size: a forged header cannot make Graft allocate more
+      throw GraftException.badInput("%s is not a valid .npy file: its header claims %d bytes,"
+          + " the file has %d", file, headerLen, ch.size());
     }
     ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
     ch.read(hb, start);
@@ -87,12 +108,24 @@ public final class Npy {
       long[] tmp = new long[parts.length];
       for (String p : parts) {
         if (!p.isBlank()) {
-          tmp[n++] = Long.parseLong(p.trim());
+          tmp[n++] = dimension(p.trim(), file);
         }
       }
       shape = java.util.Arrays.copyOf(tmp, n);
     }
     return new Header(descr, type, shape, start + headerLen);
+  }
+
+  private static long dimension(String text, Path file) {
+    try {
+      long d = Long.parseLong(text);
+      if (d >= 0) {
+        return d;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw GraftException.badInput("%s has an invalid dimension '%s' in its .npy header", file, text);
   }
 
   /** Writes float32, int64 or int32 arrays, atomically. */

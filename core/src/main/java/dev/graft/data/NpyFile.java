@@ -37,7 +37,16 @@ public final class NpyFile implements AutoCloseable {
       if (h.shape().length == 0) {
         throw GraftException.badInput("%s holds a scalar; expected a leading batch axis", file);
       }
-      long expected = h.dataOffset() + NdArray.count(h.shape()) * sizeOf(h.type());
+      long expected;
+      try {
+        long bytes = sizeOf(h.type());
+        for (long d : h.shape()) {
+          bytes = Math.multiplyExact(bytes, d);
+        }
+        expected = Math.addExact(h.dataOffset(), bytes);
+      } catch (ArithmeticException e) {
+        expected = Long.MAX_VALUE;
+      }
       if (ch.size() < expected) {
         throw GraftException.badInput(
             "%s is truncated: its header promises %d bytes, the file has %d", file, expected,
@@ -83,15 +92,56 @@ public final class NpyFile implements AutoCloseable {
     for (int i = 1; i < header.shape().length; i++) {
       n *= header.shape()[i];
     }
-    return Math.toIntExact(n);
+    if (n * elementSize > MAX_BYTES) {
+      throw GraftException.badInput("%s: one sample holds %d values, more than Graft reads at"
+          + " once (2 GB)", file, n);
+    }
+    return (int) n;
   }
 
-  /** Rows {@code [start, start+count)}: float32 for float and small integer data, else as stored. */
+  /**
+   * Rows {@code [start, start+count)}: float32 for float and small integer data, else as stored.
+   * Float values must be finite and of magnitude at most {@link #MAX_ABS}.
+   */
   public NdArray rows(int start, int count) {
+    NdArray a = rowsAsStored(start, count);
+    if (a.type() == DType.FLOAT) {
+      checkValues(a.floats(), start, rowSize());
+    }
+    return a;
+  }
+
+  /**
+   * Rows {@code [start, start+count)} with whatever float values they hold, infinities included:
+   * for tensors a runtime wrote (a causal mask's -inf), not for a user's data.
+   */
+  public NdArray rowsAsStored(int start, int count) {
     int rs = rowSize();
     long[] shape = header.shape().clone();
     shape[0] = count;
-    int n = Math.multiplyExact(count, rs);
+    if ((long) count * rs * elementSize > MAX_BYTES) {
+      throw GraftException.badInput("%s: %d samples of %d values are more than Graft reads at"
+          + " once (2 GB)", file, count, rs);
+    }
+    int n = count * rs;
+    return decode(start, count, rs, n, shape);
+  }
+
+  /** The largest magnitude of a value Graft takes: squares and sums of larger ones overflow float32. */
+  public static final double MAX_ABS = 1e9;
+
+  private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
+  private void checkValues(float[] v, int start, int rowSize) {
+    for (int i = 0; i < v.length; i++) {
+      if (!(Math.abs(v[i]) <= MAX_ABS)) {
+        throw GraftException.badInput("%s: sample %d holds %s; Graft takes finite values of"
+            + " magnitude up to %.0e", file, start + i / Math.max(1, rowSize), v[i], MAX_ABS);
+      }
+    }
+  }
+
+  private NdArray decode(int start, int count, int rs, int n, long[] shape) {
     ByteBuffer b = ByteBuffer.allocate(n * elementSize).order(ByteOrder.LITTLE_ENDIAN);
     try {
       long pos = header.dataOffset() + (long) start * rs * elementSize;

@@ -49,6 +49,7 @@ public final class ActivationStore implements AutoCloseable {
   /** A new, empty store in {@code dir} for tensors with the given per-row shapes. */
   public static ActivationStore create(Path dir, Map<String, long[]> rowShapes) {
     try {
+      dev.graft.io.Temporaries.register(dir);
       return new ActivationStore(dir, rowShapes);
     } catch (IOException e) {
       throw GraftException.failure("cannot create activation store in %s: %s", dir,
@@ -230,16 +231,9 @@ public final class ActivationStore implements AutoCloseable {
     }
   }
 
-  /** Closes the store and deletes its files. */
+  /** Closes the store and deletes its folder. */
   public void delete() {
     close();
-    try (var s = Files.list(dir)) {
-      for (Path p : s.toList()) {
-        Files.deleteIfExists(p);
-      }
-      Files.deleteIfExists(dir);
-    } catch (IOException ignored) {
-      // temporary data; the OS cleans the temp folder
-    }
+    dev.graft.io.Temporaries.delete(dir);
   }
 }

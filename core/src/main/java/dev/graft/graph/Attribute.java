@@ -110,7 +110,8 @@ public final class Attribute {
 
   private void expect(Kind k) {
     if (kind != k) {
-      throw new IllegalStateException("attribute " + name + " is " + kind + ", not " + k);
+      // attributes come from the model a user gave: a wrong kind is its fault
+      throw dev.graft.GraftException.badInput("attribute %s is %s, expected %s", name, kind, k);
     }
   }
 

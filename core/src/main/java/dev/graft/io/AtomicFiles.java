@@ -32,7 +32,8 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+      removeStale(abs);
+      tmp = Files.createTempFile(dir, tempPrefix(abs), ".tmp");
       readableByAll(tmp);
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.writeTo(out);
@@ -57,6 +58,41 @@ public final class AtomicFiles {
     }
   }
 
+  private static final long PID = ProcessHandle.current().pid();
+
+  /** {@code .NAME.PID.}: a temporary file names its target and the process writing it. */
+  private static String tempPrefix(Path target) {
+    return "." + target.getFileName() + "." + PID + ".";
+  }
+
+  /**
+   * Deletes the temporary files a killed process left beside {@code target}: those named for it
+   * whose writing process is gone.
+   */
+  static void removeStale(Path target) {
+    String prefix = "." + target.getFileName() + ".";
+    try (var siblings = Files.newDirectoryStream(target.getParent(), prefix + "*.tmp")) {
+      for (Path p : siblings) {
+        String rest = p.getFileName().toString().substring(prefix.length());
+        int dot = rest.indexOf('.');
+        long pid;
+        try {
+          pid = dot > 0 ? Long.parseLong(rest.substring(0, dot)) : -1;
+        } catch (NumberFormatException e) {
+          continue; // not one of ours
+        }
+        if (pid > 0 && pid != PID && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          continue; // another live process is writing it
+        }
+        if (pid > 0 && pid != PID) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+      // best effort: a stale file is hidden and harmless
+    }
+  }
+
   /** Temporary files are private; the file they become is read like any other output. */
   private static void readableByAll(Path tmp) {
     try {
@@ -64,6 +100,29 @@ public final class AtomicFiles {
           "rw-r--r--"));
     } catch (UnsupportedOperationException | IOException e) {
       // not a POSIX file system: keep the default permissions
+    }
+  }
+
+  /**
+   * Refuses an output that is one of the run's inputs (the same path, or the same file through a
+   * link), before any work: Graft never writes over what it reads.
+   */
+  public static void refuseInputs(Path output, java.util.Collection<Path> inputs, String what) {
+    Path out = output.toAbsolutePath().normalize();
+    for (Path in : inputs) {
+      Path abs = in.toAbsolutePath().normalize();
+      boolean same = abs.equals(out);
+      if (!same && Files.exists(out) && Files.exists(abs)) {
+        try {
+          same = Files.isSameFile(abs, out);
+        } catch (IOException e) {
+          same = false;
+        }
+      }
+      if (same) {
+        throw GraftException.badInput("%s %s is also an input of this run (%s); Graft never"
+            + " writes over its inputs, choose another path", what, output, in);
+      }
     }
   }
 
@@ -80,6 +139,11 @@ public final class AtomicFiles {
       throw GraftException.badInput("%s is a directory, expected a file: %s", what, file);
     }
     try {
+      long size = Files.size(file);
+      if (size > Integer.MAX_VALUE - 8) {
+        throw GraftException.badInput("%s %s is %.2f GB; Graft reads files of up to 2 GB (a model"
+            + " with more weights keeps them as external data beside it)", what, file, size / 1e9);
+      }
       return Files.readAllBytes(file);
     } catch (IOException e) {
       throw GraftException.badInput("cannot read %s %s: %s", what, file, e.getMessage());

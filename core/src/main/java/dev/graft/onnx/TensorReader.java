@@ -29,13 +29,18 @@ final class TensorReader {
       if (d < 0) {
         throw GraftException.badInput("%s: tensor %s has a negative dimension", where, t.getName());
       }
-      count *= d;
+      try {
+        count = Math.multiplyExact(count, d);
+      } catch (ArithmeticException e) {
+        throw GraftException.badInput("%s: tensor %s has dimensions %s whose product overflows",
+            where, t.getName(), java.util.Arrays.toString(dims));
+      }
     }
     if (type == DType.STRING) {
       throw GraftException.badInput(
           "%s: tensor %s holds strings, which Graft does not support", where, t.getName());
     }
-    long bytes = count * type.byteSize();
+    long bytes = count > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : count * type.byteSize();
     if (bytes > Integer.MAX_VALUE - 8) {
       throw GraftException.badInput("%s: tensor %s is larger than 2 GB", where, t.getName());
     }
@@ -111,6 +116,19 @@ final class TensorReader {
     return b.array();
   }
 
+  private long number(OnnxMl.TensorProto t, OnnxMl.StringStringEntryProto e) {
+    try {
+      long v = Long.parseLong(e.getValue());
+      if (v >= 0) {
+        return v;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw GraftException.badInput("%s: tensor %s has external data %s '%s', expected a"
+        + " non-negative integer", where, t.getName(), e.getKey(), e.getValue());
+  }
+
   private byte[] external(OnnxMl.TensorProto t, int bytes) {
     String location = null;
     long offset = 0;
@@ -121,10 +139,10 @@ final class TensorReader {
           location = e.getValue();
           break;
         case "offset":
-          offset = Long.parseLong(e.getValue());
+          offset = number(t, e);
           break;
         case "length":
-          length = Long.parseLong(e.getValue());
+          length = number(t, e);
           break;
         default:
           break;
@@ -144,6 +162,18 @@ final class TensorReader {
     if (!Files.isRegularFile(file)) {
       throw GraftException.badInput(
           "%s: external data file %s of tensor %s not found", where, location, t.getName());
+    }
+    try {
+      // the real path: a symlinked file or folder must not lead out of the model's folder
+      if (!file.toRealPath().startsWith(base.toRealPath())) {
+        throw GraftException.badInput(
+            "%s: tensor %s has external data at '%s', which leads outside the model's folder (%s);"
+                + " refused",
+            where, t.getName(), location, file.toRealPath());
+      }
+    } catch (IOException e) {
+      throw GraftException.badInput(
+          "%s: cannot resolve external data %s: %s", where, location, e.getMessage());
     }
     if (length >= 0 && length != bytes) {
       throw GraftException.badInput(

@@ -24,6 +24,10 @@ final class Types {
       List<Dim> dims = new ArrayList<>();
       for (OnnxMl.TensorShapeProto.Dimension d : t.getShape().getDimList()) {
         if (d.hasDimValue()) {
+          if (d.getDimValue() < 0) {
+            throw GraftException.badInput("%s: value %s has a negative dimension %d", where,
+                v.getName(), d.getDimValue());
+          }
           dims.add(Dim.of(d.getDimValue()));
         } else if (d.hasDimParam() && !d.getDimParam().isEmpty()) {
           dims.add(Dim.symbol(d.getDimParam()));

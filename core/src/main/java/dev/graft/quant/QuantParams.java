@@ -21,6 +21,11 @@ public record QuantParams(float scale, int zeroPoint) {
       return new QuantParams(1e-8f, 0);
     }
     float scale = (hi - lo) / 255f;
+    if (!Float.isFinite(scale)) {
+      throw dev.graft.GraftException.failure("a tensor ranges over [%s, %s] on the calibration"
+          + " data, which int8 cannot represent (the model overflows float32 on these inputs)",
+          min, max);
+    }
     int zp = Math.round(-128f - lo / scale);
     zp = Math.max(-128, Math.min(127, zp));
     return new QuantParams(scale, zp);

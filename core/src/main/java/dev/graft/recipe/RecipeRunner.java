@@ -3,6 +3,7 @@ package dev.graft.recipe;
 import com.google.gson.Gson;
 import dev.graft.GraftException;
 import dev.graft.graph.Graph;
+import dev.graft.io.FolderLock;
 import dev.graft.onnx.OnnxWriter;
 import dev.graft.region.ModuleTree;
 import dev.graft.region.Region;
@@ -51,8 +52,53 @@ public final class RecipeRunner {
     }
   }
 
+  /** The files a run reads: teacher, calibration, labels, test data and test labels. */
+  public static List<Path> inputs(Recipe recipe, Options options) {
+    List<Path> in = new ArrayList<>();
+    java.util.function.Function<Path, Path> at =
+        p -> p.isAbsolute() ? p : options.baseDir().resolve(p).normalize();
+    in.add(at.apply(recipe.teacher()));
+    for (String s : recipe.calibration()) {
+      in.add(at.apply(Path.of(s.substring(s.indexOf('=') + 1))));
+    }
+    for (String s : recipe.testData()) {
+      in.add(at.apply(Path.of(s.substring(s.indexOf('=') + 1))));
+    }
+    if (recipe.labels() != null) {
+      in.add(at.apply(recipe.labels()));
+    }
+    if (recipe.testLabels() != null) {
+      in.add(at.apply(recipe.testLabels()));
+    }
+    return in;
+  }
+
   public static RunResult run(Recipe recipe, Options options) {
     long start = System.nanoTime();
+    List<Path> inputs = inputs(recipe, options);
+    for (Step s : recipe.steps()) {
+      Path out = s instanceof Step.ExportOnnx e ? e.path()
+          : s instanceof Step.ExportTflite t ? t.path() : null;
+      if (out != null) {
+        try {
+          dev.graft.io.AtomicFiles.refuseInputs(
+              out.isAbsolute() ? out : options.outDir().resolve(out).normalize(), inputs,
+              "export");
+        } catch (GraftException e) {
+          throw Recipe.error(s.origin(), "%s", e.getMessage());
+        }
+      }
+    }
+    if (options.cacheDir() == null) {
+      return run(recipe, options, start);
+    }
+    try (FolderLock lock = FolderLock.acquire(options.cacheDir(),
+        "a graft run of teacher " + recipe.teacher().getFileName())) {
+      return run(recipe, options, start);
+    }
+  }
+
+  private static RunResult run(Recipe recipe, Options options, long start) {
     RunContext ctx = new RunContext(recipe, options);
     validate(ctx);
     StepCache cache = options.cacheDir() == null ? null : new StepCache(options.cacheDir());

@@ -91,7 +91,7 @@ final class ReplaceStep {
     try {
       Path cache = ctx.options.cacheDir();
       if (cache == null) {
-        return Files.createTempDirectory("graft-capture");
+        return dev.graft.io.Temporaries.folder("graft-capture");
       }
       Path dir = cache.resolve("capture");
       if (Files.isDirectory(dir)) {

@@ -4,8 +4,8 @@ import dev.graft.GraftException;
 import dev.graft.data.Calibration;
 import dev.graft.data.CalibrationSource;
 import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
 import dev.graft.data.Samples;
+import dev.graft.graph.Dims;
 import dev.graft.graph.Graph;
 import dev.graft.onnx.OnnxReader;
 import java.nio.ByteBuffer;
@@ -38,7 +38,7 @@ final class RunContext {
   RunContext(Recipe recipe, RecipeRunner.Options options) {
     this.recipe = recipe;
     this.options = options;
-    this.teacher = OnnxReader.read(input(recipe.teacher()));
+    this.teacher = Dims.bind(OnnxReader.read(input(recipe.teacher())), recipe.dims());
     int[] available = new int[1];
     this.samples = load(recipe.calibration(), available);
     this.calibrationAvailable = available[0];
@@ -85,12 +85,7 @@ final class RunContext {
   }
 
   private long[] labels(Path file, int expected) {
-    NdArray y = Npy.read(input(file));
-    if (y.rank() != 1 || y.rows() != expected) {
-      throw GraftException.badInput("labels %s hold %s, expected one integer for each of %d"
-          + " samples", file, java.util.Arrays.toString(y.shape()), expected);
-    }
-    return y.type() == dev.graft.graph.DType.INT64 ? y.longs() : toLongs(y.asFloats());
+    return dev.graft.data.Labels.read(input(file), teacher, expected);
   }
 
   private long[] heldOutLabels(Path file) {
@@ -100,14 +95,6 @@ final class RunContext {
       out[i] = all[split.heldOutRows()[i]];
     }
     return out;
-  }
-
-  private static long[] toLongs(float[] f) {
-    long[] l = new long[f.length];
-    for (int i = 0; i < f.length; i++) {
-      l[i] = (long) f[i];
-    }
-    return l;
   }
 
   private static String hash(Samples s) {

@@ -22,7 +22,14 @@ public sealed interface Step {
       List<String> sideInputs, Origin origin) implements Step {
     public Replace {
       sideInputs = List.copyOf(sideInputs);
+      if (epochs < 0 || epochs > MAX_EPOCHS || finetune < 0 || finetune > MAX_EPOCHS) {
+        throw Recipe.error(origin, "epochs %d and fine-tuning epochs %d must be 0 to %d", epochs,
+            finetune, MAX_EPOCHS);
+      }
     }
+
+    /** The most epochs a step trains for. */
+    public static final int MAX_EPOCHS = 10_000;
 
     public Replace(String from, String to, StudentSpec student, int epochs, Origin origin) {
       this(from, to, student, epochs, 0, List.of(), origin);

@@ -1,5 +1,7 @@
 package dev.graft.recipe;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.graft.graph.Graph;
 import dev.graft.io.AtomicFiles;
 import dev.graft.onnx.OnnxReader;
@@ -38,6 +40,10 @@ final class StepCache {
     }
   }
 
+  /**
+   * The entry under {@code key}, if its model's bytes still have the content hash recorded when it
+   * was written; a damaged or swapped entry is redone.
+   */
   Optional<Entry> get(String key) {
     Path model = dir.resolve(key + ".onnx");
     Path report = dir.resolve(key + ".json");
@@ -45,15 +51,32 @@ final class StepCache {
       return Optional.empty();
     }
     try {
-      return Optional.of(new Entry(OnnxReader.read(model), Files.readString(report)));
+      JsonObject entry = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+      byte[] bytes = Files.readAllBytes(model);
+      if (!entry.has("model_sha256")
+          || !entry.get("model_sha256").getAsString().equals(sha256(bytes))) {
+        return Optional.empty();
+      }
+      return Optional.of(new Entry(OnnxReader.parse(bytes, model.toString(), null),
+          entry.get("section").toString()));
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // a damaged entry is redone
     }
   }
 
   void put(String key, Graph model, String reportJson) {
-    AtomicFiles.write(dir.resolve(key + ".onnx"), OnnxWriter.toBytes(model));
-    AtomicFiles.writeString(dir.resolve(key + ".json"), reportJson);
+    byte[] bytes = OnnxWriter.toBytes(model);
+    AtomicFiles.write(dir.resolve(key + ".onnx"), bytes);
+    AtomicFiles.writeString(dir.resolve(key + ".json"),
+        "{\"model_sha256\": \"" + sha256(bytes) + "\", \"section\": " + reportJson + "}");
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   record Entry(Graph model, String reportJson) {}

@@ -68,14 +68,26 @@ public final class Splice {
             teacher.opset(), student.kind().cliName());
       }
     }
+    // the student takes the region's place in the order: nodes after the region (a later block's
+    // constants) must not be hoisted into it, or a later region would be resolved differently
     List<Node> nodes = new ArrayList<>();
-    for (Node n : teacher.nodes()) {
+    List<Long> order = new ArrayList<>();
+    long slot = s.nodes().size() + 1L;
+    int first = -1;
+    for (int i = 0; i < teacher.nodes().size(); i++) {
+      Node n = teacher.nodes().get(i);
       if (!removed.contains(n.name())) {
         nodes.add(n);
+        order.add(i * slot + slot - 1);
+      } else if (first < 0) {
+        first = i;
       }
     }
-    nodes.addAll(s.nodes());
-    Graph.Builder b = teacher.toBuilder().opset(opset).nodes(topological(nodes, teacher));
+    for (int j = 0; j < s.nodes().size(); j++) {
+      nodes.add(s.nodes().get(j));
+      order.add(Math.max(first, 0) * slot + j);
+    }
+    Graph.Builder b = teacher.toBuilder().opset(opset).nodes(topological(nodes, order, teacher));
     for (TensorData t : s.initializers().values()) {
       b.initializer(params.getOrDefault(t.name(), t));
     }
@@ -84,8 +96,8 @@ public final class Splice {
     return GraphValidator.validate(b.pruneUnused().build());
   }
 
-  /** Kahn's order, preferring the given order among ready nodes. */
-  private static List<Node> topological(List<Node> nodes, Graph teacher) {
+  /** Kahn's order, preferring the lowest {@code order} key among ready nodes. */
+  private static List<Node> topological(List<Node> nodes, List<Long> order, Graph teacher) {
     Map<String, Integer> producer = new HashMap<>();
     for (int i = 0; i < nodes.size(); i++) {
       for (String o : nodes.get(i).outputs()) {
@@ -106,7 +118,8 @@ public final class Splice {
         }
       }
     }
-    java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
+    java.util.PriorityQueue<Integer> ready =
+        new java.util.PriorityQueue<>(java.util.Comparator.comparing(order::get));
     for (int i = 0; i < nodes.size(); i++) {
       if (pending[i] == 0) {
         ready.add(i);

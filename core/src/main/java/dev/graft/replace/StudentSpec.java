@@ -36,6 +36,11 @@ public record StudentSpec(Kind kind, double width, int depth, int heads, int ffn
     }
   }
 
+  /** Upper limits: a student is smaller than the region it replaces, never thousands deep. */
+  public static final int MAX_DEPTH = 64;
+
+  public static final int MAX_WIDTH = 1 << 16;
+
   public static final List<String> KINDS =
       List.of("linear", "mlp", "attention-ffn", "thin-conv", "skip");
 
@@ -44,9 +49,15 @@ public record StudentSpec(Kind kind, double width, int depth, int heads, int ffn
       throw GraftException.badInput("unknown activation '%s', expected one of [relu, gelu]",
           activation);
     }
-    if (!(width > 0) || depth < 1 || heads < 1 || ffn < 1 || ridge < 0) {
+    if (!(width > 0) || depth < 1 || heads < 1 || ffn < 1 || !(ridge >= 0)) {
       throw GraftException.badInput("student %s needs width > 0 and depth, heads, ffn ≥ 1 "
           + "(got width %s, depth %d, heads %d, ffn %d)", kind.cliName, width, depth, heads, ffn);
+    }
+    if (width > MAX_WIDTH || (kind == Kind.THIN_CONV && width > 1) || depth > MAX_DEPTH
+        || heads > MAX_WIDTH || ffn > MAX_WIDTH) {
+      throw GraftException.badInput("student %s is too large: depth at most %d, width, heads and"
+          + " ffn at most %d, a thin-conv width is a fraction up to 1 (got width %s, depth %d,"
+          + " heads %d, ffn %d)", kind.cliName, MAX_DEPTH, MAX_WIDTH, width, depth, heads, ffn);
     }
   }
 

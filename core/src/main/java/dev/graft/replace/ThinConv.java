@@ -122,7 +122,7 @@ final class ThinConv {
         ins = List.of(ins.get(0), wn, bn);
       }
       b.node(new Node(n.name(), n.op(), ins, n.outputs(),
-          List.copyOf(n.attributes().values())));
+          List.copyOf(n.attributes().values()), n.metadata()));
     }
     String last = alias.getOrDefault(region.exit(), region.exit());
     if (!last.equals(region.exit())) {
@@ -168,7 +168,7 @@ final class ThinConv {
         outs.add(rename.get(o));
       }
       l.b.node(new Node(l.prefix + n.name(), n.op(), ins, outs,
-          List.copyOf(n.attributes().values())));
+          List.copyOf(n.attributes().values()), n.metadata()));
       out = rename.get(region.exit());
     }
     return out;

@@ -44,7 +44,9 @@ public final class Intervals {
         continue;
       }
       Box y = step(c, n, x, boxes, os.sizes());
-      if (y != null) {
+      // bounds are per sample: a box that does not cover its tensor's shape (a batch other than
+      // one declared by the model) is left unknown rather than read out of range
+      if (y != null && y.lo().length == count(y.shape()) && x.lo().length == count(x.shape())) {
         boxes.put(n.output(0), y);
       }
     }
@@ -202,7 +204,8 @@ public final class Intervals {
   private static Box binary(Graph g, Node n, Map<String, Box> boxes, long[] os) {
     Box a = operand(g, n.input(0), boxes);
     Box b = operand(g, n.input(1), boxes);
-    if (a == null || b == null) {
+    if (a == null || b == null || a.lo().length != count(a.shape())
+        || b.lo().length != count(b.shape())) {
       return null;
     }
     int size = (int) count(os);

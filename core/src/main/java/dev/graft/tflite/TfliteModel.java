@@ -43,6 +43,88 @@ public final class TfliteModel {
     return new TfliteModel(Model.getRootAsModel(b));
   }
 
+  /**
+   * Reads a TFLite file a user gave and checks its structure — every buffer, tensor, operator and
+   * subgraph index in range, every shape non-negative — so that a damaged file is bad input here
+   * rather than a failure inside LiteRT.
+   */
+  public static TfliteModel check(byte[] bytes, String where) {
+    TfliteModel m;
+    try {
+      m = read(bytes);
+    } catch (GraftException e) {
+      throw GraftException.badInput("%s is %s", where, e.getMessage());
+    }
+    try {
+      String problem = m.structureProblem(bytes.length);
+      if (problem != null) {
+        throw GraftException.badInput("%s is not a valid TFLite file: %s", where, problem);
+      }
+    } catch (GraftException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw GraftException.badInput("%s is not a valid TFLite file (damaged flatbuffer: %s)",
+          where, e.getClass().getSimpleName());
+    }
+    return m;
+  }
+
+  private String structureProblem(long fileSize) {
+    int buffers = model.buffersLength();
+    int codes = model.operatorCodesLength();
+    if (model.subgraphsLength() < 1) {
+      return "it has no subgraph";
+    }
+    for (int i = 0; i < buffers; i++) {
+      if (model.buffers(i).dataLength() > fileSize) {
+        return "buffer " + i + " is longer than the file";
+      }
+    }
+    for (int g = 0; g < model.subgraphsLength(); g++) {
+      SubGraph sg = model.subgraphs(g);
+      int tensors = sg.tensorsLength();
+      for (int t = 0; t < tensors; t++) {
+        Tensor x = sg.tensors(t);
+        if (x.buffer() >= buffers && buffers > 0) {
+          return "tensor " + t + " names buffer " + x.buffer() + " of " + buffers;
+        }
+        for (int d = 0; d < x.shapeLength(); d++) {
+          if (x.shape(d) < 0) {
+            return "tensor " + t + " has a negative dimension";
+          }
+        }
+        TensorType.name(x.type());
+      }
+      for (int o = 0; o < sg.operatorsLength(); o++) {
+        Operator op = sg.operators(o);
+        if (op.opcodeIndex() < 0 || op.opcodeIndex() >= codes) {
+          return "operator " + o + " names operator code " + op.opcodeIndex() + " of " + codes;
+        }
+        for (int i = 0; i < op.inputsLength(); i++) {
+          if (op.inputs(i) < -1 || op.inputs(i) >= tensors) {
+            return "operator " + o + " reads tensor " + op.inputs(i) + " of " + tensors;
+          }
+        }
+        for (int i = 0; i < op.outputsLength(); i++) {
+          if (op.outputs(i) < 0 || op.outputs(i) >= tensors) {
+            return "operator " + o + " writes tensor " + op.outputs(i) + " of " + tensors;
+          }
+        }
+      }
+      for (int i = 0; i < sg.inputsLength(); i++) {
+        if (sg.inputs(i) < 0 || sg.inputs(i) >= tensors) {
+          return "subgraph input " + i + " is tensor " + sg.inputs(i) + " of " + tensors;
+        }
+      }
+      for (int i = 0; i < sg.outputsLength(); i++) {
+        if (sg.outputs(i) < 0 || sg.outputs(i) >= tensors) {
+          return "subgraph output " + i + " is tensor " + sg.outputs(i) + " of " + tensors;
+        }
+      }
+    }
+    return null;
+  }
+
   private SubGraph main() {
     return model.subgraphs(0);
   }

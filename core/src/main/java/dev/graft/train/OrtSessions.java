@@ -21,7 +21,7 @@ public final class OrtSessions {
   private OrtSessions() {}
 
   public static OrtEnvironment env() {
-    return OrtEnvironment.getEnvironment();
+    return dev.graft.exec.Ort.env();
   }
 
   /** A session on the graph; {@code threads} ≤ 0 lets ONNX Runtime choose. Close it after use. */
@@ -30,7 +30,7 @@ public final class OrtSessions {
       return env().createSession(OnnxWriter.toBytes(g), opts);
     } catch (OrtException e) {
       throw GraftException.failure("ONNX Runtime cannot load graph %s: %s", g.name(),
-          e.getMessage());
+          OrtRunner.oneLine(e));
     }
   }
 

@@ -25,6 +25,9 @@ public final class Evaluator {
   public static Result evaluate(
       Graph model, Graph reference, CalibrationSource data, long[] labels, Device device,
       int batchSize) {
+    if (batchSize < 1 || batchSize > 1 << 16) {
+      throw GraftException.badInput("batch size %d: must be 1 to 65536 (--batch-size)", batchSize);
+    }
     if (labels != null && labels.length != data.size()) {
       throw GraftException.badInput("labels hold %d samples, the data %d", labels.length,
           data.size());

@@ -76,6 +76,34 @@ class ExternalDataTest {
   }
 
   @Test
+  void refusesASymlinkedSideFileThatLeadsOutOfTheModelsFolder() throws Exception {
+    Path outside = tmp.resolve("outside").resolve("w.bin");
+    Path model = withExternalWeight("weights.bin", outside);
+    Files.createSymbolicLink(model.resolveSibling("weights.bin"), outside);
+    GraftException e = assertThrows(GraftException.class, () -> OnnxReader.read(model));
+    assertEquals(2, e.exitStatus());
+    assertTrue(e.getMessage().contains("leads outside the model's folder"), e.getMessage());
+  }
+
+  @Test
+  void refusesASymlinkedFolderThatLeadsOutOfTheModelsFolder() throws Exception {
+    Path outside = tmp.resolve("outside");
+    Path model = withExternalWeight("data/w.bin", outside.resolve("w.bin"));
+    Files.createSymbolicLink(model.resolveSibling("data"), outside);
+    GraftException e = assertThrows(GraftException.class, () -> OnnxReader.read(model));
+    assertEquals(2, e.exitStatus());
+    assertTrue(e.getMessage().contains("leads outside the model's folder"), e.getMessage());
+  }
+
+  @Test
+  void followsASymlinkThatStaysInsideTheModelsFolder() throws Exception {
+    Path model = withExternalWeight("weights.bin", tmp.resolve("models").resolve("real.bin"));
+    Files.createSymbolicLink(model.resolveSibling("weights.bin"), model.resolveSibling("real.bin"));
+    assertEquals(OnnxReader.read(Fixtures.thirdParty("mnist-8.onnx")).initializers().keySet(),
+        OnnxReader.read(model).initializers().keySet());
+  }
+
+  @Test
   void aMissingSideFileIsBadInput() throws Exception {
     Path model = withExternalWeight("weights.bin", tmp.resolve("elsewhere").resolve("w.bin"));
     GraftException e = assertThrows(GraftException.class, () -> OnnxReader.read(model));

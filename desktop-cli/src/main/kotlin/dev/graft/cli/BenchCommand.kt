@@ -8,8 +8,6 @@ import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.types.int
-import ai.onnxruntime.OrtEnvironment
-import ai.onnxruntime.OrtLoggingLevel
 import dev.graft.runtime.Accelerator
 import dev.graft.runtime.Benchmark
 import dev.graft.runtime.BenchmarkException
@@ -133,9 +131,8 @@ internal class BenchCommand(private val env: Map<String, String> = System.getenv
         try {
             when (backend) {
                 BenchBackend.ORT -> {
-                    // ONNX Runtime's graph warnings (e.g. initializers listed as inputs) would
-                    // bury the table; the environment is a singleton, so set its level first
-                    OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR)
+                    // the benchmark opens ONNX Runtime itself: make the environment Graft's way first
+                    dev.graft.exec.Ort.env()
                     Benchmark.builder().options(setup.options).build().run("ort", file, setup.referenceData())
                 }
                 BenchBackend.LITERT -> LiteRt.runner(env).bench(
@@ -194,6 +191,7 @@ internal enum class BenchBackend(val id: String, val takesThreads: Boolean) {
             }
             ADB -> Unit
         }
+        if (tflite) dev.graft.tflite.TfliteModel.check(dev.graft.io.AtomicFiles.readInput(file.toPath(), "model file"), file.toString())
         return file
     }
 

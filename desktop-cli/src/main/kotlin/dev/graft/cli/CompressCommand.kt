@@ -3,10 +3,14 @@ package dev.graft.cli
 import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.core.Context
 import com.github.ajalt.clikt.parameters.arguments.argument
+import com.github.ajalt.clikt.parameters.options.check
+import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
+import com.github.ajalt.clikt.parameters.types.long
 import com.github.ajalt.clikt.parameters.options.option
 import dev.graft.dsl.ScriptHost
 import dev.graft.exec.Device
+import dev.graft.graph.Dims
 import dev.graft.recipe.Recipe
 import dev.graft.recipe.RecipeRunner
 import java.nio.file.Path
@@ -22,12 +26,18 @@ internal class CompressCommand : CliktCommand(name = "compress") {
     private val deviceName by option("--device", help = "cpu or cuda; overrides the recipe")
     private val json by option("--json", help = "print the report as JSON").flag()
     private val noCache by option("--no-cache", help = "redo every step even if an earlier run finished it").flag()
+    private val timeout by option("--timeout", help = "stop the run after this many seconds (exit 1)").long().default(0)
+        .check("must be 0 (no limit) or more seconds") { it >= 0 }
+    private val dims by dimOption()
 
     override fun run() = graftCall {
         val file = Path.of(recipeFile).toAbsolutePath()
-        var recipe = ScriptHost.load(file)
-        deviceName?.let { recipe = recipe.withDevice(Device.parse(it)) }
-        compress(recipe, file.parent, out?.let { Path.of(it).toAbsolutePath() } ?: file.parent, json, noCache)
+        RecipeGuard.run(timeout) {
+            var recipe = ScriptHost.load(file)
+            deviceName?.let { recipe = recipe.withDevice(Device.parse(it)) }
+            if (dims.isNotEmpty()) recipe = recipe.withDims(Dims.parse(dims))
+            compress(recipe, file.parent, out?.let { Path.of(it).toAbsolutePath() } ?: file.parent, json, noCache)
+        }
     }
 
 }

@@ -10,9 +10,8 @@ import com.github.ajalt.clikt.parameters.groups.provideDelegate
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.options.required
 import com.github.ajalt.clikt.parameters.types.int
-import dev.graft.GraftException
 import dev.graft.data.Calibration
-import dev.graft.data.Npy
+import dev.graft.data.Labels
 import dev.graft.region.ModuleTree
 import dev.graft.report.Json
 import dev.graft.verify.Evaluator
@@ -31,12 +30,13 @@ internal class EvalCommand : CliktCommand(name = "eval") {
     private val json by option("--json", help = "print JSON").flag()
     private val batchSize by option("--batch-size", help = "samples per ONNX Runtime call").int().default(64)
     private val deviceName by deviceOption()
+    private val dims by dimOption()
     private val images by ImageOptionsGroup()
 
     override fun run() = graftCall {
-        val graph = readModel(model)
-        val ref = reference?.let { readModel(it) }
-        val y = labels?.let { labelsOf(Path.of(it)) }
+        val graph = readModel(model, dims)
+        val ref = reference?.let { readModel(it, dims) }
+        val y = labels?.let { Labels.read(Path.of(it), graph) }
         val result = Calibration.open(data, graph, images.options()).use { source ->
             Evaluator.evaluate(graph, ref, source, y, device(deviceName), batchSize)
         }
@@ -69,18 +69,5 @@ internal class EvalCommand : CliktCommand(name = "eval") {
                 echo("relative MSE        ${Format.sci(it.relMse())}")
             }
         }
-    }
-}
-
-/** Integer labels from a .npy file. */
-internal fun labelsOf(path: Path): LongArray {
-    val a = Npy.read(path)
-    if (a.rank() != 1) {
-        throw GraftException.badInput("labels %s must be one integer per sample, got shape %s", path, a.shape().contentToString())
-    }
-    return when (a.type()) {
-        dev.graft.graph.DType.INT64 -> a.longs()
-        dev.graft.graph.DType.INT32 -> a.ints().map { it.toLong() }.toLongArray()
-        else -> a.asFloats().map { it.toLong() }.toLongArray()
     }
 }

@@ -2,15 +2,26 @@ package dev.graft.cli
 
 import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.core.context
 import com.github.ajalt.clikt.core.subcommands
+import com.github.ajalt.clikt.parameters.options.flag
+import com.github.ajalt.clikt.parameters.options.option
 
 /** The root `graft` command; it only dispatches. */
 internal class GraftCommand : CliktCommand(name = "graft") {
+    init {
+        context { helpFormatter = { OneLineUsageErrors(it) } }
+    }
+
     override fun help(context: Context): String =
         "Compress trained neural networks for phones: graft students, thin, factorize, " +
             "simplify, quantize, export TFLite."
 
-    override fun run() = Unit
+    private val verbose by option("--verbose", help = "show ONNX Runtime's own log lines (graph warnings)").flag()
+
+    override fun run() {
+        dev.graft.exec.Ort.verbose(verbose)
+    }
 }
 
 /** The command tree, one class per subcommand. */

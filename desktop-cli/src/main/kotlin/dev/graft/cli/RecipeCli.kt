@@ -17,6 +17,9 @@ internal data class ReportTargets(val json: Path?, val html: Path?, val printJso
  * JSON report), and fails with exit status 1 when a requirement was missed.
  */
 internal fun CliktCommand.runRecipe(recipe: Recipe, options: RecipeRunner.Options, targets: ReportTargets): RunResult {
+    val inputs = RecipeRunner.inputs(recipe, options)
+    targets.json?.let { AtomicFiles.refuseInputs(it, inputs, "report") }
+    targets.html?.let { AtomicFiles.refuseInputs(it, inputs, "report") }
     val result = RecipeRunner.run(recipe, options.withListener(TerminalProgress()))
     val report = result.report()
     targets.json?.let { Json.writeFile(it, report) }

@@ -34,7 +34,6 @@ internal class ReplaceCommand : StepCommand("replace") {
         depth?.let { spec = spec.withDepth(it) }
         heads?.let { spec = spec.withHeads(it) }
         ffn?.let { spec = spec.withFfn(it) }
-        if (finetune < 0) throw dev.graft.GraftException.badInput("--finetune %d must not be negative", finetune)
         return Step.Replace(from, to, spec, epochs, finetune, sideInputs, origin)
     }
 }

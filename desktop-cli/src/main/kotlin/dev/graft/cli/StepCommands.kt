@@ -12,6 +12,7 @@ import com.github.ajalt.clikt.parameters.types.long
 import dev.graft.GraftException
 import dev.graft.data.Npy
 import dev.graft.data.RandomSource
+import dev.graft.graph.Dims
 import dev.graft.graph.ShapeInference
 import dev.graft.recipe.Origin
 import dev.graft.recipe.Recipe
@@ -35,6 +36,7 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
     protected val output by option("-o", "--output", help = "the ONNX model to write")
     protected val report by option("--report", help = "write the report as JSON here")
     protected val json by option("--json", help = "print the report as JSON").flag()
+    protected val dims by dimOption()
     private val images by ImageOptionsGroup()
 
     /** The step this command runs. */
@@ -45,7 +47,18 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
 
     protected val origin: Origin get() = Origin.COMMAND_LINE
 
+    /** Temporary random data made for this run, deleted when it ends. */
+    private var random: Path? = null
+
     override fun run() = graftCall {
+        try {
+            runStep()
+        } finally {
+            random?.let { dev.graft.io.Temporaries.delete(it.parent) }
+        }
+    }
+
+    private fun runStep() {
         val out = Path.of(output ?: defaultOutput())
         val step = step()
         val data = calibration.ifEmpty {
@@ -56,6 +69,7 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
             .teacher(Path.of(model).toAbsolutePath(), origin)
             .calibration(data.map { absolute(it) }, heldOut, origin)
             .seed(seed)
+            .dims(Dims.parse(dims))
             .device(device(deviceName))
             .step(step)
             .step(Step.ExportOnnx(out.toAbsolutePath(), origin))
@@ -73,15 +87,15 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
      * [[lo], [hi]) of the model's shapes (single-input models).
      */
     protected fun randomCalibration(lo: Double = 0.0, hi: Double = 1.0): String {
-        val g = ShapeInference.infer(readModel(model))
+        val g = ShapeInference.infer(readModel(model, dims))
         if (g.inputs().size != 1) {
             throw GraftException.badInput("without --calibration, the model must have one input; give --calibration name=X.npy")
         }
         val v = g.inputs()[0]
         val rowShape = v.shape().dims().drop(1).map { if (it.isKnown) it.value() else 1L }.toLongArray()
         val source = RandomSource(mapOf(v.name() to rowShape), 2000, seed, lo.toFloat(), hi.toFloat())
-        val file = Files.createTempFile("graft-random", ".npy")
-        file.toFile().deleteOnExit()
+        val file = dev.graft.io.Temporaries.folder("graft-random").resolve("random.npy")
+        random = file
         Npy.write(file, source.batch(0, 2000)[v.name()])
         return file.toString()
     }

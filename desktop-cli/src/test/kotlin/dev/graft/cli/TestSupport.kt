@@ -1,7 +1,11 @@
 package dev.graft.cli
 
 import com.github.ajalt.clikt.testing.CliktCommandTestResult
+import com.github.ajalt.clikt.core.context
+import com.github.ajalt.clikt.core.terminal
 import com.github.ajalt.clikt.testing.test
+import com.github.ajalt.mordant.terminal.Terminal
+import com.github.ajalt.mordant.terminal.TerminalRecorder
 import java.nio.file.Files
 import java.nio.file.Path
 
@@ -22,3 +26,31 @@ object Fixtures {
 
 /** Runs `graft` with a command line as a user types it. */
 fun graft(vararg args: String): CliktCommandTestResult = graftCommand().test(args.toList())
+
+/** What a run of `graft` printed and the status it exits with, as [main] would. */
+data class GraftRun(val stdout: String, val stderr: String, val status: Int)
+
+/** Runs `graft` through the same error path as [main], with its output recorded. */
+fun graftRun(vararg args: String): GraftRun {
+    val recorder = TerminalRecorder(width = 200)
+    val command = graftCommand().context { terminal = Terminal(terminalInterface = recorder) }
+    val status = runGraft(command, arrayOf(*args))
+    return GraftRun(recorder.stdout(), recorder.stderr(), status)
+}
+
+/**
+ * `graft` as its own process, with its own temporary folder, as a user runs it. The class path goes
+ * in an argument file: ONNX Runtime 1.29 crashes (SIGSEGV) while making its environment when the
+ * process's command line is longer than about 4 KB, as the test class path is.
+ */
+fun graftProcess(tmp: Path, work: Path, vararg args: String): Process {
+    val java = ProcessHandle.current().info().command().orElse("java")
+    val argFile = Files.writeString(Files.createTempFile(tmp.parent, "classpath", ".args"),
+        "-cp \"" + System.getProperty("java.class.path") + "\"")
+    return ProcessBuilder(listOf(java, "-Djava.io.tmpdir=$tmp", "@$argFile", "dev.graft.cli.MainKt") + args)
+        .directory(work.toFile())
+        .also { it.environment()["TMPDIR"] = tmp.toString() }
+        .redirectErrorStream(true)
+        .start()
+}
+
