@@ -132,19 +132,26 @@ final class FullInteger {
     fm.setOps(out, outCodes);
   }
 
-  /** True when every activation the op reads and writes has int8 parameters. */
+  /**
+   * True when every float activation the op reads and writes has int8 parameters (integer
+   * operands such as a GATHER's indices stay as they are).
+   */
   private boolean int8Operands(OperatorT op) {
     for (int t : op.getInputs()) {
-      if (t >= 0 && !fm.isConstant(t) && params[t] == null) {
+      if (t >= 0 && !fm.isConstant(t) && unquantized(t)) {
         return false;
       }
     }
     for (int t : op.getOutputs()) {
-      if (params[t] == null) {
+      if (unquantized(t)) {
         return false;
       }
     }
     return true;
+  }
+
+  private boolean unquantized(int t) {
+    return fm.get(t).type == TensorType.FLOAT32 && params[t] == null;
   }
 
   private void constrain(int code, OperatorT op) {

@@ -16,11 +16,15 @@ import org.tensorflow.lite.schema.TensorType;
 
 /**
  * Lowers the selecting and gating operators of attention and mobile nets: Where (SELECT_V2),
- * comparisons and logic, Trilu on a computed tensor (SELECT_V2 with a constant triangle), and
+ * comparisons and logic, Trilu on a computed tensor (SELECT_V2 with a constant triangle),
  * HardSigmoid ({@code RELU_0_TO_1} after one multiply-add; none when {@link ActivationPatterns}
- * folded the multiply-add into the layer before it).
+ * folded the multiply-add into the layer before it), and an Erf that is not part of a GELU.
  */
 final class GateOps {
+  /** The operators this class lowers. */
+  static final Set<Op> SUPPORTED = EnumSet.of(Op.WHERE, Op.EQUAL, Op.LESS, Op.GREATER, Op.AND,
+      Op.NOT, Op.TRILU, Op.HARD_SIGMOID, Op.ERF);
+
   private final Lowering l;
   private final Ops ops;
 
@@ -28,10 +32,6 @@ final class GateOps {
     this.l = l;
     this.ops = ops;
   }
-
-  /** The operators this class lowers. */
-  static final Set<Op> SUPPORTED = EnumSet.of(Op.WHERE, Op.EQUAL, Op.LESS, Op.GREATER, Op.AND,
-      Op.NOT, Op.TRILU, Op.HARD_SIGMOID, Op.ERF);
 
   void lower(Node n) {
     switch (n.op()) {

@@ -107,7 +107,9 @@ final class Ops {
         binary(n, BuiltinOperator.MUL, BuiltinOptions.MulOptions, true);
         return;
       case DIV:
-        binary(n, BuiltinOperator.DIV, BuiltinOptions.DivOptions, true);
+        if (!powers.divByPowerOfTwo(n)) {
+          binary(n, BuiltinOperator.DIV, BuiltinOptions.DivOptions, true);
+        }
         return;
       case POW:
         if (n.inputs().stream().anyMatch(i -> l.dtype(i) != DType.FLOAT)) {

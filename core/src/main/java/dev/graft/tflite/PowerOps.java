@@ -13,7 +13,8 @@ import org.tensorflow.lite.schema.MulOptionsT;
 /**
  * Powers and roots as RMSNorm and attention scaling export them, each as the TFLite op that has
  * fast (and int8) kernels: {@code Pow(x, 2)} as MUL(x, x), {@code Pow(x, ±0.5)} as SQRT or
- * RSQRT, and {@code 1 / Sqrt(v)} (Reciprocal or Div) as one RSQRT.
+ * RSQRT, {@code 1 / Sqrt(v)} (Reciprocal or Div) as one RSQRT, and a Div by a power of two as a
+ * MUL by its reciprocal.
  */
 final class PowerOps {
   private final Lowering l;
@@ -45,6 +46,30 @@ final class PowerOps {
     } else {
       return false;
     }
+    return true;
+  }
+
+  /**
+   * A Div by a scalar constant power of two (attention's 1/√d for d = 4^k) as a MUL by its exact
+   * reciprocal, which has int8 kernels; false for any other Div.
+   */
+  boolean divByPowerOfTwo(Node n) {
+    Optional<TensorData> c = l.constant(n.input(1));
+    if (!l.has(n.input(0)) || l.dtype(n.input(0)) != DType.FLOAT || c.isEmpty()
+        || c.get().elementCount() != 1 || !c.get().type().isFloating()) {
+      return false;
+    }
+    float v = c.get().floats()[0];
+    float inverse = 1f / v;
+    if (v == 0f || !Float.isFinite(v) || Math.abs(v) != Math.scalb(1f, Math.getExponent(v))
+        || inverse * v != 1f) {
+      return false;
+    }
+    String x = n.input(0);
+    int k = l.fm.constFloats(n.name() + "_inverse", new int[0], new float[] {inverse});
+    int out = l.define(n.output(0), l.layoutOf(x));
+    l.fm.op(BuiltinOperator.MUL, new int[] {l.tensor(x), k}, new int[] {out},
+        BuiltinOptions.MulOptions, new MulOptionsT());
     return true;
   }
 

@@ -214,4 +214,49 @@ class ModernOpsConversionTest {
     Verification.run(g, r, ConvertOptions.defaults(), Map.of("x", NdArray.of(x,
         new long[] {2, 6})), liteRt).require(new Verification.Bound(1e-5, 0));
   }
+
+  /** Token ids are integers: the embedding GATHER stays int8 around them in a full-int8 file. */
+  @Test
+  void int8EmbeddingGatherKeepsItsIntegerIdsAndStaysInteger() {
+    java.util.Random rnd = new java.util.Random(9);
+    float[] table = new float[10 * 8];
+    float[] w = new float[8 * 4];
+    for (float[] a : List.of(table, w)) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) rnd.nextGaussian();
+      }
+    }
+    Graph g = Graph.builder().name("embedding").opset(13)
+        .input(new ValueInfo("ids", DType.INT32, Shape.of(1, 6)))
+        .initializer(TensorData.ofFloats("table", new long[] {10, 8}, table))
+        .initializer(TensorData.ofFloats("w", new long[] {8, 4}, w))
+        .node(Node.of("embed", Op.GATHER, List.of("table", "ids"), List.of("e")))
+        .node(Node.of("proj", Op.MAT_MUL, List.of("e", "w"), List.of("y")))
+        .output(new ValueInfo("y", DType.FLOAT, Shape.of(1, 6, 4))).build();
+    int[] ids = new int[16 * 6];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = rnd.nextInt(10);
+    }
+    Map<String, NdArray> x = Map.of("ids", NdArray.ofInts(ids, 16, 6));
+    ConvertOptions o = ConvertOptions.defaults().withPrecision(Precision.INT8).withCalibration(x);
+    ConvertResult r = TfliteConverter.convert(g, o);
+    assertEquals(0, r.count("QUANTIZE"), r.opCounts().toString());
+    assertEquals(1, r.count("DEQUANTIZE"), r.opCounts().toString()); // the float output only
+    Verification.run(g, r, o, x, liteRt).require(new Verification.Bound(0.05, 0));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"4, MUL", "0.125, MUL", "-2, MUL", "3, DIV"})
+  void divisionByAPowerOfTwoIsAnExactMultiply(float divisor, String op) {
+    Graph g = Graph.builder().name("scale").opset(13)
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(1, 5)))
+        .initializer(TensorData.scalar("d", divisor))
+        .node(Node.of("div", Op.DIV, List.of("x", "d"), List.of("y")))
+        .output(new ValueInfo("y", DType.FLOAT, Shape.of(1, 5))).build();
+    ConvertResult r = TfliteConverter.convert(g, ConvertOptions.defaults());
+    assertEquals(Map.of(op, 1), r.opCounts());
+    Verification.run(g, r, ConvertOptions.defaults(), Map.of("x", NdArray.of(
+        new float[] {-3.3f, 0.1f, 1, 7.77f, 1e6f}, new long[] {1, 5})), liteRt)
+        .require(new Verification.Bound(0, 0));
+  }
 }
