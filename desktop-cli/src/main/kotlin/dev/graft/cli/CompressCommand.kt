@@ -10,6 +10,7 @@ import com.github.ajalt.clikt.parameters.types.long
 import com.github.ajalt.clikt.parameters.options.option
 import dev.graft.dsl.ScriptHost
 import dev.graft.exec.Device
+import dev.graft.io.FolderLock
 import dev.graft.recipe.Recipe
 import dev.graft.recipe.RecipeRunner
 import java.nio.file.Path
@@ -30,10 +31,14 @@ internal class CompressCommand : CliktCommand(name = "compress") {
 
     override fun run() = graftCall {
         val file = Path.of(recipeFile).toAbsolutePath()
+        val outDir = out?.let { Path.of(it).toAbsolutePath() } ?: file.parent
         RecipeGuard.run(timeout) {
-            var recipe = ScriptHost.load(file)
-            deviceName?.let { recipe = recipe.withDevice(Device.parse(it)) }
-            compress(recipe, file.parent, out?.let { Path.of(it).toAbsolutePath() } ?: file.parent, json, noCache)
+            // the output folder is taken before the recipe compiles, so a second run stops at once
+            FolderLock.acquire(RecipeRunner.Options.`in`(file.parent, outDir).cacheDir(), "graft compress ${file.fileName}").use {
+                var recipe = ScriptHost.load(file)
+                deviceName?.let { recipe = recipe.withDevice(Device.parse(it)) }
+                compress(recipe, file.parent, outDir, json, noCache)
+            }
         }
     }
 
