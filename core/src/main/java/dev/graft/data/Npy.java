@@ -28,14 +28,26 @@ public final class Npy {
   /** What a header says: element type as stored, shape, and where the data starts. */
   record Header(String descr, DType type, long[] shape, long dataOffset) {}
 
+  /** A user's data file, whole: float values must be finite (see {@link NpyFile#rows}). */
   public static NdArray read(Path file) {
     try (NpyFile f = NpyFile.open(file)) {
-      if (f.rows() > Integer.MAX_VALUE) {
-        throw GraftException.badInput("%s holds %d rows, more than Graft reads at once", file,
-            f.rows());
-      }
-      return f.rows(0, (int) f.rows());
+      return f.rows(0, wholeRows(f));
     }
+  }
+
+  /** A tensor a runtime wrote (LiteRT's outputs), whole, infinities and NaNs as they are. */
+  public static NdArray readOutput(Path file) {
+    try (NpyFile f = NpyFile.open(file)) {
+      return f.rowsAsStored(0, wholeRows(f));
+    }
+  }
+
+  private static int wholeRows(NpyFile f) {
+    if (f.rows() > Integer.MAX_VALUE) {
+      throw GraftException.badInput("%s holds %d rows, more than Graft reads at once", f.path(),
+          f.rows());
+    }
+    return (int) f.rows();
   }
 
   static Header header(FileChannel ch, Path file) throws IOException {

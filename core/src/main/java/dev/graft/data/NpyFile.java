@@ -104,6 +104,18 @@ public final class NpyFile implements AutoCloseable {
    * Float values must be finite and of magnitude at most {@link #MAX_ABS}.
    */
   public NdArray rows(int start, int count) {
+    NdArray a = rowsAsStored(start, count);
+    if (a.type() == DType.FLOAT) {
+      checkValues(a.floats(), start, rowSize());
+    }
+    return a;
+  }
+
+  /**
+   * Rows {@code [start, start+count)} with whatever float values they hold, infinities included:
+   * for tensors a runtime wrote (a causal mask's -inf), not for a user's data.
+   */
+  public NdArray rowsAsStored(int start, int count) {
     int rs = rowSize();
     long[] shape = header.shape().clone();
     shape[0] = count;
@@ -112,11 +124,7 @@ public final class NpyFile implements AutoCloseable {
           + " once (2 GB)", file, count, rs);
     }
     int n = count * rs;
-    NdArray a = decode(start, count, rs, n, shape);
-    if (a.type() == DType.FLOAT) {
-      checkValues(a.floats(), start, rs);
-    }
-    return a;
+    return decode(start, count, rs, n, shape);
   }
 
   /** The largest magnitude of a value Graft takes: squares and sums of larger ones overflow float32. */

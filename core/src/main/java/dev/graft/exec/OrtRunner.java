@@ -29,11 +29,13 @@ public final class OrtRunner implements AutoCloseable {
   private final OrtEnvironment env;
   private final OrtSession session;
   private final Device device;
+  private final FixedBatch fixedBatch;
 
-  private OrtRunner(OrtEnvironment env, OrtSession session, Device device) {
+  private OrtRunner(OrtEnvironment env, OrtSession session, Device device) throws OrtException {
     this.env = env;
     this.session = session;
     this.device = device;
+    this.fixedBatch = FixedBatch.of(session.getInputInfo());
   }
 
   public static OrtRunner open(Graph g, Device device) {
@@ -51,7 +53,7 @@ public final class OrtRunner implements AutoCloseable {
           || e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF
           || e.getCode() == OrtException.OrtErrorCode.ORT_NOT_IMPLEMENTED;
       throw new GraftException(invalid ? GraftException.Kind.BAD_INPUT
-          : GraftException.Kind.FAILURE, "ONNX Runtime cannot load the model: " + firstLine(e));
+          : GraftException.Kind.FAILURE, "ONNX Runtime cannot load the model: " + oneLine(e));
     }
   }
 
@@ -75,7 +77,7 @@ public final class OrtRunner implements AutoCloseable {
         throw GraftException.badInput(
             "--device cuda: this ONNX Runtime has no usable CUDA provider (%s); build with"
                 + " -Pcuda and run on a machine with CUDA 12 and cuDNN 9, or use --device cpu",
-            firstLine(e));
+            oneLine(e));
       }
     }
     return opts;
@@ -98,8 +100,28 @@ public final class OrtRunner implements AutoCloseable {
     return run(inputs, session.getOutputNames());
   }
 
+  /**
+   * The batch every input of the model declares, or 0 when the batch is symbolic. A model with a
+   * fixed batch runs on any multiple of it: {@link #run} cuts the samples into chunks of that
+   * batch, runs them on several threads, and joins the results ({@link FixedBatch}).
+   */
+  public int fixedBatch() {
+    return fixedBatch == null ? 0 : fixedBatch.batch();
+  }
+
   /** Runs the graph and returns the named outputs, in the order asked. */
   public Map<String, NdArray> run(Map<String, NdArray> inputs, Set<String> outputs) {
+    if (fixedBatch == null) {
+      return runOnce(inputs, outputs);
+    }
+    List<Map<String, NdArray>> chunks = fixedBatch.split(inputs);
+    if (chunks.size() == 1) {
+      return runOnce(chunks.get(0), outputs);
+    }
+    return fixedBatch.join(Workers.map(chunks, c -> runOnce(c, outputs)));
+  }
+
+  private Map<String, NdArray> runOnce(Map<String, NdArray> inputs, Set<String> outputs) {
     Map<String, OnnxTensor> feed = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, NdArray> e : inputs.entrySet()) {
@@ -113,16 +135,18 @@ public final class OrtRunner implements AutoCloseable {
         return out;
       }
     } catch (OrtException e) {
-      throw GraftException.failure("ONNX Runtime failed: %s", firstLine(e));
+      throw GraftException.failure("ONNX Runtime failed: %s", oneLine(e));
     } finally {
       feed.values().forEach(OnnxTensor::close);
     }
   }
 
-  static String firstLine(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+  /**
+   * An ONNX Runtime message on one line: its lines joined (ONNX Runtime spreads one sentence over
+   * several, e.g. "Got invalid dimensions ... for the following indices\n index: 0 Got: 51").
+   */
+  public static String oneLine(Throwable e) {
+    return String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   @Override
@@ -130,7 +154,7 @@ public final class OrtRunner implements AutoCloseable {
     try {
       session.close();
     } catch (OrtException e) {
-      throw GraftException.failure("closing ONNX Runtime session: %s", firstLine(e));
+      throw GraftException.failure("closing ONNX Runtime session: %s", oneLine(e));
     }
   }
 }

@@ -35,12 +35,26 @@ public final class Dim {
     return symbol == null;
   }
 
-  /** The size; only for known dimensions. */
+  /** The size; only for known dimensions (else {@link SymbolicException}). */
   public long value() {
     if (symbol != null) {
-      throw new IllegalStateException("dimension " + this + " is symbolic");
+      throw new SymbolicException(this);
     }
     return coefficient;
+  }
+
+  /** Thrown where a size is needed and the dimension is symbolic; names its symbol. */
+  public static final class SymbolicException extends IllegalStateException {
+    private final transient Dim dim;
+
+    SymbolicException(Dim dim) {
+      super("dimension " + dim + " is symbolic");
+      this.dim = dim;
+    }
+
+    public String symbol() {
+      return dim.symbol;
+    }
   }
 
   public String symbol() {

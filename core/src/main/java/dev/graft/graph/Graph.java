@@ -279,6 +279,11 @@ public final class Graph {
       return this;
     }
 
+    /** The opset the graph declares (the rules its nodes follow). */
+    public int opset() {
+      return opset;
+    }
+
     public Builder metadata(String key, String value) {
       metadata.put(key, value);
       return this;

@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * The rules every graph obeys, in one place: operator arity and attributes as {@link Op} declares
- * them, every tensor written once and read only after it is written (topological order), and every
+ * them and as the graph's opset allows ({@link OpsetRules}), every tensor written once and read only after it is written (topological order), and every
  * output produced.
  */
 public final class GraphValidator {
@@ -21,6 +21,9 @@ public final class GraphValidator {
     defined.addAll(g.initializers().keySet());
     for (Node n : g.nodes()) {
       checkArity(n);
+      OpsetRules.check(n, g.opset()).ifPresent(why -> {
+        throw GraftException.badInput("%s", why);
+      });
       for (String a : n.attributes().keySet()) {
         if (!n.op().attributes().contains(a)) {
           throw GraftException.badInput(

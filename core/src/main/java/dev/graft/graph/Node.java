@@ -9,7 +9,9 @@ import java.util.Optional;
 
 /**
  * One operation of the graph: its name, operator, the names of the tensors it reads and writes,
- * and its attributes. An omitted optional input is the empty string, as in ONNX. Immutable.
+ * its attributes, and the exporter's metadata (ONNX {@code metadata_props}, e.g. the module path
+ * {@code pkg.torch.onnx.name_scopes}). An omitted optional input is the empty string, as in ONNX.
+ * Immutable; the {@code with...} copies keep the metadata.
  */
 public final class Node {
   private final String name;
@@ -17,9 +19,16 @@ public final class Node {
   private final List<String> inputs;
   private final List<String> outputs;
   private final Map<String, Attribute> attributes;
+  private final Map<String, String> metadata;
 
   public Node(
       String name, Op op, List<String> inputs, List<String> outputs, List<Attribute> attributes) {
+    this(name, op, inputs, outputs, attributes, Map.of());
+  }
+
+  public Node(String name, Op op, List<String> inputs, List<String> outputs,
+      List<Attribute> attributes, Map<String, String> metadata) {
+    this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     this.name = Objects.requireNonNull(name, "name");
     this.op = Objects.requireNonNull(op, "op");
     this.inputs = List.copyOf(inputs);
@@ -65,6 +74,19 @@ public final class Node {
     return attributes;
   }
 
+  /** The exporter's key-value metadata of this node, in file order; empty when there is none. */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /**
+   * This node with the metadata of {@code origin}: what a rewrite gives the nodes it makes in
+   * place of one, so they keep the module the exporter named.
+   */
+  public Node withMetadataOf(Node origin) {
+    return new Node(name, op, inputs, outputs, List.copyOf(attributes.values()), origin.metadata);
+  }
+
   public Optional<Attribute> attribute(String attrName) {
     return Optional.ofNullable(attributes.get(attrName));
   }
@@ -91,15 +113,15 @@ public final class Node {
   }
 
   public Node withInputs(List<String> newInputs) {
-    return new Node(name, op, newInputs, outputs, List.copyOf(attributes.values()));
+    return new Node(name, op, newInputs, outputs, List.copyOf(attributes.values()), metadata);
   }
 
   public Node withOutputs(List<String> newOutputs) {
-    return new Node(name, op, inputs, newOutputs, List.copyOf(attributes.values()));
+    return new Node(name, op, inputs, newOutputs, List.copyOf(attributes.values()), metadata);
   }
 
   public Node withName(String newName) {
-    return new Node(newName, op, inputs, outputs, List.copyOf(attributes.values()));
+    return new Node(newName, op, inputs, outputs, List.copyOf(attributes.values()), metadata);
   }
 
   @Override
@@ -109,7 +131,8 @@ public final class Node {
         && n.op == op
         && n.inputs.equals(inputs)
         && n.outputs.equals(outputs)
-        && n.attributes.equals(attributes);
+        && n.attributes.equals(attributes)
+        && n.metadata.equals(metadata);
   }
 
   @Override

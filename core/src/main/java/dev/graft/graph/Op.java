@@ -87,6 +87,7 @@ public enum Op {
   UNSQUEEZE("Unsqueeze", 1, 2, 1, 1, "axes"),
   SQUEEZE("Squeeze", 1, 2, 1, 1, "axes"),
   EXPAND("Expand", 2, 2, 1, 1),
+  TRILU("Trilu", 1, 2, 1, 1, "upper"),
   TILE("Tile", 2, 2, 1, 1),
   PAD("Pad", 1, 4, 1, 1, "mode", "pads", "value"),
   RESIZE(

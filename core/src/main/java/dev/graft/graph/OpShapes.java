@@ -3,6 +3,7 @@ package dev.graft.graph;
 import dev.graft.GraftException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /** Shape and value rules, one per operator, used by {@link ShapeInference}. */
@@ -21,7 +22,7 @@ final class OpShapes {
       return;
     }
     switch (op) {
-      case SOFTMAX: case LOG_SOFTMAX: case DROPOUT: case BATCH_NORMALIZATION:
+      case SOFTMAX: case LOG_SOFTMAX: case DROPOUT: case BATCH_NORMALIZATION: case TRILU:
         c.set(n, 0, c.type(n, 0).type(), c.shape(n, 0));
         return;
       case LAYER_NORMALIZATION:
@@ -181,6 +182,11 @@ final class OpShapes {
         List<Dim> target = c.requireValue(n, 0, "shape");
         DType t = n.attribute("value").map(a -> a.asTensor().type()).orElse(DType.FLOAT);
         c.set(n, 0, t, Shape.of(target));
+        if ((t == DType.INT64 || t == DType.INT32) && target.size() == 1
+            && target.get(0).isKnown() && target.get(0).value() <= 64) {
+          long fill = n.attribute("value").map(a -> a.asTensor().longs()[0]).orElse(0L);
+          c.setValue(n, 0, Collections.nCopies((int) target.get(0).value(), Dim.of(fill)));
+        }
         return;
       }
       case RANGE: {
@@ -248,7 +254,9 @@ final class OpShapes {
     }
     Shape out = broadcast(n, shapes);
     c.set(n, 0, t, out);
-    if (n.inputs().size() == 2 && out.rank() <= 1) {
+    if (n.op() == Op.WHERE && out.rank() <= 1) {
+      c.setValue(n, 0, ShapeValues.where(c.value(n, 0), c.value(n, 1), c.value(n, 2)));
+    } else if (n.inputs().size() == 2 && out.rank() <= 1) {
       List<Dim> a = c.value(n, 0);
       List<Dim> b = c.value(n, 1);
       if (a != null && b != null) {
@@ -276,6 +284,9 @@ final class OpShapes {
         case DIV: // integer tensors: division truncates, as ONNX's Div does on integers
           out.add(x.isKnown() && y.isKnown() && y.value() != 0 ? Dim.of(x.value() / y.value())
               : x.dividedBy(y));
+          break;
+        case EQUAL:
+          out.add(ShapeValues.equal(x, y));
           break;
         default:
           return null;

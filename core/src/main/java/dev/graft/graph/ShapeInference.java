@@ -74,6 +74,8 @@ public final class ShapeInference {
         OpShapes.infer(n, this);
       } catch (GraftException e) {
         throw e;
+      } catch (Dim.SymbolicException e) {
+        throw Dims.needsBinding(graph, n, e.symbol());
       } catch (RuntimeException e) {
         throw GraftException.badInput(
             "cannot infer the shape of node %s (%s): %s", n.name(), n.op().onnxName(),

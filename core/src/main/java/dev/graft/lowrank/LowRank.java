@@ -70,7 +70,7 @@ public final class LowRank {
 
   private static LowRankResult.Layer one(
       Graph.Builder b, LinearLayer layer, LowRankOptions o, double[][] cov) {
-    String name = ModulePaths.of(layer.node().name());
+    String name = ModulePaths.of(layer.node());
     double[][] w = layer.weights();
     int out = w.length;
     int fan = w[0].length;

@@ -14,7 +14,9 @@ import dev.graft.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -123,7 +125,11 @@ public final class OnnxReader {
     for (OnnxMl.AttributeProto a : np.getAttributeList()) {
       attrs.add(attribute(a, name, where, tensors));
     }
-    return new Node(name, op, np.getInputList(), np.getOutputList(), attrs);
+    Map<String, String> metadata = new LinkedHashMap<>();
+    for (OnnxMl.StringStringEntryProto e : np.getMetadataPropsList()) {
+      metadata.put(e.getKey(), e.getValue());
+    }
+    return new Node(name, op, np.getInputList(), np.getOutputList(), attrs, metadata);
   }
 
   private static Attribute attribute(

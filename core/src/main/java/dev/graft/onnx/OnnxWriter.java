@@ -2,6 +2,7 @@ package dev.graft.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
+import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
 import dev.graft.graph.GraphValidator;
@@ -47,8 +48,18 @@ public final class OnnxWriter {
     return proto.toByteArray();
   }
 
+  /**
+   * The model as ONNX protobuf, after checking it against every rule of its declared opset. A
+   * graph read from a file was checked when read, so a broken rule here is Graft's own rewrite
+   * at fault: an internal error (exit 1), not bad input.
+   */
   public static OnnxMl.ModelProto toProto(Graph g) {
-    GraphValidator.validate(g);
+    try {
+      GraphValidator.validate(g);
+    } catch (GraftException e) {
+      throw new GraftException(GraftException.Kind.FAILURE,
+          "internal error: Graft built an ONNX graph that is not valid: " + e.getMessage(), e);
+    }
     OnnxMl.GraphProto.Builder gb = OnnxMl.GraphProto.newBuilder().setName(g.name());
     for (ValueInfo v : g.inputs()) {
       gb.addInput(Types.proto(v));
@@ -111,6 +122,10 @@ public final class OnnxWriter {
             .addAllOutput(n.outputs());
     for (Attribute a : n.attributes().values()) {
       b.addAttribute(attribute(a));
+    }
+    for (Map.Entry<String, String> e : n.metadata().entrySet()) {
+      b.addMetadataProps(
+          OnnxMl.StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
     }
     return b.build();
   }

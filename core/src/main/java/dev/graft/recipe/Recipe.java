@@ -35,8 +35,10 @@ public final class Recipe {
   private final List<String> testData;
   private final Path testLabels;
   private final dev.graft.data.ImageOptions images;
+  private final java.util.Map<String, Long> dims;
 
   private Recipe(Builder b) {
+    this.dims = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.dims));
     this.images = b.images;
     this.testData = List.copyOf(b.testData);
     this.testLabels = b.testLabels;
@@ -51,7 +53,8 @@ public final class Recipe {
     this.source = b.source;
   }
 
-  private Recipe(Recipe r, String source, Device device) {
+  private Recipe(Recipe r, String source, Device device, java.util.Map<String, Long> dims) {
+    this.dims = dims;
     this.images = r.images;
     this.testData = r.testData;
     this.testLabels = r.testLabels;
@@ -68,12 +71,19 @@ public final class Recipe {
 
   /** The same recipe with its text recorded (the script host does this). */
   public Recipe withSource(String text) {
-    return new Recipe(this, text, device);
+    return new Recipe(this, text, device, dims);
   }
 
   /** The same recipe run on another device (the command line's --device). */
   public Recipe withDevice(Device d) {
-    return new Recipe(this, source, d);
+    return new Recipe(this, source, d, dims);
+  }
+
+  /** The same recipe with more dimensions bound (the command line's --dim wins over the recipe). */
+  public Recipe withDims(java.util.Map<String, Long> more) {
+    java.util.Map<String, Long> all = new java.util.LinkedHashMap<>(dims);
+    all.putAll(more);
+    return new Recipe(this, source, device, java.util.Collections.unmodifiableMap(all));
   }
 
   public static Builder builder() {
@@ -127,6 +137,14 @@ public final class Recipe {
     return images;
   }
 
+  /**
+   * Sizes of the teacher's named symbolic dimensions ({@code dims("sequence" to 128)}, {@code
+   * --dim sequence=128}), bound before any step; empty when none.
+   */
+  public java.util.Map<String, Long> dims() {
+    return dims;
+  }
+
   /** Integer labels of the test data, or null. */
   public Path testLabels() {
     return testLabels;
@@ -151,6 +169,7 @@ public final class Recipe {
     private final List<String> testData = new ArrayList<>();
     private Path testLabels;
     private dev.graft.data.ImageOptions images;
+    private final java.util.Map<String, Long> dims = new java.util.LinkedHashMap<>();
     private Origin teacherOrigin = Origin.UNKNOWN;
     private Origin calibrationOrigin = Origin.UNKNOWN;
 
@@ -197,6 +216,22 @@ public final class Recipe {
     /** How image folders given as calibration or test data become tensors. */
     public Builder images(dev.graft.data.ImageOptions options) {
       this.images = options;
+      return this;
+    }
+
+    /** Binds the teacher's named symbolic dimensions to sizes (a later size for a name wins). */
+    public Builder dims(java.util.Map<String, Long> sizes) {
+      return dims(sizes, Origin.UNKNOWN);
+    }
+
+    public Builder dims(java.util.Map<String, Long> sizes, Origin origin) {
+      for (java.util.Map.Entry<String, Long> e : sizes.entrySet()) {
+        if (e.getValue() == null || e.getValue() < 1) {
+          throw error(origin, "dimension %s must be bound to a positive size, got %s",
+              e.getKey(), e.getValue());
+        }
+        dims.put(e.getKey(), e.getValue());
+      }
       return this;
     }
 

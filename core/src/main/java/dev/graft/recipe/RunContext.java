@@ -5,6 +5,7 @@ import dev.graft.data.Calibration;
 import dev.graft.data.CalibrationSource;
 import dev.graft.data.NdArray;
 import dev.graft.data.Samples;
+import dev.graft.graph.Dims;
 import dev.graft.graph.Graph;
 import dev.graft.onnx.OnnxReader;
 import java.nio.ByteBuffer;
@@ -37,7 +38,7 @@ final class RunContext {
   RunContext(Recipe recipe, RecipeRunner.Options options) {
     this.recipe = recipe;
     this.options = options;
-    this.teacher = OnnxReader.read(input(recipe.teacher()));
+    this.teacher = Dims.bind(OnnxReader.read(input(recipe.teacher())), recipe.dims());
     int[] available = new int[1];
     this.samples = load(recipe.calibration(), available);
     this.calibrationAvailable = available[0];

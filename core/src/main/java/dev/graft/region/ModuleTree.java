@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * The modules of a model, recovered from node names ({@link ModulePaths}), in order of first
+ * The modules of a model, recovered from node metadata or names ({@link ModulePaths}), in order of first
  * appearance, each with its node range, parameters and MACs. Modules nest by path prefix.
  *
  * <pre>{@code
@@ -46,7 +46,7 @@ public final class ModuleTree {
     long params = 0;
     long macs = 0;
     List<Node> nodes = g.nodes();
-    boolean scoped = nodes.stream().anyMatch(n -> n.name().startsWith("/"));
+    boolean scoped = scoped(g);
     for (int i = 0; i < nodes.size(); i++) {
       Node n = nodes.get(i);
       long p = costs.newParams(n);
@@ -79,21 +79,27 @@ public final class ModuleTree {
   }
 
   /**
-   * The modules a node belongs to, outermost first. In a model whose exporter scoped node names,
-   * an unscoped node (a constant the exporter added) belongs where its first reader belongs.
+   * The modules a node belongs to, outermost first ({@link ModulePaths}). In a model whose exporter
+   * recorded modules, a node without them (a constant the exporter added) belongs where its first
+   * reader belongs.
    */
   static List<String> pathsOf(Graph g, Node n, boolean scoped) {
-    List<String> paths = ModulePaths.ancestors(n.name());
-    if (scoped && !n.name().startsWith("/")) {
-      List<Node> readers = g.consumers(n.output(0));
-      if (!readers.isEmpty() && readers.get(0).name().startsWith("/")) {
-        return ModulePaths.ancestors(readers.get(0).name());
+    if (scoped && !ModulePaths.isScoped(n)) {
+      List<Node> readers = n.outputs().isEmpty() ? List.of() : g.consumers(n.output(0));
+      if (!readers.isEmpty() && ModulePaths.isScoped(readers.get(0))) {
+        return ModulePaths.ancestors(readers.get(0));
       }
     }
+    List<String> paths = ModulePaths.ancestors(n);
     if (paths.isEmpty()) {
-      return List.of(ModulePaths.of(n.name()));
+      return List.of(ModulePaths.of(n));
     }
     return paths;
+  }
+
+  /** True when the exporter recorded modules for some node of the graph. */
+  static boolean scoped(Graph g) {
+    return g.nodes().stream().anyMatch(ModulePaths::isScoped);
   }
 
   /** Depth by nesting: 1 + the number of other module paths that are prefixes of this one. */
@@ -189,7 +195,7 @@ public final class ModuleTree {
     }
     List<Node> out = new ArrayList<>();
     List<String> candidateNames = new ArrayList<>();
-    boolean scoped = graph.nodes().stream().anyMatch(n -> n.name().startsWith("/"));
+    boolean scoped = scoped(graph);
     for (Node n : graph.nodes()) {
       if (!candidate.test(n)) {
         continue;

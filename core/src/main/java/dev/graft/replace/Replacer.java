@@ -1,6 +1,7 @@
 package dev.graft.replace;
 
 import dev.graft.GraftException;
+import dev.graft.exec.BatchRebinding;
 import dev.graft.graph.Graph;
 import dev.graft.graph.TensorData;
 import dev.graft.region.Region;
@@ -90,13 +91,21 @@ public final class Replacer {
     double ftStart = Double.NaN;
     if (options.finetuneEpochs() > 0 && !student.params().isEmpty()) {
       Graph tail = Finetune.graph(spliced, teacher, region);
+      if (BatchRebinding.declaresFixedBatch(teacher)) {
+        tail = BatchRebinding.symbolic(tail, "batch").orElseThrow(() -> GraftException.badInput(
+            "--finetune: the model declares a fixed batch and Graft cannot prove that the layers"
+                + " after region %s keep samples apart in a batch (a shape computed at run time,"
+                + " or an op across samples); replace without --finetune", region.label()));
+      }
       ftStart = Trainer.score(tail, finetune, Split.HELD_OUT, options.device(),
           options.threads())[1];
       TrainResult ft = Trainer.fit(tail, student.params(), finetune,
           options.withEpochs(options.finetuneEpochs()));
-      params = ft.params();
       ftCurve = ft.curve();
-      ftHeld = ft.heldOutRelMse();
+      // keep the fitted weights when no fine-tuning epoch beat them on the held-out rows
+      boolean better = !(ft.heldOutRelMse() >= ftStart);
+      params = better ? ft.params() : params;
+      ftHeld = better ? ft.heldOutRelMse() : ftStart;
       spliced = Splice.splice(teacher, region, student, params);
       Graph g = withParams(student.graph(), params);
       train = Trainer.score(g, data, Split.TRAIN, options.device(), options.threads())[1];

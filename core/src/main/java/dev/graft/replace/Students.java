@@ -115,8 +115,10 @@ public final class Students {
     }
     for (int i = 1; i < s.rank(); i++) {
       if (!s.dim(i).isKnown()) {
+        String sym = s.dim(i).symbol();
         throw GraftException.badInput("region %s..%s: tensor %s has shape %s; students need all "
-            + "but the batch axis known", region.from(), region.to(), tensor, s);
+            + "but the batch axis known%s", region.from(), region.to(), tensor, s,
+            sym.startsWith("?") ? "" : " (bind it with --dim " + sym + "=SIZE)");
       }
     }
     return s;

@@ -24,8 +24,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code thin-conv} student: the region itself, node for node (its convolutions with the same
- * kernels, strides, pads and dilations; its ReLUs; its residual Adds and projection shortcuts), with
+ * The {@code thin-conv} student: the region itself, node for node (its convolutions, plain and
+ * depthwise, with the same kernels, strides, pads and dilations; its activations; its residual Adds
+ * and projection shortcuts; its squeeze-excite gates), with
  * {@code width}× the channels wherever channels are free to shrink: a conv whose output channels
  * reach only other convs (the inner channels of a residual block). Channels tied to the residual
  * stream or the exit keep their count, so every teacher block stays a residual block. The kept
@@ -34,9 +35,12 @@ import java.util.Set;
  * student starts close to the teacher; every conv weight and bias is then trainable.
  */
 final class ThinConv {
-  /** Ops the student copies; BatchNormalization right after a conv is folded into it. */
+  /**
+   * Ops the student copies besides elementwise activations; BatchNormalization right after a conv
+   * is folded into it. Mul and GlobalAveragePool are a squeeze-excite gate's.
+   */
   private static final Set<Op> MIRRORED = EnumSet.of(Op.CONV, Op.RELU, Op.ADD, Op.IDENTITY,
-      Op.BATCH_NORMALIZATION);
+      Op.BATCH_NORMALIZATION, Op.MUL, Op.GLOBAL_AVERAGE_POOL);
   /** Rows of entry activations SOMP reads at most. */
   private static final int SELECT_ROWS = 4096;
 
@@ -81,9 +85,10 @@ final class ThinConv {
       if (!names.contains(n.name())) {
         continue;
       }
-      if (!MIRRORED.contains(n.op())) {
+      if (!MIRRORED.contains(n.op()) && !n.op().isUnaryElementwise()) {
         throw Students.refuse(spec, region, "node " + n.name() + " is " + n.op().onnxName()
-            + "; thin-conv mirrors Conv, Relu, Add and BatchNormalization");
+            + "; thin-conv mirrors Conv (plain and depthwise), BatchNormalization, Add, Mul,"
+            + " GlobalAveragePool and elementwise activations");
       }
       List<String> ins = n.inputs().stream().map(s -> alias.getOrDefault(s, s)).toList();
       if (n.op() == Op.BATCH_NORMALIZATION) {
@@ -100,9 +105,11 @@ final class ThinConv {
         g.constant(in).ifPresent(b::initializer);
       }
       if (n.op() == Op.CONV) {
-        if (n.attrLong("group", 1) != 1) {
+        long group = n.attrLong("group", 1);
+        long[] wd = g.constant(n.input(1)).map(TensorData::dims).orElse(null);
+        if (group != 1 && (wd == null || wd[0] != group || wd[1] != 1)) {
           throw Students.refuse(spec, region, "conv " + n.name() + " is grouped (group "
-              + n.attrLong("group", 1) + "); thin-conv needs plain convolutions");
+              + group + "); thin-conv needs plain or depthwise convolutions");
         }
         float[][] wb = folded(g, n);
         TensorData w = g.constant(n.input(1)).orElseThrow(() -> GraftException.badInput(
@@ -115,7 +122,7 @@ final class ThinConv {
         ins = List.of(ins.get(0), wn, bn);
       }
       b.node(new Node(n.name(), n.op(), ins, n.outputs(),
-          List.copyOf(n.attributes().values())));
+          List.copyOf(n.attributes().values()), n.metadata()));
     }
     String last = alias.getOrDefault(region.exit(), region.exit());
     if (!last.equals(region.exit())) {
@@ -161,7 +168,7 @@ final class ThinConv {
         outs.add(rename.get(o));
       }
       l.b.node(new Node(l.prefix + n.name(), n.op(), ins, outs,
-          List.copyOf(n.attributes().values())));
+          List.copyOf(n.attributes().values()), n.metadata()));
       out = rename.get(region.exit());
     }
     return out;

@@ -15,7 +15,8 @@ import java.util.Optional;
  * graph input lies in a box [lo, hi], for one sample (batch axes bound to 1). Linear layers use
  * the centre/radius form (W·c + b ± |W|·r). Supported: Gemm, MatMul, Conv, Relu, Add, Sub, Mul by
  * a constant, BatchNormalization, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout,
- * GlobalAveragePool, Clip, Sigmoid, Tanh. Past any other operator the bounds are unknown.
+ * GlobalAveragePool, Clip, Sigmoid, Tanh, HardSigmoid, HardSwish. Past any other operator the
+ * bounds are unknown.
  */
 public final class Intervals {
   /** Bounds of one tensor, in C order over its static shape. */
@@ -60,6 +61,16 @@ public final class Intervals {
         return map(x, os, v -> 1 / (1 + Math.exp(-v)));
       case TANH:
         return map(x, os, Math::tanh);
+      case HARD_SIGMOID: {
+        double a = n.attrFloat("alpha", 0.2f);
+        double b = n.attrFloat("beta", 0.5f);
+        if (a < 0) {
+          return null;
+        }
+        return map(x, os, v -> Math.min(1, Math.max(0, a * v + b)));
+      }
+      case HARD_SWISH:
+        return valley(x, os, -1.5, v -> v * Math.min(1, Math.max(0, v / 6 + 0.5)));
       case CLIP: {
         double mn = g.constant(n.input(1)).map(t -> t.doubles()[0]).orElse(-Double.MAX_VALUE);
         double mx = g.constant(n.input(2)).map(t -> t.doubles()[0]).orElse(Double.MAX_VALUE);
@@ -89,6 +100,21 @@ public final class Intervals {
       default:
         return null;
     }
+  }
+
+  /**
+   * Bounds of a function that falls up to {@code bottom} and rises after it: the least value is
+   * at the point of the box nearest the bottom, the greatest at one of the box's ends.
+   */
+  private static Box valley(Box x, long[] os, double bottom,
+      java.util.function.DoubleUnaryOperator f) {
+    double[] l = new double[x.lo().length];
+    double[] h = new double[l.length];
+    for (int i = 0; i < l.length; i++) {
+      l[i] = f.applyAsDouble(Math.min(x.hi()[i], Math.max(x.lo()[i], bottom)));
+      h[i] = Math.max(f.applyAsDouble(x.lo()[i]), f.applyAsDouble(x.hi()[i]));
+    }
+    return new Box(l, h, os);
   }
 
   private static Box map(Box x, long[] os, java.util.function.DoubleUnaryOperator f) {

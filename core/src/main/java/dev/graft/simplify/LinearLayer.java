@@ -4,6 +4,7 @@ import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
+import dev.graft.graph.OpsetRules;
 import dev.graft.graph.TensorData;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,9 +194,10 @@ public final class LinearLayer {
         String wn = fresh(b, name + ".weight");
         b.initializer(TensorData.ofFloats(wn, new long[] {rows, cols}, flat(w)));
         List<String> ins = new ArrayList<>(List.of(input, wn));
-        if (bias != null) {
+        if (bias != null || b.opset() < OpsetRules.GEMM_OPTIONAL_C) {
           String bn = fresh(b, name + ".bias");
-          b.initializer(TensorData.ofFloats(bn, new long[] {rows}, toFloats(bias)));
+          b.initializer(TensorData.ofFloats(bn, new long[] {rows},
+              bias != null ? toFloats(bias) : new float[rows]));
           ins.add(bn);
         }
         out.add(Node.of(name, Op.GEMM, ins, List.of(output), Attribute.of("transB", 1L)));
@@ -288,7 +290,10 @@ public final class LinearLayer {
     return f;
   }
 
-  /** Replaces node {@code old} in the builder's node list by {@code replacement}, in place. */
+  /**
+   * Replaces node {@code old} in the builder's node list by {@code replacement}, in place; the
+   * new nodes without metadata of their own take the old node's (its module path).
+   */
   public static void replace(Graph.Builder b, Node old, List<Node> replacement) {
     List<Node> nodes = b.nodes();
     int at = nodes.indexOf(old);
@@ -296,6 +301,7 @@ public final class LinearLayer {
       throw new IllegalStateException("node " + old.name() + " is not in the graph");
     }
     nodes.remove(at);
-    nodes.addAll(at, replacement);
+    nodes.addAll(at, replacement.stream()
+        .map(n -> n.metadata().isEmpty() ? n.withMetadataOf(old) : n).toList());
   }
 }

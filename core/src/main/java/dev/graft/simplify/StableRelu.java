@@ -204,6 +204,6 @@ final class StableRelu {
   }
 
   static String moduleOrNode(Node n) {
-    return ModulePaths.of(n.name());
+    return ModulePaths.of(n);
   }
 }

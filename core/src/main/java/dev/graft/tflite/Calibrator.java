@@ -23,8 +23,9 @@ final class Calibrator {
     List<String> names = new ArrayList<>();
     float[][] ranges = new float[fm.tensorCount()][];
     for (int i = 0; i < fm.inputs().size(); i++) {
-      float[] v = inputs.get(i).asFloats();
-      ranges[fm.inputs().get(i)] = minMax(v);
+      if (fm.get(fm.inputs().get(i)).type == TensorType.FLOAT32) { // token ids stay integers
+        ranges[fm.inputs().get(i)] = minMax(inputs.get(i).asFloats());
+      }
     }
     for (int t = 0; t < fm.tensorCount(); t++) {
       if (!fm.isConstant(t) && fm.get(t).type == TensorType.FLOAT32

@@ -25,11 +25,15 @@ import java.util.Objects;
  * @param int8Io with {@link Precision#INT8}: float inputs and outputs that are quantized inside
  *     the model become int8 themselves (the caller quantizes with each input's scale and zero
  *     point, see {@link TfliteModel#inputQuantization()}); no boundary QUANTIZE/DEQUANTIZE
+ * @param dims sizes of named symbolic dimensions other than the batch ({@code --dim}), bound
+ *     in the model read from a file before it is converted
  */
 public record ConvertOptions(
     Precision precision, Map<String, NdArray> calibration, boolean nhwcIo, int batch,
-    String recipe, boolean int8Io) {
+    String recipe, boolean int8Io, Map<String, Long> dims) {
   public ConvertOptions {
+    dims = dims == null ? Map.of()
+        : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dims));
     Objects.requireNonNull(precision, "precision");
     calibration = calibration == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(calibration));
@@ -40,31 +44,36 @@ public record ConvertOptions(
 
   /** fp32, no calibration, ONNX layout at the boundary, batch 1. */
   public static ConvertOptions defaults() {
-    return new ConvertOptions(Precision.FP32, Map.of(), false, 1, null, false);
+    return new ConvertOptions(Precision.FP32, Map.of(), false, 1, null, false, Map.of());
   }
 
   public ConvertOptions withPrecision(Precision p) {
-    return new ConvertOptions(p, calibration, nhwcIo, batch, recipe, int8Io);
+    return new ConvertOptions(p, calibration, nhwcIo, batch, recipe, int8Io, dims);
   }
 
   public ConvertOptions withCalibration(Map<String, NdArray> samples) {
-    return new ConvertOptions(precision, samples, nhwcIo, batch, recipe, int8Io);
+    return new ConvertOptions(precision, samples, nhwcIo, batch, recipe, int8Io, dims);
   }
 
   public ConvertOptions withNhwcIo(boolean v) {
-    return new ConvertOptions(precision, calibration, v, batch, recipe, int8Io);
+    return new ConvertOptions(precision, calibration, v, batch, recipe, int8Io, dims);
   }
 
   public ConvertOptions withBatch(int b) {
-    return new ConvertOptions(precision, calibration, nhwcIo, b, recipe, int8Io);
+    return new ConvertOptions(precision, calibration, nhwcIo, b, recipe, int8Io, dims);
   }
 
   /** int8 inputs and outputs for {@link Precision#INT8} ({@code graft convert --int8-io}). */
   public ConvertOptions withInt8Io(boolean v) {
-    return new ConvertOptions(precision, calibration, nhwcIo, batch, recipe, v);
+    return new ConvertOptions(precision, calibration, nhwcIo, batch, recipe, v, dims);
+  }
+
+  /** Sizes of named symbolic dimensions ({@code graft convert --dim NAME=SIZE}). */
+  public ConvertOptions withDims(Map<String, Long> sizes) {
+    return new ConvertOptions(precision, calibration, nhwcIo, batch, recipe, int8Io, sizes);
   }
 
   public ConvertOptions withRecipe(String text) {
-    return new ConvertOptions(precision, calibration, nhwcIo, batch, text, int8Io);
+    return new ConvertOptions(precision, calibration, nhwcIo, batch, text, int8Io, dims);
   }
 }

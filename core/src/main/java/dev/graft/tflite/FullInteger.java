@@ -41,9 +41,9 @@ final class FullInteger {
       BuiltinOperator.MUL, BuiltinOperator.MEAN, BuiltinOperator.SUM, BuiltinOperator.REDUCE_MAX,
       BuiltinOperator.CONCATENATION, BuiltinOperator.SOFTMAX, BuiltinOperator.LOGISTIC,
       BuiltinOperator.TANH, BuiltinOperator.RELU, BuiltinOperator.RELU6,
-      BuiltinOperator.RELU_N1_TO_1, BuiltinOperator.LEAKY_RELU, BuiltinOperator.HARD_SWISH,
-      BuiltinOperator.GELU, BuiltinOperator.BATCH_MATMUL, BuiltinOperator.RSQRT,
-      BuiltinOperator.MAX_POOL_2D, BuiltinOperator.AVERAGE_POOL_2D, BuiltinOperator.RESHAPE,
+      BuiltinOperator.RELU_N1_TO_1, BuiltinOperator.RELU_0_TO_1, BuiltinOperator.LEAKY_RELU,
+      BuiltinOperator.HARD_SWISH, BuiltinOperator.GELU, BuiltinOperator.BATCH_MATMUL,
+      BuiltinOperator.RSQRT, BuiltinOperator.MAX_POOL_2D, BuiltinOperator.AVERAGE_POOL_2D, BuiltinOperator.RESHAPE,
       BuiltinOperator.TRANSPOSE, BuiltinOperator.STRIDED_SLICE, BuiltinOperator.GATHER,
       BuiltinOperator.SPLIT_V, BuiltinOperator.PAD, BuiltinOperator.PADV2,
       BuiltinOperator.MIRROR_PAD, BuiltinOperator.BROADCAST_TO, BuiltinOperator.TILE,
@@ -60,7 +60,10 @@ final class FullInteger {
     this.int8Io = int8Io;
     this.params = new QuantParams[fm.tensorCount()];
     for (int t = 0; t < ranges.length; t++) {
-      if (ranges[t] != null) {
+      // only finite float activations become int8: never masks (bool), indices, or the -inf
+      // of a causal mask, which run in float
+      if (ranges[t] != null && fm.get(t).type == TensorType.FLOAT32
+          && Float.isFinite(ranges[t][0]) && Float.isFinite(ranges[t][1])) {
         params[t] = QuantParams.asymmetric(ranges[t][0], ranges[t][1]);
       }
     }
@@ -80,7 +83,7 @@ final class FullInteger {
     for (int i = 0; i < ops.size(); i++) {
       OperatorT op = ops.get(i);
       int code = codes.get(i);
-      if (INT8.contains(code)) {
+      if (INT8.contains(code) && int8Operands(op)) {
         quantizeConstants(code, op);
         if (INPUTS_AT_OUTPUT_PARAMS.contains(code)) {
           requantizeInputs(op, out, outCodes);
@@ -125,6 +128,21 @@ final class FullInteger {
       boundary(out, outCodes);
     }
     fm.setOps(out, outCodes);
+  }
+
+  /** True when every activation the op reads and writes has int8 parameters. */
+  private boolean int8Operands(OperatorT op) {
+    for (int t : op.getInputs()) {
+      if (t >= 0 && !fm.isConstant(t) && params[t] == null) {
+        return false;
+      }
+    }
+    for (int t : op.getOutputs()) {
+      if (params[t] == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void constrain(int code, OperatorT op) {

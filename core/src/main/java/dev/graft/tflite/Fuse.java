@@ -184,7 +184,7 @@ final class Fuse {
     return gb.pruneUnused().build();
   }
 
-  private static String fresh(Graph g, String base) {
+  static String fresh(Graph g, String base) {
     Set<String> taken = new HashSet<>(g.initializers().keySet());
     String n = base;
     int k = 1;

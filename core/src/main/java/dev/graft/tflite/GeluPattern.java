@@ -1,5 +1,6 @@
 package dev.graft.tflite;
 
+import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
@@ -11,7 +12,10 @@ import java.util.Set;
 
 /**
  * Recognizes the exact GELU that exporters spell out with Erf, {@code x · ½ · (1 + erf(x / √2))}
- * (the ½ applied first or last), and replaces it by one Gelu node.
+ * with {@code x / √2} or {@code x · (1/√2)} and the three factors multiplied in any order
+ * (TorchScript's and the dynamo exporter's forms), and replaces it by one Gelu node; likewise
+ * the tanh approximation {@code x · ½ · (1 + tanh(√(2/π) (x + 0.044715 x³)))} by a Gelu with
+ * {@code approximate="tanh"}.
  */
 final class GeluPattern {
   private GeluPattern() {}
@@ -22,7 +26,7 @@ final class GeluPattern {
     while (changed) {
       changed = false;
       for (Node n : cur.nodes()) {
-        if (n.op() == Op.ERF) {
+        if (n.op() == Op.ERF || n.op() == Op.TANH) {
           Optional<Graph> next = match(cur, n);
           if (next.isPresent()) {
             cur = next.get();
@@ -35,53 +39,54 @@ final class GeluPattern {
     return cur;
   }
 
-  private static Optional<Graph> match(Graph g, Node erf) {
-    Node scale = g.producer(erf.input(0)).orElse(null);
-    if (scale == null) {
+  /** The input x of the GELU around {@code core} and the nodes that compute core's input. */
+  private record Front(String x, List<Node> nodes) {}
+
+  private static Optional<Graph> match(Graph g, Node core) {
+    Front front = core.op() == Op.ERF ? erfFront(g, core) : tanhFront(g, core);
+    if (front == null) {
       return Optional.empty();
     }
-    String x;
-    if (scale.op() == Op.DIV && isConst(g, scale.input(1), (float) Math.sqrt(2))) {
-      x = scale.input(0);
-    } else if (scale.op() == Op.MUL && isConst(g, scale.input(1), (float) Math.sqrt(0.5))) {
-      x = scale.input(0);
-    } else if (scale.op() == Op.MUL && isConst(g, scale.input(0), (float) Math.sqrt(0.5))) {
-      x = scale.input(1);
-    } else {
+    String x = front.x();
+    Node add = sole(g, core.output(0));
+    if (add == null || add.op() != Op.ADD || !isConst(g, other(add, core.output(0)), 1f)) {
       return Optional.empty();
     }
-    Node add = sole(g, erf.output(0));
-    if (add == null || add.op() != Op.ADD || !isConst(g, other(add, erf.output(0)), 1f)) {
-      return Optional.empty();
-    }
-    Node m1 = sole(g, add.output(0));
-    if (m1 == null || m1.op() != Op.MUL) {
-      return Optional.empty();
-    }
-    String o = other(m1, add.output(0));
-    List<Node> remove = new ArrayList<>(List.of(scale, erf, add, m1));
-    String out;
-    if (o.equals(x)) {
-      Node m2 = sole(g, m1.output(0));
-      if (m2 == null || m2.op() != Op.MUL || !isConst(g, other(m2, m1.output(0)), 0.5f)) {
+    // the product of add, x and ½ in any order: ((add·x)·½), ((add·½)·x), (add·(x·½))
+    List<Node> remove = new ArrayList<>(front.nodes());
+    remove.add(core);
+    remove.add(add);
+    String out = add.output(0);
+    boolean haveX = false;
+    boolean haveHalf = false;
+    while (!(haveX && haveHalf)) {
+      Node m = sole(g, out);
+      if (m == null || m.op() != Op.MUL) {
         return Optional.empty();
       }
-      remove.add(m2);
-      out = m2.output(0);
-    } else {
+      String o = other(m, out);
       Node half = g.producer(o).orElse(null);
-      if (half == null || half.op() != Op.MUL || g.consumers(o).size() != 1
-          || !(half.input(0).equals(x) && isConst(g, half.input(1), 0.5f)
+      if (!haveX && o.equals(x)) {
+        haveX = true;
+      } else if (!haveHalf && isConst(g, o, 0.5f)) {
+        haveHalf = true;
+      } else if (!haveX && !haveHalf && half != null && half.op() == Op.MUL
+          && g.consumers(o).size() == 1
+          && (half.input(0).equals(x) && isConst(g, half.input(1), 0.5f)
               || half.input(1).equals(x) && isConst(g, half.input(0), 0.5f))) {
+        haveX = true;
+        haveHalf = true;
+        remove.add(half);
+      } else {
         return Optional.empty();
       }
-      remove.add(half);
-      out = m1.output(0);
+      remove.add(m);
+      out = m.output(0);
     }
-    if (g.consumers(scale.output(0)).size() != 1) {
-      return Optional.empty();
-    }
-    Node gelu = Node.of(erf.name() + "_gelu", Op.GELU, List.of(x), List.of(out));
+    Node gelu = core.op() == Op.ERF
+        ? Node.of(core.name() + "_gelu", Op.GELU, List.of(x), List.of(out))
+        : new Node(core.name() + "_gelu", Op.GELU, List.of(x), List.of(out),
+            List.of(Attribute.of("approximate", "tanh")));
     Set<Node> gone = Set.copyOf(remove);
     int last = -1;
     for (int i = 0; i < g.nodes().size(); i++) {
@@ -101,7 +106,64 @@ final class GeluPattern {
     return Optional.of(g.toBuilder().nodes(nodes).pruneUnused().build());
   }
 
-  private static Node sole(Graph g, String t) {
+  /** {@code x / √2} or {@code x · (1/√2)} in front of an Erf. */
+  private static Front erfFront(Graph g, Node erf) {
+    Node scale = g.producer(erf.input(0)).orElse(null);
+    if (scale == null || sole(g, scale.output(0)) != erf) {
+      return null;
+    }
+    if (scale.op() == Op.DIV && isConst(g, scale.input(1), (float) Math.sqrt(2))) {
+      return new Front(scale.input(0), List.of(scale));
+    }
+    String x = scaledBy(g, scale, (float) Math.sqrt(0.5));
+    return x == null ? null : new Front(x, List.of(scale));
+  }
+
+  /** {@code √(2/π) · (x + 0.044715 · x³)} in front of a Tanh, x³ as Pow(x, 3) or x · (x · x). */
+  private static Front tanhFront(Graph g, Node tanh) {
+    Node scale = g.producer(tanh.input(0)).orElse(null);
+    if (scale == null || sole(g, scale.output(0)) != tanh) {
+      return null;
+    }
+    String inner = scaledBy(g, scale, (float) Math.sqrt(2 / Math.PI));
+    Node sum = inner == null ? null : g.producer(inner).orElse(null);
+    if (sum == null || sum.op() != Op.ADD || sole(g, inner) != scale) {
+      return null;
+    }
+    for (int i = 0; i < 2; i++) {
+      String x = sum.input(i);
+      Node cubic = g.producer(sum.input(1 - i)).orElse(null);
+      String cube = cubic == null ? null : scaledBy(g, cubic, 0.044715f);
+      Node c3 = cube == null ? null : g.producer(cube).orElse(null);
+      if (c3 == null || sole(g, cubic.output(0)) != sum || sole(g, cube) != cubic) {
+        continue;
+      }
+      if (c3.op() == Op.POW && c3.input(0).equals(x) && isConst(g, c3.input(1), 3f)) {
+        return new Front(x, List.of(scale, sum, cubic, c3));
+      }
+      if (c3.op() == Op.MUL && (c3.input(0).equals(x) || c3.input(1).equals(x))) {
+        Node sq = g.producer(other(c3, x)).orElse(null);
+        if (sq != null && sq.op() == Op.MUL && sq.input(0).equals(x) && sq.input(1).equals(x)
+            && sole(g, sq.output(0)) == c3) {
+          return new Front(x, List.of(scale, sum, cubic, c3, sq));
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The other operand of a Mul by the constant {@code k} (either side), or null. */
+  private static String scaledBy(Graph g, Node mul, float k) {
+    if (mul.op() != Op.MUL) {
+      return null;
+    }
+    if (isConst(g, mul.input(1), k)) {
+      return mul.input(0);
+    }
+    return isConst(g, mul.input(0), k) ? mul.input(1) : null;
+  }
+
+  static Node sole(Graph g, String t) {
     List<Node> c = g.consumers(t);
     return c.size() == 1 && !g.outputNames().contains(t) ? c.get(0) : null;
   }

@@ -46,7 +46,7 @@ final class Int8Io {
         if (in.get(i) != null) {
           Files.write(f, int8Npy(in.get(i).quantize(a.asFloats()), a.shape()));
         } else {
-          Npy.write(f, a);
+          Npy.write(f, LiteRt.asInput(a));
         }
         files.add(f);
       }
@@ -54,7 +54,7 @@ final class Int8Io {
       for (Map<?, ?> o : rt.runFiles(file, files, work.resolve("out"))) {
         int index = ((Number) o.get("index")).intValue();
         Path p = Path.of((String) o.get("path"));
-        NdArray a = "int8".equals(o.get("dtype")) ? dequantize(p, out.get(index)) : Npy.read(p);
+        NdArray a = "int8".equals(o.get("dtype")) ? dequantize(p, out.get(index)) : Npy.readOutput(p);
         result.put((String) o.get("name"), a);
       }
       return result;

@@ -103,6 +103,26 @@ public final class LiteRt {
     return new ArrayList<>(runNamed(model, inputs).values());
   }
 
+  /**
+   * An input as a TFLite model written by Graft takes it: int64 (token ids, as ONNX models take
+   * them) becomes int32, which is what the writer gives integer inputs; other types pass.
+   */
+  static NdArray asInput(NdArray a) {
+    if (a.type() != dev.graft.graph.DType.INT64) {
+      return a;
+    }
+    long[] v = a.longs();
+    int[] out = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] < Integer.MIN_VALUE || v[i] > Integer.MAX_VALUE) {
+        throw dev.graft.GraftException.badInput("int64 input value %d at element %d does not"
+            + " fit the int32 input TFLite takes", v[i], i);
+      }
+      out[i] = (int) v[i];
+    }
+    return NdArray.ofInts(out, a.shape());
+  }
+
   /** Like {@link #run(Path, List)}, the outputs keyed by the names LiteRT gives them. */
   public Map<String, NdArray> runNamed(Path model, List<NdArray> inputs) {
     Path work = tempDir();
@@ -110,12 +130,12 @@ public final class LiteRt {
       List<Path> files = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) {
         Path f = work.resolve("input_" + i + ".npy");
-        Npy.write(f, inputs.get(i));
+        Npy.write(f, asInput(inputs.get(i)));
         files.add(f);
       }
       Map<String, NdArray> result = new java.util.LinkedHashMap<>();
       for (Map<?, ?> m : runFiles(model, files, work.resolve("out"))) {
-        result.put((String) m.get("name"), Npy.read(Path.of((String) m.get("path"))));
+        result.put((String) m.get("name"), Npy.readOutput(Path.of((String) m.get("path"))));
       }
       return result;
     } finally {

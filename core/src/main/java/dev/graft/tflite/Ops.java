@@ -29,7 +29,7 @@ import org.tensorflow.lite.schema.SubOptionsT;
 /** Lowers one ONNX node at a time: elementwise, activations, linear layers, reductions. */
 final class Ops {
   /** The ONNX operators Graft writes to TFLite. */
-  static final Set<Op> SUPPORTED = EnumSet.of(
+  static final Set<Op> SUPPORTED = withGates(EnumSet.of(
       Op.CONV, Op.BATCH_NORMALIZATION, Op.LAYER_NORMALIZATION, Op.MAX_POOL, Op.AVERAGE_POOL,
       Op.GLOBAL_AVERAGE_POOL, Op.GLOBAL_MAX_POOL, Op.GEMM, Op.MAT_MUL, Op.ADD, Op.SUB, Op.MUL,
       Op.DIV, Op.POW, Op.MIN, Op.MAX, Op.RELU, Op.LEAKY_RELU, Op.CLIP, Op.SIGMOID, Op.HARD_SWISH,
@@ -37,19 +37,32 @@ final class Ops {
       Op.LOG_SOFTMAX, Op.IDENTITY, Op.DROPOUT, Op.CAST, Op.REDUCE_MEAN, Op.REDUCE_SUM,
       Op.REDUCE_MAX, Op.RESHAPE, Op.FLATTEN, Op.TRANSPOSE, Op.CONCAT, Op.SPLIT, Op.SLICE,
       Op.GATHER, Op.UNSQUEEZE, Op.SQUEEZE, Op.PAD, Op.RESIZE, Op.CONSTANT, Op.SHAPE, Op.EXPAND,
-      Op.TILE);
+      Op.TILE));
+
+  private static Set<Op> withGates(Set<Op> ops) {
+    ops.addAll(GateOps.SUPPORTED);
+    return ops;
+  }
 
   private final Lowering l;
   private final SpatialOps spatial;
   private final ShapeOps shapes;
+  private final GateOps gates;
+  private final PowerOps powers;
 
   Ops(Lowering l) {
     this.l = l;
     this.spatial = new SpatialOps(l);
     this.shapes = new ShapeOps(l);
+    this.gates = new GateOps(l, this);
+    this.powers = new PowerOps(l);
   }
 
   void lower(Node n) {
+    if (GateOps.SUPPORTED.contains(n.op())) {
+      gates.lower(n);
+      return;
+    }
     switch (n.op()) {
       case CONSTANT:
         return;
@@ -96,7 +109,9 @@ final class Ops {
         if (n.inputs().stream().anyMatch(i -> l.dtype(i) != DType.FLOAT)) {
           throw unsupported(n, "on non-float operands");
         }
-        binary(n, BuiltinOperator.POW, (byte) 0, false);
+        if (!powers.pow(n)) {
+          binary(n, BuiltinOperator.POW, (byte) 0, false);
+        }
         return;
       case MIN:
       case MAX:
@@ -125,7 +140,7 @@ final class Ops {
         unary(n, BuiltinOperator.LOG, (byte) 0, null);
         return;
       case SQRT:
-        unary(n, BuiltinOperator.SQRT, (byte) 0, null);
+        powers.sqrt(n);
         return;
       case NEG:
         unary(n, BuiltinOperator.NEG, (byte) 0, null);
@@ -203,6 +218,8 @@ final class Ops {
     }
     if (r[0] == 0f && r[1] == 6f) {
       unary(n, BuiltinOperator.RELU6, (byte) 0, null);
+    } else if (r[0] == 0f && r[1] == 1f) {
+      unary(n, BuiltinOperator.RELU_0_TO_1, (byte) 0, null);
     } else if (r[0] == 0f && r[1] == Float.POSITIVE_INFINITY) {
       unary(n, BuiltinOperator.RELU, (byte) 0, null);
     } else if (r[0] == -1f && r[1] == 1f) {

@@ -26,7 +26,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Makes a graph ready for lowering: symbolic axes fixed to the batch size, every shape static,
+ * Makes a graph ready for lowering: the symbolic batch axis (the first) fixed to the batch size
+ * (other symbolic axes must be bound before, {@code --dim}), every shape static,
  * Identity and Dropout removed, and every node whose inputs are all constant (the shape arithmetic
  * exporters leave behind, reshaped weights) evaluated once by ONNX Runtime and replaced by its
  * value.
@@ -41,15 +42,20 @@ final class Prepare {
         throw GraftException.badInput("graph input %s has no declared shape", v.name());
       }
       List<Dim> dims = new ArrayList<>();
-      for (Dim d : v.shape().dims()) {
+      for (int i = 0; i < v.shape().rank(); i++) {
+        Dim d = v.shape().dim(i);
         if (d.isKnown()) {
           dims.add(d);
         } else if (d.symbol().startsWith("?")) {
           throw GraftException.badInput(
               "graph input %s has an unnamed dynamic axis in %s; TFLite needs a static shape",
               v.name(), v.shape());
-        } else {
+        } else if (i == 0) {
           dims.add(Dim.of(d.coefficient() * batch));
+        } else {
+          throw GraftException.badInput("input %s: dimension '%s' (axis %d) is symbolic and"
+              + " TFLite needs its size; bind it with --dim %s=SIZE (--batch sets only the batch"
+              + " axis)", v.name(), d.symbol(), i, d.symbol());
         }
       }
       inputs.add(v.withShape(dev.graft.graph.Shape.of(dims)));

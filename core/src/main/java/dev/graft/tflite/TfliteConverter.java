@@ -38,7 +38,7 @@ public final class TfliteConverter {
           "int8 inputs and outputs (--int8-io) need precision int8, not %s",
           options.precision().label());
     }
-    Graph prepared = Fuse.run(GeluPattern.run(Prepare.run(graph, options.batch())));
+    Graph prepared = Fuse.run(ActivationPatterns.run(GeluPattern.run(Prepare.run(graph, options.batch()))));
     List<String> bad = new ArrayList<>();
     for (Node n : prepared.nodes()) {
       if (!Ops.SUPPORTED.contains(n.op())) {

@@ -2,6 +2,7 @@ package dev.graft.tflite;
 
 import dev.graft.data.CalibrationSource;
 import dev.graft.data.NdArray;
+import dev.graft.graph.Dims;
 import dev.graft.graph.Graph;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
@@ -48,7 +49,7 @@ public final class TfliteExport {
       Path written) {}
 
   public static Outcome run(Request req) {
-    Graph g = OnnxReader.read(req.model());
+    Graph g = Dims.bind(OnnxReader.read(req.model()), req.options().dims());
     ConvertResult r = TfliteConverter.convert(g, req.options());
     Verification.Report report = null;
     if (req.verify()) {

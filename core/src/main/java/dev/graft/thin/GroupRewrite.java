@@ -125,6 +125,6 @@ final class GroupRewrite {
       attrs.removeIf(a -> a.name().equals("group"));
       attrs.add(Attribute.of("group", (long) kept.length));
     }
-    return new Node(n.name(), n.op(), ins, n.outputs(), attrs);
+    return new Node(n.name(), n.op(), ins, n.outputs(), attrs, n.metadata());
   }
 }

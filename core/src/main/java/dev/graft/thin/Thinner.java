@@ -60,7 +60,7 @@ public final class Thinner {
       ChannelGroup grp = ChannelGroup.of(shaped, shaped.node(sel.name()).orElseThrow());
       grp.producers.forEach(n -> done.add(n.name()));
       grp.inner.forEach(n -> done.add(n.name()));
-      String name = ModulePaths.of(sel.name());
+      String name = ModulePaths.of(sel);
       List<String> producers = paths(grp.producers);
       List<String> consumers = paths(grp.consumers);
       if (grp.blocked() != null) {
@@ -129,6 +129,6 @@ public final class Thinner {
   }
 
   private static List<String> paths(List<Node> nodes) {
-    return nodes.stream().map(n -> ModulePaths.of(n.name())).toList();
+    return nodes.stream().map(n -> ModulePaths.of(n)).toList();
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * Gradients of Conv: the input gradient is a ConvTranspose of the output gradient with the same
  * weights; the weight gradient is a Conv of the input (batch and channels swapped) with the output
  * gradient as kernel, strides and dilations exchanged; the bias gradient sums over all but the
- * channel axis. Explicit padding only; the weight gradient needs group 1.
+ * channel axis. Explicit padding only; the weight gradient needs group 1 or a depthwise conv.
  */
 final class ConvGrad {
   private ConvGrad() {}
@@ -47,16 +47,18 @@ final class ConvGrad {
           Attribute.ints("output_padding", outPad), Attribute.of("group", group)));
     }
     if (c.wants(w)) {
-      if (group != 1) {
+      boolean depthwise = group == sx[1] && sw[0] == group && sw[1] == 1;
+      if (group != 1 && !depthwise) {
         throw GraftException.badInput(
-            "node %s (Conv): autodiff of grouped convolution weights (group %d) is not supported",
-            n.name(), group);
+            "node %s (Conv): autodiff of grouped convolution weights (group %d) is supported"
+                + " for plain and depthwise convolutions only", n.name(), group);
       }
       long[] swap = swap01(sx.length);
       String xt = e.op(Op.TRANSPOSE, List.of(x), Attribute.ints("perm", swap));
       String dyt = e.op(Op.TRANSPOSE, List.of(dy), Attribute.ints("perm", swap));
-      String gw = e.op(Op.CONV, List.of(xt, dyt), Attribute.ints("strides", dil),
-          Attribute.ints("dilations", strides), Attribute.ints("pads", pads));
+      String gw = depthwise ? depthwiseWeightGrad(c, xt, dyt, sx, sy, dil, strides, pads)
+          : e.op(Op.CONV, List.of(xt, dyt), Attribute.ints("strides", dil),
+              Attribute.ints("dilations", strides), Attribute.ints("pads", pads));
       // The result may reach past the kernel where the strides do not tile the input evenly.
       boolean larger = false;
       long[] got = new long[sp];
@@ -76,7 +78,7 @@ final class ConvGrad {
         gw = e.op(Op.SLICE, List.of(gw, e.longs(zeros), e.longs(ends),
             e.longs(axes.stream().mapToLong(Long::longValue).toArray())));
       }
-      c.add(w, e.op(Op.TRANSPOSE, List.of(gw), Attribute.ints("perm", swap)));
+      c.add(w, depthwise ? gw : e.op(Op.TRANSPOSE, List.of(gw), Attribute.ints("perm", swap)));
     }
     String b = n.input(2);
     if (c.wants(b)) {
@@ -87,6 +89,34 @@ final class ConvGrad {
       }
       c.add(b, e.op(Op.REDUCE_SUM, List.of(dy, e.longs(axes)), Attribute.of("keepdims", 0L)));
     }
+  }
+
+  /**
+   * dW of a depthwise conv, [C, 1, k...]: every (channel, sample) pair is its own group of one
+   * convolution of x by dy; the samples are then summed. {@code xt}, {@code dyt}: x and dy with
+   * the batch and channel axes swapped.
+   */
+  private static String depthwiseWeightGrad(Autodiff.Context c, String xt, String dyt, long[] sx,
+      long[] sy, long[] dil, long[] strides, long[] pads) {
+    GraphEmitter e = c.e;
+    long n = sx[0];
+    long ch = sx[1];
+    long[] xs = sx.clone();
+    xs[0] = 1;
+    xs[1] = ch * n;
+    long[] ws = sy.clone();
+    ws[0] = ch * n;
+    ws[1] = 1;
+    String g = e.op(Op.CONV, List.of(e.op(Op.RESHAPE, List.of(xt, e.longs(xs))),
+        e.op(Op.RESHAPE, List.of(dyt, e.longs(ws)))), Attribute.of("group", ch * n),
+        Attribute.ints("strides", dil), Attribute.ints("dilations", strides),
+        Attribute.ints("pads", pads));
+    long[] split = new long[sx.length];
+    split[0] = ch;
+    split[1] = n;
+    // 0: the kernel axes keep their size (the result may reach past the kernel, cut later)
+    return e.op(Op.REDUCE_SUM, List.of(e.op(Op.RESHAPE, List.of(g, e.longs(split))),
+        e.longs(1)), Attribute.of("keepdims", 1L));
   }
 
   private static long[] swap01(int rank) {

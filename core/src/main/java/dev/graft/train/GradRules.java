@@ -18,8 +18,16 @@ final class GradRules {
 
   static void backward(Node n, Autodiff.Context c) {
     GraphEmitter e = c.e;
+    if (n.op() == Op.SPLIT) {
+      split(n, c); // the gradient may reach any of its outputs, not only the first
+      return;
+    }
     String dy = c.grad(n.output(0));
     if (dy == null) {
+      return;
+    }
+    if (GateGrads.SUPPORTED.contains(n.op())) {
+      GateGrads.backward(n, c, dy);
       return;
     }
     String x = n.input(0);
@@ -172,8 +180,9 @@ final class GradRules {
   static String supported() {
     return "Add, Sub, Sum, Mul, Div, Neg, Identity, Relu, Sigmoid, Tanh, Exp, Log, Sqrt, "
         + "Reciprocal, Erf, Softmax, LayerNormalization, MatMul, Gemm, Conv, Reshape, Flatten, "
-        + "Squeeze, Unsqueeze, Transpose, ReduceMean, ReduceSum, Concat, Slice, "
-        + "GlobalAveragePool";
+        + "Squeeze, Unsqueeze, Transpose, ReduceMean, ReduceSum, Concat, Slice, Split, "
+        + "GlobalAveragePool, HardSigmoid, HardSwish, Gelu, Clip, Where, Pow, Expand, Trilu, "
+        + "Gather";
   }
 
   private static void layerNorm(Node n, Autodiff.Context c, String dy) {
@@ -337,6 +346,22 @@ final class GradRules {
       }
       at += size;
     }
+  }
+
+  /** The outputs' gradients concatenated back, zeros for outputs the loss does not read. */
+  private static void split(Node n, Autodiff.Context c) {
+    GraphEmitter e = c.e;
+    List<String> parts = new java.util.ArrayList<>();
+    for (String o : n.outputs()) {
+      String g = o.isEmpty() ? null : c.grad(o);
+      if (g == null) {
+        long[] s = c.shape(o);
+        g = e.floats(s, new double[(int) NdShapes.count(s)]);
+      }
+      parts.add(g);
+    }
+    int axis = NdShapes.axis(n.attrLong("axis", 0), c.shape(n.input(0)).length);
+    c.add(n.input(0), e.op(Op.CONCAT, parts, Attribute.of("axis", (long) axis)));
   }
 
   private static void slice(Node n, Autodiff.Context c, String dy) {

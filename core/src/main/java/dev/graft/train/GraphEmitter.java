@@ -5,6 +5,7 @@ import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
+import dev.graft.graph.OpsetRules;
 import dev.graft.graph.TensorData;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -50,14 +51,27 @@ public final class GraphEmitter {
   /** Emits one node with a single output and returns the output's name. */
   public String op(Op op, List<String> inputs, Attribute... attributes) {
     String out = fresh(op.onnxName());
-    builder.node(Node.of(out, op, inputs, List.of(out), attributes));
+    builder.node(forOpset(Node.of(out, op, inputs, List.of(out), attributes)));
     return out;
   }
 
   /** Emits one node writing the given output name. */
   public String opTo(String output, Op op, List<String> inputs, Attribute... attributes) {
-    builder.node(Node.of(fresh(op.onnxName()), op, inputs, List.of(output), attributes));
+    builder.node(forOpset(Node.of(fresh(op.onnxName()), op, inputs, List.of(output),
+        attributes)));
     return output;
+  }
+
+  /**
+   * The node in the form the graph's opset takes: a zero C for Gemm before opset 11, constant
+   * axes, bounds and sizes as attributes where older opsets want them ({@link OpsetRules#lower}).
+   */
+  private Node forOpset(Node n) {
+    int opset = builder.opset();
+    if (n.op() == Op.GEMM && n.inputs().size() == 2 && opset < OpsetRules.GEMM_OPTIONAL_C) {
+      return n.withInputs(List.of(n.input(0), n.input(1), scalar(0)));
+    }
+    return OpsetRules.lower(n, opset, t -> builder.initializers().get(t));
   }
 
   /** A floating scalar constant of the emitter's element type. */

@@ -30,7 +30,7 @@ public final class OrtSessions {
       return env().createSession(OnnxWriter.toBytes(g), opts);
     } catch (OrtException e) {
       throw GraftException.failure("ONNX Runtime cannot load graph %s: %s", g.name(),
-          e.getMessage());
+          OrtRunner.oneLine(e));
     }
   }
 

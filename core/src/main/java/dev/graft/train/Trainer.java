@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import dev.graft.GraftException;
 import dev.graft.data.NdArray;
 import dev.graft.exec.Device;
+import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
@@ -161,7 +162,7 @@ public final class Trainer {
           samples / (trainNanos / 1e9));
     } catch (OrtException e) {
       throw GraftException.failure("training %s failed in ONNX Runtime: %s", student.name(),
-          e.getMessage());
+          OrtRunner.oneLine(e));
     } finally {
       closeAll(owned);
     }
@@ -177,7 +178,7 @@ public final class Trainer {
       return evaluate(s, Map.of(), List.of(), data, split);
     } catch (OrtException e) {
       throw GraftException.failure("scoring %s failed in ONNX Runtime: %s", student.name(),
-          e.getMessage());
+          OrtRunner.oneLine(e));
     }
   }
 

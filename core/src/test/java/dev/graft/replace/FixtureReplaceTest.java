@@ -49,6 +49,26 @@ class FixtureReplaceTest {
   }
 
   @Test
+  void thin_conv_mirrors_mobilenetv3_blocks_and_finetunes_through_its_hard_activations()
+      throws Exception {
+    java.nio.file.Path fashion = dev.graft.testing.Fixtures.root().resolve("fashion");
+    FixtureRun.Outcome o = FixtureRun.run(
+        dev.graft.testing.Fixtures.root().resolve("modern").resolve("fm_mobilenetv3.onnx"),
+        "features.5", "features.6", StudentSpec.of("thin-conv").withWidth(0.25),
+        dev.graft.data.Npy.read(fashion.resolve("train_x.npy")),
+        dev.graft.data.Npy.read(fashion.resolve("test_x.npy")),
+        dev.graft.data.Npy.read(fashion.resolve("test_y.npy")).longs(),
+        TrainOptions.defaults().withEpochs(1).withFinetuneEpochs(3));
+    print("thin-conv fm_mobilenetv3 features.5..features.6 fine-tuned", o);
+    ReplaceResult r = o.replaced();
+    assertTrue(r.finetuned());
+    assertTrue(r.finetuneHeldOutRelMse() < r.finetuneStartRelMse(),
+        "fine-tuning took the held-out logits rel MSE from " + r.finetuneStartRelMse() + " to "
+            + r.finetuneHeldOutRelMse());
+    assertTrue(o.agreement() >= 0.9, "top-1 agreement " + o.agreement());
+  }
+
+  @Test
   void attention_ffn_in_place_of_three_transformer_blocks_keeps_top1_and_accuracy()
       throws Exception {
     FixtureRun.Outcome o = FixtureRun.run("transformer_encoder.onnx", "blocks.2", "blocks.4",

@@ -38,11 +38,17 @@ final class FixtureRun {
 
   static Outcome run(String model, String from, String to, StudentSpec spec, String split,
       TrainOptions options) throws Exception {
-    Graph teacher = OnnxReader.read(Fixtures.model(model));
+    return run(Fixtures.model(model), from, to, spec,
+        Npy.read(Fixtures.digits("train_x_" + split + ".npy")),
+        Npy.read(Fixtures.digits("test_x_" + split + ".npy")),
+        Npy.read(Fixtures.digits("test_y.npy")).longs(), options);
+  }
+
+  /** The same on any model whose one input is named {@code input}, with the given data. */
+  static Outcome run(Path model, String from, String to, StudentSpec spec, NdArray train,
+      NdArray test, long[] labels, TrainOptions options) throws Exception {
+    Graph teacher = OnnxReader.read(model);
     Region region = new RegionResolver(ModuleTree.of(teacher), Set.of()).resolve(from, to);
-    NdArray train = Npy.read(Fixtures.digits("train_x_" + split + ".npy"));
-    NdArray test = Npy.read(Fixtures.digits("test_x_" + split + ".npy"));
-    long[] labels = Npy.read(Fixtures.digits("test_y.npy")).longs();
     ArraySource cal = ArraySource.of(Map.of("input", train));
     Path dir = Files.createTempDirectory("graft-fixture-run");
     List<String> tensors = new java.util.ArrayList<>(List.of(region.entry(), region.exit()));

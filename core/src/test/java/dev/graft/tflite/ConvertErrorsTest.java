@@ -28,16 +28,16 @@ class ConvertErrorsTest {
   void listsEveryUnsupportedNodeAtOnce() {
     Graph g = Graph.builder()
         .input(new ValueInfo("x", DType.FLOAT, Shape.of(1, 4)))
-        .node(Node.of("first_erf", Op.ERF, List.of("x"), List.of("a")))
+        .node(Node.of("first_sum", Op.SUM, List.of("x"), List.of("a")))
         .node(Node.of("relu", Op.RELU, List.of("a"), List.of("b")))
-        .node(Node.of("second_erf", Op.ERF, List.of("b"), List.of("y")))
+        .node(Node.of("second_sum", Op.SUM, List.of("b"), List.of("y")))
         .output(new ValueInfo("y", DType.FLOAT, Shape.of(1, 4)))
         .build();
     GraftException e = assertThrows(GraftException.class,
         () -> TfliteConverter.convert(g, ConvertOptions.defaults()));
     assertEquals(2, e.exitStatus());
-    assertTrue(e.getMessage().contains("first_erf (Erf)") && e.getMessage().contains(
-        "second_erf (Erf)") && !e.getMessage().contains("\n"), e.getMessage());
+    assertTrue(e.getMessage().contains("first_sum (Sum)") && e.getMessage().contains(
+        "second_sum (Sum)") && !e.getMessage().contains("\n"), e.getMessage());
   }
 
   @Test

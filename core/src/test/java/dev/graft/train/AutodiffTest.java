@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every differentiable op against finite differences in ONNX Runtime: float64 with relative
  * tolerance 1e-6 where ORT has double kernels, float32 with tolerance 2e-2 (step 1e-2) where it
- * has only float kernels (Conv, Erf, GlobalAveragePool).
+ * has only float kernels (Conv, Erf, GlobalAveragePool, HardSigmoid, HardSwish, Gelu).
  */
 class AutodiffTest {
   private static final long[] BTD = {2, 3, 4};
@@ -93,6 +93,13 @@ class AutodiffTest {
             e -> e.op(Op.CONV, List.of("x", "w"))),
         c("Conv stride 2 uneven", f, in("x", new long[] {1, 2, 6, 6}, "w", new long[] {2, 2, 3, 3}),
             e -> e.op(Op.CONV, List.of("x", "w"), Attribute.ints("strides", 2, 2))),
+        c("Conv depthwise stride 2 padded", f,
+            in("x", new long[] {2, 3, 7, 7}, "w", new long[] {3, 1, 3, 3}, "b", new long[] {3}),
+            e -> e.op(Op.CONV, List.of("x", "w", "b"), Attribute.ints("strides", 2, 2),
+                Attribute.ints("pads", 1, 1, 1, 1), Attribute.of("group", 3L))),
+        c("Conv depthwise uneven", f, in("x", new long[] {1, 2, 6, 6}, "w", new long[] {2, 1, 3, 3}),
+            e -> e.op(Op.CONV, List.of("x", "w"), Attribute.ints("strides", 2, 2),
+                Attribute.of("group", 2L))),
         c("Reshape", d, in("a", BTD), e -> e.op(Op.RESHAPE, List.of("a", e.longs(6, 4)))),
         c("Transpose", d, in("a", BTD), e -> e.op(Op.TRANSPOSE, List.of("a"),
             Attribute.ints("perm", 1, 2, 0))),
@@ -105,6 +112,36 @@ class AutodiffTest {
             e.longs(3, -1), e.longs(1, 2)))),
         c("GlobalAveragePool", f, in("x", new long[] {2, 3, 4, 5}),
             e -> e.op(Op.GLOBAL_AVERAGE_POOL, List.of("x"))),
+        c("HardSigmoid", f, in("a", BTD), e -> e.op(Op.HARD_SIGMOID,
+            List.of(e.op(Op.MUL, List.of("a", e.scalar(3.0)))), Attribute.of("alpha", 0.2f),
+            Attribute.of("beta", 0.5f))),
+        c("HardSwish", f, in("a", BTD), e -> e.op(Op.HARD_SWISH,
+            List.of(e.op(Op.MUL, List.of("a", e.scalar(3.0)))))),
+        c("Gelu exact (opset 20)", f, in("a", BTD), e -> {
+          e.builder().opset(20);
+          return e.op(Op.GELU, List.of("a"));
+        }),
+        c("Clip with input bounds", d, in("a", BTD), e -> e.op(Op.CLIP,
+            List.of("a", e.scalar(-0.5), e.scalar(0.8)))),
+        c("Where masked fill", d, in("a", BTD, "b", new long[] {4}), e -> e.op(Op.WHERE,
+            List.of(e.op(Op.GREATER, List.of("a", e.scalar(0.3))), "a", "b"))),
+        c("Pow square and cube", d, in("a", BTD), e -> e.op(Op.ADD, List.of(
+            e.op(Op.POW, List.of("a", e.scalar(2.0))), e.op(Op.POW, List.of("a", e.scalar(3.0)))))),
+        c("Expand class token", d, in("a", new long[] {1, 1, 4}), e -> e.op(Op.EXPAND,
+            List.of("a", e.longs(2, 1, 1)))),
+        c("Trilu upper k=1", d, in("a", new long[] {2, 4, 4}), e -> e.op(Op.TRILU,
+            List.of("a", e.longScalar(1)))),
+        c("Trilu lower", d, in("a", new long[] {2, 4, 4}), e -> e.op(Op.TRILU,
+            List.of("a"), Attribute.of("upper", 0L))),
+        c("Gather one index", d, in("a", BTD), e -> e.op(Op.GATHER,
+            List.of("a", e.longScalar(-1)), Attribute.of("axis", 1L))),
+        c("Split, middle part unused", d, in("a", new long[] {2, 3, 6}), e -> {
+          List<String> parts = List.of(e.fresh("q"), e.fresh("k"), e.fresh("v"));
+          e.builder().node(new dev.graft.graph.Node("split", Op.SPLIT,
+              List.of("a", e.longs(2, 2, 2)), parts, List.of(Attribute.of("axis", -1L))));
+          return e.op(Op.ADD, List.of(parts.get(0), e.op(Op.MUL, List.of(parts.get(2),
+              parts.get(2)))));
+        }),
         c("shared input summed", d, in("a", BTD), e -> e.op(Op.MUL, List.of("a",
             e.op(Op.TANH, List.of("a"))))));
   }

@@ -10,6 +10,7 @@ import com.github.ajalt.clikt.parameters.types.long
 import com.github.ajalt.clikt.parameters.options.option
 import dev.graft.dsl.ScriptHost
 import dev.graft.exec.Device
+import dev.graft.graph.Dims
 import dev.graft.io.FolderLock
 import dev.graft.recipe.Recipe
 import dev.graft.recipe.RecipeRunner
@@ -28,6 +29,7 @@ internal class CompressCommand : CliktCommand(name = "compress") {
     private val noCache by option("--no-cache", help = "redo every step even if an earlier run finished it").flag()
     private val timeout by option("--timeout", help = "stop the run after this many seconds (exit 1)").long().default(0)
         .check("must be 0 (no limit) or more seconds") { it >= 0 }
+    private val dims by dimOption()
 
     override fun run() = graftCall {
         val file = Path.of(recipeFile).toAbsolutePath()
@@ -37,6 +39,7 @@ internal class CompressCommand : CliktCommand(name = "compress") {
             FolderLock.acquire(RecipeRunner.Options.`in`(file.parent, outDir).cacheDir(), "graft compress ${file.fileName}").use {
                 var recipe = ScriptHost.load(file)
                 deviceName?.let { recipe = recipe.withDevice(Device.parse(it)) }
+                if (dims.isNotEmpty()) recipe = recipe.withDims(Dims.parse(dims))
                 compress(recipe, file.parent, outDir, json, noCache)
             }
         }

@@ -13,6 +13,7 @@ import com.github.ajalt.clikt.parameters.types.choice
 import com.github.ajalt.clikt.parameters.types.int
 import dev.graft.data.Calibration
 import dev.graft.report.Json
+import dev.graft.graph.Dims
 import dev.graft.tflite.ConvertOptions
 import dev.graft.tflite.Precision
 import dev.graft.tflite.TfliteExport
@@ -32,14 +33,16 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
     private val verify by option("--verify", help = "run the file in LiteRT and compare with ONNX Runtime (exit 1 past the bound)").flag()
     private val nhwcIo by option("--nhwc-io", help = "NHWC inputs and outputs instead of the ONNX layout").flag()
     private val int8Io by option("--int8-io", help = "with --precision int8: int8 inputs and outputs (no boundary QUANTIZE/DEQUANTIZE)").flag()
-    private val batch by option("--batch", help = "size given to the symbolic batch axis").int().default(1)
+    private val batch by option("--batch", help = "size given to the symbolic batch axis (the first; other axes: --dim)").int().default(1)
+    private val dims by dimOption()
     private val json by option("--json", help = "print the result as JSON").flag()
     private val images by ImageOptionsGroup()
 
     override fun run() = graftCall {
         AtomicFiles.refuseInputs(Path.of(output), listOf(Path.of(model)) + calibration.map { Path.of(it.substringAfter('=')) }, "output")
-        val graph = readModel(model)
+        val graph = readModel(model, dims)
         var options = ConvertOptions.defaults().withPrecision(Precision.parse(precision)).withNhwcIo(nhwcIo).withInt8Io(int8Io).withBatch(batch)
+            .withDims(Dims.parse(dims))
         if (calibration.isNotEmpty()) {
             Calibration.open(calibration, graph, images.options()).use { options = options.withCalibration(TfliteExport.samples(it, 512)) }
         }

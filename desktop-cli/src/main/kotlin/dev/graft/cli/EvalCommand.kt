@@ -30,11 +30,12 @@ internal class EvalCommand : CliktCommand(name = "eval") {
     private val json by option("--json", help = "print JSON").flag()
     private val batchSize by option("--batch-size", help = "samples per ONNX Runtime call").int().default(64)
     private val deviceName by deviceOption()
+    private val dims by dimOption()
     private val images by ImageOptionsGroup()
 
     override fun run() = graftCall {
-        val graph = readModel(model)
-        val ref = reference?.let { readModel(it) }
+        val graph = readModel(model, dims)
+        val ref = reference?.let { readModel(it, dims) }
         val y = labels?.let { Labels.read(Path.of(it), graph) }
         val result = Calibration.open(data, graph, images.options()).use { source ->
             Evaluator.evaluate(graph, ref, source, y, device(deviceName), batchSize)

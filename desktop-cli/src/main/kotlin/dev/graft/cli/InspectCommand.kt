@@ -17,9 +17,10 @@ internal class InspectCommand : CliktCommand(name = "inspect") {
 
     private val model by argument("MODEL", help = "an ONNX model")
     private val json by option("--json", help = "print JSON instead of a table").flag()
+    private val dims by dimOption()
 
     override fun run() = graftCall {
-        val graph = readModel(model)
+        val graph = readModel(model, dims)
         val summary = ModelSummary.of(Path.of(model).fileName.toString(), graph)
         if (json) {
             echo(Json.write(summary.toJson()))

@@ -3,9 +3,11 @@ package dev.graft.cli
 import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.parameters.groups.OptionGroup
 import com.github.ajalt.clikt.parameters.options.default
+import com.github.ajalt.clikt.parameters.options.multiple
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.types.choice
 import dev.graft.exec.Device
+import dev.graft.graph.Dims
 import dev.graft.graph.Graph
 import dev.graft.onnx.OnnxReader
 import java.nio.file.Path
@@ -19,6 +21,14 @@ internal fun CliktCommand.deviceOption() =
 internal fun device(name: String): Device = Device.parse(name)
 
 internal fun readModel(path: String): Graph = OnnxReader.read(Path.of(path))
+
+/** `--dim NAME=SIZE`, repeatable, on every command that reads a model. */
+internal fun CliktCommand.dimOption() =
+    option("--dim", metavar = "NAME=SIZE", help = "bind a named symbolic dimension of the inputs, e.g. sequence=128 (repeatable)")
+        .multiple()
+
+/** The model with the `--dim` bindings applied. */
+internal fun readModel(path: String, dims: List<String>): Graph = Dims.bind(readModel(path), Dims.parse(dims))
 
 /** `--image-size HxW [--mean M,..] [--std S,..]`: how an image folder given as DATA becomes tensors. */
 internal class ImageOptionsGroup : OptionGroup("When DATA is a folder of images") {

@@ -12,6 +12,7 @@ import com.github.ajalt.clikt.parameters.types.long
 import dev.graft.GraftException
 import dev.graft.data.Npy
 import dev.graft.data.RandomSource
+import dev.graft.graph.Dims
 import dev.graft.graph.ShapeInference
 import dev.graft.recipe.Origin
 import dev.graft.recipe.Recipe
@@ -35,6 +36,7 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
     protected val output by option("-o", "--output", help = "the ONNX model to write")
     protected val report by option("--report", help = "write the report as JSON here")
     protected val json by option("--json", help = "print the report as JSON").flag()
+    protected val dims by dimOption()
     private val images by ImageOptionsGroup()
 
     /** The step this command runs. */
@@ -67,6 +69,7 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
             .teacher(Path.of(model).toAbsolutePath(), origin)
             .calibration(data.map { absolute(it) }, heldOut, origin)
             .seed(seed)
+            .dims(Dims.parse(dims))
             .device(device(deviceName))
             .step(step)
             .step(Step.ExportOnnx(out.toAbsolutePath(), origin))
@@ -84,7 +87,7 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
      * [[lo], [hi]) of the model's shapes (single-input models).
      */
     protected fun randomCalibration(lo: Double = 0.0, hi: Double = 1.0): String {
-        val g = ShapeInference.infer(readModel(model))
+        val g = ShapeInference.infer(readModel(model, dims))
         if (g.inputs().size != 1) {
             throw GraftException.badInput("without --calibration, the model must have one input; give --calibration name=X.npy")
         }

@@ -66,6 +66,14 @@ public class RecipeScope internal constructor() {
         builder.test(data.toList(), labels?.let { Path.of(it) })
     }
 
+    /**
+     * Sizes of the teacher's named symbolic dimensions, e.g. `dims("sequence" to 128)` for a
+     * token model whose inputs are `[batch, sequence]`; the same as `--dim sequence=128`.
+     */
+    public fun dims(vararg sizes: Pair<String, Int>) {
+        builder.dims(sizes.associate { (name, size) -> name to size.toLong() }, callerOrigin())
+    }
+
     /** The seed of every random choice (fixed by default). */
     public fun seed(value: Long) {
         builder.seed(value)
