@@ -9,12 +9,14 @@ import { Session } from './lib/session.mjs';
 import { info } from './lib/commands/info.mjs';
 import { readJobs, runJob, runJobs } from './lib/commands/run.mjs';
 import { bench } from './lib/commands/bench.mjs';
+import { compare } from './lib/commands/compare.mjs';
 
 const USAGE = `usage:
   node cli.mjs info MODEL.tflite
   node cli.mjs run MODEL.tflite --input a.npy [--input b.npy …] --out DIR
   node cli.mjs run --batch-file JOBS.json
   node cli.mjs bench MODEL.tflite [--input a.npy …] [--warmup N] [--runs N] [--seed S]
+  node cli.mjs compare A.tflite B.tflite … [--rounds R] [--runs N] [--warmup N] [--seed S]
 common options: --relaxed-simd  --probe-mib N  --verbose`;
 
 const COMMON = {
@@ -28,6 +30,12 @@ const COMMANDS = {
   run: { input: { type: 'string', multiple: true }, out: { type: 'string' }, 'batch-file': { type: 'string' } },
   bench: {
     input: { type: 'string', multiple: true },
+    warmup: { type: 'string' },
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+  },
+  compare: {
+    rounds: { type: 'string' },
     warmup: { type: 'string' },
     runs: { type: 'string' },
     seed: { type: 'string' },
@@ -108,6 +116,16 @@ async function main(argv) {
         inputs: values.input ?? [],
         warmup: count(values, 'warmup', 10, 0),
         runs: count(values, 'runs', 50, 1),
+        seed: count(values, 'seed', 0, 0),
+      }),
+    );
+  } else if (command === 'compare') {
+    if (positionals.length === 0) throw new UsageError('compare takes one or more MODEL.tflite files');
+    print(
+      await compare(session, positionals, {
+        rounds: count(values, 'rounds', 5, 1),
+        runs: count(values, 'runs', 10, 1),
+        warmup: count(values, 'warmup', 5, 0),
         seed: count(values, 'seed', 0, 0),
       }),
     );

@@ -9,7 +9,7 @@
 
 import { DTYPES, dtypeByLiteRt, elementCount, shapeText } from './dtypes.mjs';
 import { RuntimeFailure, UsageError } from './errors.mjs';
-import { enlargeDynamicOutputs, NotTfliteError, readTfliteHeader } from './tflite-file.mjs';
+import { enlargeDynamicOutputs, NotTfliteError, readTfliteHeader, withoutSignatures } from './tflite-file.mjs';
 
 /**
  * Room given to each dynamic output for the first (probe) run, see enlargeDynamicOutputs:
@@ -56,9 +56,10 @@ export class Engine {
       throw e;
     }
     const dynamic = header.outputs.some((o) => o.shapeSignature.some((d) => d < 0));
+    const usable = header.signatureIgnored ? withoutSignatures(bytes, header) : bytes;
     const loadBytes = dynamic
-      ? enlargeDynamicOutputs(bytes, header, probeBytes ?? probeOutputBytes(header)).bytes
-      : bytes;
+      ? enlargeDynamicOutputs(usable, header, probeBytes ?? probeOutputBytes(header)).bytes
+      : usable;
     const wasm = this.wasm;
     const ptr = wasm._malloc(loadBytes.byteLength);
     if (!ptr) throw new RuntimeFailure(`out of Wasm memory loading ${name} (${loadBytes.byteLength} bytes)`);

@@ -58,8 +58,24 @@ function parseModel(fb) {
   const graph = subgraphs[graphIndex];
   if (!graph) throw new NotTfliteError(`${fb.name}: signature refers to missing subgraph ${graphIndex}`);
   const tensors = fb.tables(graph, 0);
-  inputIdx ??= fb.ints(graph, 1);
-  outputIdx ??= fb.ints(graph, 2);
+  // A signature that names no tensor, or tensors other than the subgraph's inputs and outputs
+  // (converters that strip the float boundary of int8 models leave such signatures), makes
+  // LiteRT fail at run time ("Output name (null) was not found"): run the subgraph's own I/O.
+  let signatureIgnored = false;
+  if (signatures.length > 0) {
+    const named = [...inputNames, ...outputNames].every((n) => n !== null && n !== '');
+    if (!named || !sameSet(inputIdx, fb.ints(graph, 1)) || !sameSet(outputIdx, fb.ints(graph, 2))) {
+      signatureIgnored = true;
+      graphIndex = 0;
+      inputIdx = undefined;
+      outputIdx = undefined;
+      inputNames = null;
+      outputNames = null;
+    }
+  }
+  const ioGraph = subgraphs[graphIndex];
+  inputIdx ??= fb.ints(ioGraph, 1);
+  outputIdx ??= fb.ints(ioGraph, 2);
   const info = (i, sigName) => {
     const t = tensors[i];
     if (!t) throw new NotTfliteError(`${fb.name}: tensor index ${i} out of range`);
@@ -86,7 +102,24 @@ function parseModel(fb) {
     inputs: inputIdx.map((i, k) => info(i, inputNames?.[k])),
     outputs: outputIdx.map((i, k) => info(i, outputNames?.[k])),
     description: fb.string(model, 3),
+    signatureIgnored,
+    signatureSlot: signatureIgnored ? fb.slot(model, 7) : -1,
   };
+}
+
+function sameSet(a, b) {
+  return a.length === b.length && [...a].sort((x, y) => x - y).every((v, i) => v === [...b].sort((x, y) => x - y)[i]);
+}
+
+/**
+ * Returns a copy of the file without its signature defs (the Model table's field marked absent),
+ * for files whose signature does not match the subgraph's inputs and outputs; LiteRT then runs
+ * the subgraph with its tensors' own names.
+ */
+export function withoutSignatures(bytes, header) {
+  const copy = bytes.slice();
+  if (header.signatureSlot >= 0) new DataView(copy.buffer, copy.byteOffset, copy.byteLength).setUint16(header.signatureSlot, 0, true);
+  return copy;
 }
 
 /**
@@ -166,6 +199,12 @@ class FlatBuffer {
     return off === 0 ? 0 : table + off;
   }
   has(table, id) { return this.field(table, id) !== 0; }
+  /** The position of a field's vtable entry, or -1 when the vtable has none. */
+  slot(table, id) {
+    const vt = table - this.i32(table);
+    const slot = 4 + 2 * id;
+    return slot + 2 > this.view.getUint16(vt, true) ? -1 : vt + slot;
+  }
   u8(table, id, dflt) { const p = this.field(table, id); if (!p) return dflt; this.check(p, 1); return this.bytes[p]; }
   u32(table, id, dflt) { const p = this.field(table, id); return p ? this.i32(p) >>> 0 : dflt; }
   ref(p) { return p + (this.i32(p) >>> 0); }

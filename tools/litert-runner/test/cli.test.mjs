@@ -105,6 +105,40 @@ for (const dtype of ['float32', 'int32', 'int64', 'int8', 'uint8']) {
   });
 }
 
+for (const [what, outputs] of [
+  ['names no output tensor', [[null, 2]]],
+  ['names a tensor that is not the subgraph output', [['output_0', 1]]],
+]) {
+  test(`run ignores a signature that ${what} (as converters leave on int8 models)`, async (t) => {
+    const dir = tempDir(t);
+    const model = path.join(dir, 'add.tflite');
+    const signature = { inputs: [['a', 0], ['b', 1]], outputs };
+    writeFileSync(model, addModel({ dtype: 'int8', shape: [1, 4], signature }));
+    const a = writeNpy(dir, 'a.npy', 'int8', [1, 4], Int8Array.from([1, 2, 3, 4]));
+    const b = writeNpy(dir, 'b.npy', 'int8', [1, 4], Int8Array.from([10, 20, 30, 40]));
+    const r = await cli('run', model, '--input', a, '--input', b, '--out', dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.json.outputs.map(({ name, shape }) => ({ name, shape })), [{ name: 'sum', shape: [1, 4] }]);
+    assert.deepEqual(Array.from(load(r.json.outputs[0].path).values), [11, 22, 33, 44]);
+  });
+}
+
+test('compare times several models interleaved, wall and CPU time for each', async (t) => {
+  const dir = tempDir(t);
+  const a = path.join(dir, 'a.tflite');
+  const b = path.join(dir, 'b.tflite');
+  writeFileSync(a, addModel({ dtype: 'float32', shape: [1, 4] }));
+  writeFileSync(b, addModel({ dtype: 'int32', shape: [1, 64] }));
+  const r = await cli('compare', a, b, '--rounds', '3', '--runs', '2', '--warmup', '1');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.json.models.map((m) => m.model), [a, b]);
+  for (const m of r.json.models) {
+    assert.equal(m.runs_ms.length, 6);
+    assert.ok(m.min_ms > 0 && m.min_ms <= m.median_ms, JSON.stringify(m));
+    assert.ok(m.cpu_min_ms >= 0 && m.cpu_min_ms <= m.cpu_median_ms, JSON.stringify(m));
+  }
+});
+
 test('run repeats a one-row input on every row of the other', async (t) => {
   const dir = tempDir(t);
   const model = path.join(dir, 'add.tflite');

@@ -94,10 +94,10 @@ class Writer {
  * uint8) get scale 1 and zero point 0 on every tensor, so the sum is exact until it saturates.
  * @returns {Uint8Array}
  */
-export function addModel({ dtype = 'float32', shape = [1, 4], names = ['a', 'b', 'sum'] } = {}) {
+export function addModel({ dtype = 'float32', shape = [1, 4], names = ['a', 'b', 'sum'], signature } = {}) {
   const quantized = dtype === 'int8' || dtype === 'uint8';
   const tensors = names.map((name) => ({ name, shape, dtype, scale: quantized ? 1 : undefined }));
-  return binaryModel(tensors, BUILTIN_ADD, OPTIONS_ADD, table([[0, 'i8', 0]]));
+  return binaryModel(tensors, BUILTIN_ADD, OPTIONS_ADD, table([[0, 'i8', 0]]), signature);
 }
 
 /**
@@ -113,8 +113,12 @@ export function concatInt8Model(scales = [1, 1, 1]) {
   return binaryModel(tensors, BUILTIN_CONCATENATION, OPTIONS_CONCATENATION, table([[0, 'i32', 1]]));
 }
 
-/** One operator of two inputs and one output; tensors: [{name, shape, dtype, scale?}] × 3. */
-function binaryModel(specs, builtin, optionsType, options) {
+/**
+ * One operator of two inputs and one output; tensors: [{name, shape, dtype, scale?}] × 3 (indices
+ * 0, 1: inputs, 2: output). `signature`: {inputs, outputs} as [[name or null, tensor index]], a
+ * signature def written as given (none when absent).
+ */
+function binaryModel(specs, builtin, optionsType, options, signature) {
   const tensor = ({ name, shape, dtype, scale }) =>
     table([
       [0, 'ref', vec('i32', shape)],
@@ -153,6 +157,7 @@ function binaryModel(specs, builtin, optionsType, options) {
     ],
     [3, 'ref', str('graft litert-runner test model')],
     [4, 'ref', tables([table([])])],
+    [7, 'ref', signature ? tables([signatureDef(signature)]) : undefined],
   ]);
   const w = new Writer();
   w.pos = 8;
@@ -160,4 +165,14 @@ function binaryModel(specs, builtin, optionsType, options) {
   w.scalar('u32', 0, root);
   w.bytes.set(new TextEncoder().encode('TFL3'), 4);
   return w.bytes.slice(0, Math.ceil(w.pos / 8) * 8);
+}
+
+function signatureDef({ inputs, outputs }) {
+  const map = ([name, index]) => table([[0, 'ref', name === null ? undefined : str(name)], [1, 'u32', index]]);
+  return table([
+    [0, 'ref', tables(inputs.map(map))],
+    [1, 'ref', tables(outputs.map(map))],
+    [2, 'ref', str('serving_default')],
+    [4, 'u32', 0],
+  ]);
 }

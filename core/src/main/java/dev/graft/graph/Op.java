@@ -89,6 +89,8 @@ public enum Op {
   EXPAND("Expand", 2, 2, 1, 1),
   TRILU("Trilu", 1, 2, 1, 1, "upper"),
   TILE("Tile", 2, 2, 1, 1),
+  DEPTH_TO_SPACE("DepthToSpace", 1, 1, 1, 1, "blocksize", "mode"),
+  SPACE_TO_DEPTH("SpaceToDepth", 1, 1, 1, 1, "blocksize"),
   PAD("Pad", 1, 4, 1, 1, "mode", "pads", "value"),
   RESIZE(
       "Resize", 1, 4, 1, 1, "antialias", "axes", "coordinate_transformation_mode",

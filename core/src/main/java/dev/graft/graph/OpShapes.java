@@ -157,6 +157,22 @@ final class OpShapes {
         c.set(n, 0, c.type(n, 0).type(), broadcast(n, List.of(c.shape(n, 0), Shape.of(target))));
         return;
       }
+      case DEPTH_TO_SPACE: case SPACE_TO_DEPTH: {
+        Shape x = c.shape(n, 0);
+        long b = n.attrLong("blocksize", 1);
+        if (x.rank() != 4 || b < 1) {
+          throw GraftException.badInput("node %s: %s needs a rank-4 input and a blocksize >= 1",
+              n.name(), op.onnxName());
+        }
+        boolean up = op == Op.DEPTH_TO_SPACE;
+        Dim one = Dim.of(b);
+        Dim sq = Dim.of(b * b);
+        c.set(n, 0, c.type(n, 0).type(), Shape.of(List.of(x.dim(0),
+            up ? x.dim(1).dividedBy(sq) : x.dim(1).times(sq),
+            up ? x.dim(2).times(one) : x.dim(2).dividedBy(one),
+            up ? x.dim(3).times(one) : x.dim(3).dividedBy(one))));
+        return;
+      }
       case TILE: {
         Shape x = c.shape(n, 0);
         List<Dim> reps = c.requireValue(n, 1, "repeats");

@@ -26,7 +26,8 @@ final class FullInteger {
       BuiltinOperator.SPLIT_V, BuiltinOperator.PAD, BuiltinOperator.PADV2,
       BuiltinOperator.MIRROR_PAD, BuiltinOperator.BROADCAST_TO, BuiltinOperator.TILE,
       BuiltinOperator.RESIZE_BILINEAR, BuiltinOperator.RESIZE_NEAREST_NEIGHBOR,
-      BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM, BuiltinOperator.SQUEEZE);
+      BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM, BuiltinOperator.SQUEEZE,
+      BuiltinOperator.DEPTH_TO_SPACE, BuiltinOperator.SPACE_TO_DEPTH);
   /**
    * Operators whose int8 kernels take every input at the output's parameters: TFLite's
    * CONCATENATION fails to prepare otherwise (and LiteRT then computes nothing), MAXIMUM and
@@ -48,7 +49,8 @@ final class FullInteger {
       BuiltinOperator.SPLIT_V, BuiltinOperator.PAD, BuiltinOperator.PADV2,
       BuiltinOperator.MIRROR_PAD, BuiltinOperator.BROADCAST_TO, BuiltinOperator.TILE,
       BuiltinOperator.RESIZE_BILINEAR, BuiltinOperator.RESIZE_NEAREST_NEIGHBOR,
-      BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM);
+      BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM, BuiltinOperator.DEPTH_TO_SPACE,
+      BuiltinOperator.SPACE_TO_DEPTH);
 
   private final FlatModel fm;
   private final QuantParams[] params;

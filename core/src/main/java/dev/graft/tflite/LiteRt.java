@@ -193,6 +193,21 @@ public final class LiteRt {
   }
 
   /**
+   * Latency of several models measured in one runner process, interleaved: {@code rounds} rounds
+   * in which each model runs {@code runs} times in turn, after {@code warmup} untimed runs each.
+   * One map per model, in order: {@code min_ms}, {@code median_ms} (wall) and {@code cpu_min_ms},
+   * {@code cpu_median_ms} (the runner's CPU time per run).
+   */
+  @SuppressWarnings("unchecked")
+  public List<Map<String, Object>> compare(List<Path> models, int rounds, int runs, int warmup) {
+    List<String> args = new ArrayList<>(List.of("compare"));
+    models.forEach(m -> args.add(m.toAbsolutePath().toString()));
+    args.addAll(List.of("--rounds", Integer.toString(rounds), "--runs", Integer.toString(runs),
+        "--warmup", Integer.toString(warmup)));
+    return (List<Map<String, Object>>) Json.object(call(args)).get("models");
+  }
+
+  /**
    * Runs many jobs in one runner process (a JSON list of {model, inputs, out}); returns one
    * answer per job, {@code error} set on failed ones.
    */

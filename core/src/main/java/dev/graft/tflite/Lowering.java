@@ -86,6 +86,17 @@ final class Lowering {
 
   // --- tensors and layouts ---
 
+  /** The TFLite tensor and layout of every ONNX value held element for element. */
+  Map<String, ConvertResult.Mapped> mapped() {
+    Map<String, ConvertResult.Mapped> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, Integer> e : index.entrySet()) {
+      if (!flatOrders.containsKey(e.getKey())) {
+        out.put(e.getKey(), new ConvertResult.Mapped(e.getValue(), layoutOf(e.getKey())));
+      }
+    }
+    return out;
+  }
+
   boolean has(String onnxName) {
     return index.containsKey(onnxName);
   }

@@ -37,7 +37,7 @@ final class Ops {
       Op.LOG_SOFTMAX, Op.IDENTITY, Op.DROPOUT, Op.CAST, Op.REDUCE_MEAN, Op.REDUCE_SUM,
       Op.REDUCE_MAX, Op.RESHAPE, Op.FLATTEN, Op.TRANSPOSE, Op.CONCAT, Op.SPLIT, Op.SLICE,
       Op.GATHER, Op.UNSQUEEZE, Op.SQUEEZE, Op.PAD, Op.RESIZE, Op.CONSTANT, Op.SHAPE, Op.EXPAND,
-      Op.TILE));
+      Op.TILE, Op.DEPTH_TO_SPACE, Op.SPACE_TO_DEPTH));
 
   private static Set<Op> withGates(Set<Op> ops) {
     ops.addAll(GateOps.SUPPORTED);
@@ -82,6 +82,10 @@ final class Ops {
         return;
       case RESIZE:
         spatial.resize(n);
+        return;
+      case DEPTH_TO_SPACE:
+      case SPACE_TO_DEPTH:
+        new DepthSpaceOps(l).lower(n);
         return;
       case BATCH_NORMALIZATION:
         batchNorm(n);
@@ -377,8 +381,7 @@ final class Ops {
         w[o * k + q] = alpha * (transB ? bv[o * k + src] : bv[src * units + o]);
       }
     }
-    int weights = l.weights.filter(n.input(1) + "_fc", new int[] {units, k}, w, 0);
-    int bias = -1;
+    float[] bb = null;
     if (gemm && !n.input(2).isEmpty()) {
       TensorData c = l.constant(n.input(2)).orElseThrow(
           () -> unsupported(n, "with a bias computed at run time"));
@@ -387,12 +390,15 @@ final class Ops {
       }
       float beta = n.attrFloat("beta", 1f);
       float[] cv = c.floats();
-      float[] bb = new float[units];
+      bb = new float[units];
       for (int i = 0; i < units; i++) {
         bb[i] = beta * (cv.length == 1 ? cv[0] : cv[i]);
       }
-      bias = l.fm.constFloats(n.input(2) + "_bias", new int[] {units}, bb);
     }
+    WeightWriter.Params params = l.weights.layer(n.name(), WeightWriter.LayerKind.FULLY_CONNECTED,
+        n.input(1) + "_fc", new int[] {units, k}, w, 0, n.input(2) + "_bias", bb);
+    int weights = params.filter();
+    int bias = params.bias();
     int in = order != null ? l.tensor(a) : l.ensure(a, Layout.identity(l.dims(a).length));
     Lowering.Fused f = l.fuseActivation(n);
     int outRank = l.dims(n.output(0)).length;

@@ -83,6 +83,14 @@ final class ShapeOps {
       l.flatOrders.put(out, Layout.flatOrder(rest, restDims));
       return;
     }
+    ReshapePlan plan = ReshapePlan.of(xd, p, od);
+    if (plan != null) {
+      // reshaped where the axes lie in memory: an NHWC tensor stays NHWC
+      int src = l.ensure(x, plan.input());
+      int t = l.define(out, plan.output());
+      l.reshape(src, t, Layout.apply(plan.output(), od));
+      return;
+    }
     int src = l.ensure(x, Layout.identity(xd.length));
     int t = l.define(out, Layout.identity(od.length));
     l.reshape(src, t, shape);

@@ -131,22 +131,19 @@ final class SpatialOps {
     if (p.explicit() != null) {
       in = padSpatial(n.name(), in, p.explicit(), null);
     }
-    float[] wv = w.floats();
-    int filter;
+    WeightWriter.Params params;
     if (depthwise) {
       // ONNX [M, 1, kH, kW] -> TFLite [1, kH, kW, M]
-      byte[] data = Layout.permute(w.raw(), wd, new int[] {1, 2, 3, 0}, 4);
-      float[] t = new float[wv.length];
-      java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(t);
-      filter = l.weights.filter(n.input(1) + "_dw", new int[] {1, (int) k[0], (int) k[1], m}, t, 3);
+      params = l.weights.layer(n.name(), WeightWriter.LayerKind.DEPTHWISE, n.input(1) + "_dw",
+          new int[] {1, (int) k[0], (int) k[1], m}, permuted(w, new int[] {1, 2, 3, 0}), 3,
+          n.name() + "_bias", bias);
     } else {
-      byte[] data = Layout.permute(w.raw(), wd, new int[] {0, 2, 3, 1}, 4);
-      float[] t = new float[wv.length];
-      java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(t);
-      filter = l.weights.filter(n.input(1) + "_ohwi",
-          new int[] {m, (int) k[0], (int) k[1], (int) wd[1]}, t, 0);
+      params = l.weights.layer(n.name(), WeightWriter.LayerKind.CONV, n.input(1) + "_ohwi",
+          new int[] {m, (int) k[0], (int) k[1], (int) wd[1]},
+          permuted(w, new int[] {0, 2, 3, 1}), 0, n.name() + "_bias", bias);
     }
-    int b = l.fm.constFloats(n.name() + "_bias", new int[] {m}, bias);
+    int filter = params.filter();
+    int b = params.bias();
     Lowering.Fused f = l.fuseActivation(n);
     int o = l.define(f.output(), Layout.NHWC);
     if (depthwise) {
@@ -171,6 +168,13 @@ final class SpatialOps {
       l.fm.op(BuiltinOperator.CONV_2D, new int[] {in, filter, b}, new int[] {o},
           BuiltinOptions.Conv2DOptions, opt);
     }
+  }
+
+  private static float[] permuted(TensorData w, int[] perm) {
+    byte[] data = Layout.permute(w.raw(), w.dims(), perm, 4);
+    float[] t = new float[data.length / 4];
+    java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(t);
+    return t;
   }
 
   void pool(Node n) {

@@ -38,7 +38,8 @@ public final class TfliteConverter {
           "int8 inputs and outputs (--int8-io) need precision int8, not %s",
           options.precision().label());
     }
-    Graph prepared = Fuse.run(ActivationPatterns.run(GeluPattern.run(Prepare.run(graph, options.batch()))));
+    Graph prepared = DepthSpaceOps.crdToDcr(Fuse.run(ActivationPatterns.run(
+        GeluPattern.run(Prepare.run(graph, options.batch())))));
     List<String> bad = new ArrayList<>();
     for (Node n : prepared.nodes()) {
       if (!Ops.SUPPORTED.contains(n.op())) {
@@ -49,7 +50,8 @@ public final class TfliteConverter {
       throw GraftException.badInput("%d node%s cannot be written to TFLite: %s", bad.size(),
           bad.size() == 1 ? "" : "s", String.join(", ", bad));
     }
-    FlatModel fm = new Lowering(prepared, options).run();
+    Lowering lowering = new Lowering(prepared, options);
+    FlatModel fm = lowering.run();
     if (options.precision() == Precision.INT8) {
       FlatModel probe = new Lowering(prepared, options.withPrecision(Precision.FP32)).run();
       if (probe.tensorCount() != fm.tensorCount()) {
@@ -68,10 +70,36 @@ public final class TfliteConverter {
     byte[] bytes = fm.toBytes("Graft " + OnnxWriter.GRAFT_VERSION);
     TfliteModel read = TfliteModel.read(bytes);
     List<String> warnings = new ArrayList<>();
-    int transposes = read.opCounts().getOrDefault("TRANSPOSE", 0);
-    if (transposes > 0) {
-      warnings.add(transposes + " TRANSPOSE op(s) were needed to change layouts");
+    transposeNote(fm, graph).ifPresent(warnings::add);
+    return new ConvertResult(bytes, read.opCounts(), warnings, lowering.weights.keptFloat(),
+        lowering.mapped());
+  }
+
+  /**
+   * What the file's TRANSPOSE ops are for: the layout of rank-4 inputs and outputs (which {@code
+   * --nhwc-io} removes) and the ONNX model's own Transposes; flagged when there are more inside
+   * than the model has.
+   */
+  static java.util.Optional<String> transposeNote(FlatModel fm, Graph graph) {
+    int boundary = 0;
+    int inside = 0;
+    for (int i = 0; i < fm.operatorCount(); i++) {
+      if (fm.builtin(i) == org.tensorflow.lite.schema.BuiltinOperator.TRANSPOSE) {
+        var op = fm.operators().get(i);
+        boolean atEdge = fm.inputs().contains(op.getInputs()[0])
+            || fm.outputs().contains(op.getOutputs()[0]);
+        boundary += atEdge ? 1 : 0;
+        inside += atEdge ? 0 : 1;
+      }
     }
-    return new ConvertResult(bytes, read.opCounts(), warnings);
+    long onnx = graph.nodes().stream().filter(n -> n.op() == dev.graft.graph.Op.TRANSPOSE).count();
+    if (boundary + inside == 0) {
+      return java.util.Optional.empty();
+    }
+    String text = String.format("%d TRANSPOSE op(s): %d for ONNX's NCHW inputs and outputs"
+        + " (--nhwc-io removes them), %d inside (the ONNX model has %d Transpose node(s))",
+        boundary + inside, boundary, inside, onnx);
+    return java.util.Optional.of(inside > onnx
+        ? text + "; more inside than the ONNX model: an operator needed another layout" : text);
   }
 }

@@ -1,5 +1,6 @@
 package dev.graft.tflite;
 
+import dev.graft.GraftException;
 import dev.graft.data.CalibrationSource;
 import dev.graft.data.NdArray;
 import dev.graft.graph.Dims;
@@ -40,28 +41,77 @@ public final class TfliteExport {
    * @param options conversion options (precision, calibration samples, layout, batch, recipe)
    * @param verify run LiteRT and ONNX Runtime and fail (exit 1) past {@code bound}
    * @param bound the verification bound; null for {@link Verification.Bound#forPrecision}
+   * @param explain with {@code verify}: locate the layers where the model leaves the bound
+   *     even when the outputs keep it (they are always located when verification fails)
    */
   public record Request(Path model, Path output, ConvertOptions options, boolean verify,
-      Verification.Bound bound) {}
+      Verification.Bound bound, boolean explain) {
+    public Request(Path model, Path output, ConvertOptions options, boolean verify,
+        Verification.Bound bound) {
+      this(model, output, options, verify, bound, false);
+    }
+  }
 
-  /** What happened: the conversion, the verification if asked, the file written. */
+  /**
+   * What happened: the conversion, the verification if asked, the first layers past the bound
+   * (located when verification failed or was to be explained), the file written (null when
+   * verification failed) and why verification failed (null when it passed).
+   */
   public record Outcome(ConvertResult result, Optional<Verification.Report> verification,
-      Path written) {}
+      List<DriftLocator.Drift> drift, Path written, String failure) {}
 
+  /** Layers reported where the model leaves the bound. */
+  public static final int DRIFT_LAYERS = 3;
+
+  /** Converts, verifies and writes; a failed verification throws (exit 1), writing nothing. */
   public static Outcome run(Request req) {
+    Outcome o = attempt(req);
+    if (o.failure() != null) {
+      throw GraftException.failure("%s%s", o.failure(), driftText(o.drift()));
+    }
+    return o;
+  }
+
+  /**
+   * Converts, verifies and writes, but returns a failed verification instead of throwing: the
+   * outcome then has a failure, the layers where the model drifts, and no file written.
+   */
+  public static Outcome attempt(Request req) {
     Graph g = Dims.bind(OnnxReader.read(req.model()), req.options().dims());
     ConvertResult r = TfliteConverter.convert(g, req.options());
-    Verification.Report report = null;
-    if (req.verify()) {
-      LiteRt rt = LiteRt.locate();
-      Map<String, NdArray> samples = req.options().calibration().isEmpty()
-          ? randomSamples(g, 8, 0) : head(req.options().calibration(), VERIFY_ROWS);
-      Verification.Bound b = req.bound() != null ? req.bound()
-          : Verification.Bound.forPrecision(req.options().precision());
-      report = Verification.run(g, r, req.options(), samples, rt).require(b);
+    if (!req.verify()) {
+      r.write(req.output());
+      return new Outcome(r, Optional.empty(), List.of(), req.output(), null);
+    }
+    LiteRt rt = LiteRt.locate();
+    Map<String, NdArray> samples = req.options().calibration().isEmpty()
+        ? randomSamples(g, 8, 0) : head(req.options().calibration(), VERIFY_ROWS);
+    Verification.Bound b = req.bound() != null ? req.bound()
+        : Verification.Bound.forPrecision(req.options().precision());
+    Verification.Report report = Verification.run(g, r, req.options(), samples, rt);
+    String failure = report.failure(b).orElse(null);
+    List<DriftLocator.Drift> drift = failure != null || req.explain()
+        ? DriftLocator.locate(g, r, req.options(), samples, rt, b, DRIFT_LAYERS) : List.of();
+    if (failure != null) {
+      return new Outcome(r, Optional.of(report), drift, null, failure);
     }
     r.write(req.output());
-    return new Outcome(r, Optional.ofNullable(report), req.output());
+    return new Outcome(r, Optional.of(report), drift, req.output(), null);
+  }
+
+  /** The located layers as text for a message: "; first past the bound: ...". */
+  public static String driftText(List<DriftLocator.Drift> drift) {
+    if (drift.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("; first past the bound: ");
+    for (int i = 0; i < drift.size(); i++) {
+      DriftLocator.Drift d = drift.get(i);
+      b.append(i == 0 ? "" : ", then ").append(String.join(" > ", d.layers()))
+          .append(String.format(" (%s: %.3g, %.3g of its scale)", d.value(), d.maxAbsErr(),
+              d.relativeError()));
+    }
+    return b.toString();
   }
 
   /** Reads up to {@code maxRows} samples of a calibration source into memory. */

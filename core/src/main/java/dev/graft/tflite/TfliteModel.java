@@ -246,6 +246,48 @@ public final class TfliteModel {
     return out;
   }
 
+  /**
+   * For each conv, depthwise and fully connected operator: its name and how its filter and bias
+   * are stored, e.g. {@code CONV_2D FLOAT16>FLOAT32 FLOAT16>FLOAT32} (fp16 constants dequantized
+   * at load) or {@code FULLY_CONNECTED INT8 FLOAT32} (a hybrid kernel's int8 filter); {@code -}
+   * for an omitted bias.
+   */
+  public List<String> layerParameters() {
+    SubGraph sg = main();
+    Map<Integer, Integer> dequantizedFrom = new java.util.HashMap<>();
+    for (int i = 0; i < sg.operatorsLength(); i++) {
+      Operator op = sg.operators(i);
+      int code = model.operatorCodes((int) op.opcodeIndex()).builtinCode();
+      if (code == BuiltinOperator.DEQUANTIZE && sg.tensors(op.inputs(0)).buffer() != 0) {
+        dequantizedFrom.put(op.outputs(0), op.inputs(0));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < sg.operatorsLength(); i++) {
+      Operator op = sg.operators(i);
+      int code = model.operatorCodes((int) op.opcodeIndex()).builtinCode();
+      if (code != BuiltinOperator.CONV_2D && code != BuiltinOperator.DEPTHWISE_CONV_2D
+          && code != BuiltinOperator.FULLY_CONNECTED) {
+        continue;
+      }
+      StringBuilder b = new StringBuilder(BuiltinOperator.name(code));
+      for (int k = 1; k <= 2; k++) {
+        int t = k < op.inputsLength() ? op.inputs(k) : -1;
+        b.append(' ');
+        if (t < 0) {
+          b.append('-');
+        } else if (dequantizedFrom.containsKey(t)) {
+          b.append(TensorType.name(sg.tensors(dequantizedFrom.get(t)).type())).append('>')
+              .append(TensorType.name(sg.tensors(t).type()));
+        } else {
+          b.append(TensorType.name(sg.tensors(t).type()));
+        }
+      }
+      out.add(b.toString());
+    }
+    return out;
+  }
+
   /** Metadata entries whose buffers hold UTF-8 text. */
   public Map<String, String> metadata() {
     Map<String, String> out = new LinkedHashMap<>();

@@ -16,6 +16,9 @@ import dev.graft.runtime.BenchmarkResult
 import dev.graft.runtime.DeviceInfo
 import dev.graft.runtime.ReferenceData
 import java.io.File
+import java.nio.file.Files
+import dev.graft.onnx.OnnxWriter
+import dev.graft.GraftException
 
 /**
  * `graft bench MODEL [MODEL_B] [--backend ort|litert|adb|browser] …`: latency of one model, or of
@@ -68,6 +71,7 @@ internal class BenchCommand(private val env: Map<String, String> = System.getenv
     private val timeout by option("--timeout", help = "adb, browser: seconds to wait for the result (default 300)")
         .int().default(300)
     private val serial by option("--serial", help = "adb: the device's serial number (adb -s)")
+    private val dims by dimOption()
 
     override fun run() = graftCall {
         val backend = BenchBackend.parse(backendName, File(model))
@@ -79,7 +83,7 @@ internal class BenchCommand(private val env: Map<String, String> = System.getenv
                 ExitStatus.BAD_INPUT,
             )
         }
-        val files = listOfNotNull(model, modelB).map { backend.check(File(it)) }
+        val files = listOfNotNull(model, modelB).map { bound(backend.check(File(it))) }
         val results = files.map { file ->
             runOne(backend, file, setup).also { r ->
                 r.error()?.let { throw GraftCliError("$file: ${it.message()}", exitOf(it.code())) }
@@ -101,6 +105,23 @@ internal class BenchCommand(private val env: Map<String, String> = System.getenv
                 ExitStatus.FAILURE,
             )
         }
+    }
+
+    /**
+     * With `--dim`, an ONNX model with those dimensions bound, written to a temporary file of the
+     * same name (the runtimes feed dynamic dimensions as 1); the model itself otherwise.
+     */
+    private fun bound(file: File): File {
+        if (dims.isEmpty()) return file
+        if (!file.name.endsWith(".onnx")) {
+            throw GraftException.badInput("--dim applies to ONNX models; %s has the static shapes it was written with", file.name)
+        }
+        val dir = Files.createTempDirectory("graft-bench-dims")
+        val out = dir.resolve(file.name)
+        OnnxWriter.write(readModel(file.path, dims), out)
+        out.toFile().deleteOnExit()
+        dir.toFile().deleteOnExit()
+        return out.toFile()
     }
 
     private fun options(backend: BenchBackend): BenchmarkOptions {

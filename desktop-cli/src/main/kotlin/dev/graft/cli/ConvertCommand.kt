@@ -23,14 +23,21 @@ import java.nio.file.Path
 /** `graft convert MODEL.onnx -o OUT.tflite [--precision ...] [--calibration DATA] [--verify]`. */
 internal class ConvertCommand : CliktCommand(name = "convert") {
     override fun help(context: Context): String =
-        "Write an ONNX model as TFLite (NHWC, no inner transposes) at fp32, fp16, int8-dynamic " +
-            "or int8; --verify runs it in LiteRT and compares with ONNX Runtime."
+        """Write an ONNX model as TFLite at fp32, fp16, int8-dynamic or int8; --verify runs it in LiteRT and compares with ONNX Runtime.
+
+        Layout: tensors are NHWC inside. TRANSPOSE ops are written only for rank-4 inputs and outputs kept in ONNX's NCHW order (one each; --nhwc-io removes them) and for layout changes the model itself computes (channel and pixel shuffles: one each, as in the ONNX model); the summary says how many there are and flags a file with more inside than the ONNX model has Transposes.
+
+        Precisions: fp32; fp16 (the filter and bias of every conv and fully connected layer, and other constants of 64+ elements, in fp16, which LiteRT dequantizes once at load: float32 kernels, about half the size; a layer whose bias fp16 would round more than its filter stays float32, listed as a float layer); int8-dynamic (fully connected filters int8 per channel, run by hybrid kernels; conv filters int8 per channel dequantized at load and run by float32 kernels, listed as float layers; about a third of the size); int8 (int8 weights and activations calibrated on --calibration DATA). fp16 and int8-dynamic are laid out so that LiteRT's CPU path runs them at least as fast as the fp32 file.
+
+        --verify bounds (largest error over the output's scale): fp32 1e-4, fp16 2e-2, int8 and int8-dynamic 0.5 with 99% top-1 agreement. Past the bound nothing is written, the status is 1 and the first layers (module paths) whose values leave the bound are named; --explain names them even when the outputs keep it; --json always prints the verification."""
+            .trimIndent()
 
     private val model by argument("MODEL", help = "an ONNX model")
     private val output by option("-o", "--output", help = "the .tflite to write").required()
     private val precision by option("--precision").choice("fp32", "fp16", "int8-dynamic", "int8").default("fp32")
     private val calibration by option("--calibration", help = "DATA for int8 ranges and verification").multiple()
-    private val verify by option("--verify", help = "run the file in LiteRT and compare with ONNX Runtime (exit 1 past the bound)").flag()
+    private val verify by option("--verify", help = "run the file in LiteRT and compare with ONNX Runtime (exit 1 past the bound, naming the first layers past it)").flag()
+    private val explain by option("--explain", help = "with --verify: name the first layers past the bound even when the outputs keep it").flag()
     private val nhwcIo by option("--nhwc-io", help = "NHWC inputs and outputs instead of the ONNX layout").flag()
     private val int8Io by option("--int8-io", help = "with --precision int8: int8 inputs and outputs (no boundary QUANTIZE/DEQUANTIZE)").flag()
     private val batch by option("--batch", help = "size given to the symbolic batch axis (the first; other axes: --dim)").int().default(1)
@@ -46,27 +53,53 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
         if (calibration.isNotEmpty()) {
             Calibration.open(calibration, graph, images.options()).use { options = options.withCalibration(TfliteExport.samples(it, 512)) }
         }
-        val outcome = TfliteExport.run(TfliteExport.Request(Path.of(model), Path.of(output), options, verify, null))
+        if (explain && !verify) throw GraftCliError("--explain needs --verify", ExitStatus.BAD_INPUT)
+        val outcome = TfliteExport.attempt(TfliteExport.Request(Path.of(model), Path.of(output), options, verify, null, explain))
         val result = linkedMapOf<String, Any?>(
-            "model" to model, "output" to output, "precision" to precision,
+            "model" to model, "output" to outcome.written()?.toString(), "precision" to precision,
             "bytes" to outcome.result().bytes().size, "ops" to outcome.result().opCounts(),
+            "float_layers" to outcome.result().floatLayers().map { linkedMapOf("layer" to it.layer(), "op" to it.op(), "reason" to it.reason()) },
         )
         outcome.verification().ifPresent { v ->
             result["verification"] = linkedMapOf(
-                "runtime" to "litert-wasm", "samples" to v.samples(), "max_abs_err" to v.maxAbsErr(),
+                "runtime" to "litert-wasm", "passed" to (outcome.failure() == null), "failure" to outcome.failure(),
+                "samples" to v.samples(), "max_abs_err" to v.maxAbsErr(),
                 "worst_relative_error" to v.worstRelativeError(), "top1_agreement" to v.top1Agreement(),
+                "outputs" to v.outputs().map {
+                    linkedMapOf("name" to it.name(), "max_abs_err" to it.maxAbsErr(), "scale" to it.scale(), "relative_error" to it.relativeError())
+                },
+                "drift" to outcome.drift().map {
+                    linkedMapOf("value" to it.value(), "layers" to it.layers(), "max_abs_err" to it.maxAbsErr(), "scale" to it.scale(), "relative_error" to it.relativeError())
+                },
             )
         }
         if (json) {
             echo(Json.write(result))
-        } else {
+        } else if (outcome.failure() == null) {
             echo("wrote $output: ${Format.count(outcome.result().bytes().size.toLong())} bytes, $precision")
             echo("ops   " + outcome.result().opCounts().entries.joinToString(" ") { (k, v) -> if (v == 1) k else "$k×$v" })
             outcome.result().warnings().forEach { echo("note  $it") }
+            floatSummary(outcome.result().floatLayers())?.let { echo("float $it") }
             outcome.verification().ifPresent { v ->
                 echo("LiteRT vs ONNX Runtime on ${v.samples()} samples: max abs error ${Format.sci(v.maxAbsErr())} " +
                     "(${Format.sci(v.worstRelativeError())} of the output scale), top-1 agreement ${Format.percent(v.top1Agreement())}")
             }
+            outcome.drift().forEach { echo("drift ${driftLine(it)}") }
         }
+        outcome.failure()?.let { throw GraftCliError(it + TfliteExport.driftText(outcome.drift()), ExitStatus.FAILURE) }
     }
+}
+
+/** One located drift: the layers, the value and its error. */
+internal fun driftLine(d: dev.graft.tflite.DriftLocator.Drift): String =
+    "${d.layers().joinToString(" > ")} (${d.value()}): max abs error ${Format.sci(d.maxAbsErr())} " +
+        "(${Format.sci(d.relativeError())} of its scale ${Format.sci(d.scale())})"
+
+/** One line on the layers left computing in float32: how many of each op, why, the first names. */
+internal fun floatSummary(layers: List<dev.graft.tflite.ConvertResult.FloatLayer>): String? {
+    if (layers.isEmpty()) return null
+    val ops = layers.groupingBy { it.op() }.eachCount().entries.joinToString(" ") { (k, v) -> if (v == 1) k else "$k×$v" }
+    val names = layers.take(3).joinToString(", ") { it.layer() } + if (layers.size > 3) ", +${layers.size - 3} more" else ""
+    val reasons = layers.map { it.reason() }.distinct().joinToString("; ")
+    return "${layers.size} layer(s) run float32 kernels ($ops: $names): $reasons"
 }

@@ -87,6 +87,19 @@ class BenchSpec : FunSpec({
             result.stats().mean() shouldBeGreaterThan 0.0
         }
 
+    test("litert compares Graft's conversion of ultraface with Google's converter's file")
+        .config(enabledOrReasonIf = { BenchFixtures.liteRtReason()?.let { Enabled.disabled(it) } ?: Enabled.enabled }) {
+            val ours = Files.createTempDirectory("graft-bench-spec").resolve("ultraface.tflite")
+            graft("convert", ultrafaceOnnx, "-o", ours.toString(), "--nhwc-io").statusCode shouldBe 0
+            val r = graft("bench", ours.toString(), ultrafaceTflite, "--backend", "litert", "--runs", "3", "--warmup", "1", "--json")
+            r.statusCode shouldBe 0
+            val array = com.google.gson.JsonParser.parseString(r.stdout).asJsonArray
+            val google = BenchmarkResult.fromJson(array[1].toString())
+            google.model().path() shouldBe ultrafaceTflite
+            google.timings().runsMs() shouldHaveSize 3
+            BenchmarkResult.fromJson(array[0].toString()).timings().runsMs() shouldHaveSize 3
+        }
+
     test("two models print both columns and the speed-up; --json prints an array of two") {
         val text = graft("bench", mnist, ultrafaceOnnx, "--runs", "4", "--warmup", "1")
         text.statusCode shouldBe 0

@@ -44,4 +44,46 @@ class ConvertSpec : FunSpec({
         }
         Files.exists(out) shouldBe false
     }
+
+    test("a failed --verify prints the result with --json and names the first layers past the bound") {
+        // block2's weights exceed the fp16 range: its conversion drifts there and nowhere before
+        val model = tmp.resolve("overflow.onnx")
+        dev.graft.onnx.OnnxWriter.write(fp16OverflowModel(), model)
+        val out = tmp.resolve("overflow.tflite")
+        val r = graft("convert", model.toString(), "-o", out.toString(), "--precision", "fp16", "--verify", "--json")
+        r.statusCode shouldBe 1
+        val v = JsonParser.parseString(r.stdout).asJsonObject["verification"].asJsonObject
+        v["passed"].asBoolean shouldBe false
+        val first = v["drift"].asJsonArray[0].asJsonObject
+        first["layers"].asJsonArray.map { it.asString } shouldBe listOf("block2.conv")
+        r.stderr shouldContain "first past the bound: block2.conv"
+        Files.exists(out) shouldBe false
+    }
+
+    test("--explain names no layer when the conversion keeps the bound everywhere") {
+        val out = tmp.resolve("explained.tflite")
+        val r = graft("convert", cnn, "-o", out.toString(), "--verify", "--explain", "--json")
+        r.statusCode shouldBe 0
+        val v = JsonParser.parseString(r.stdout).asJsonObject["verification"].asJsonObject
+        v["passed"].asBoolean shouldBe true
+        v["drift"].asJsonArray.size() shouldBe 0
+    }
 })
+
+/** x → block1 (1×1 conv, relu) → block2 (1×1 conv with weights of 1e5, then × 1e-5) → y. */
+private fun fp16OverflowModel(): dev.graft.graph.Graph {
+    val r = java.util.Random(3)
+    fun randn(n: Int, scale: Double) = FloatArray(n) { (r.nextGaussian() * scale).toFloat() }
+    val b = dev.graft.graph.Graph.builder()
+    b.input(dev.graft.graph.ValueInfo("x", dev.graft.graph.DType.FLOAT, dev.graft.graph.Shape.of(1, 8, 4, 4)))
+    b.initializer(dev.graft.graph.TensorData.ofFloats("w1", longArrayOf(8, 8, 1, 1), randn(64, 0.3)))
+    b.initializer(dev.graft.graph.TensorData.ofFloats("w2", longArrayOf(8, 8, 1, 1), randn(64, 1e5)))
+    b.initializer(dev.graft.graph.TensorData.ofFloats("s", longArrayOf(1), floatArrayOf(1e-5f)))
+    val op = dev.graft.graph.Op.CONV
+    b.node(dev.graft.graph.Node.of("/block1/conv/Conv", op, listOf("x", "w1"), listOf("c1")))
+    b.node(dev.graft.graph.Node.of("/block1/act/Relu", dev.graft.graph.Op.RELU, listOf("c1"), listOf("a1")))
+    b.node(dev.graft.graph.Node.of("/block2/conv/Conv", op, listOf("a1", "w2"), listOf("c2")))
+    b.node(dev.graft.graph.Node.of("/block2/Mul", dev.graft.graph.Op.MUL, listOf("c2", "s"), listOf("y")))
+    b.output(dev.graft.graph.ValueInfo("y", dev.graft.graph.DType.FLOAT, null))
+    return b.opset(13).build()
+}

@@ -120,6 +120,13 @@ class UsersModelsSpec : FunSpec({
         }
     }
 
+    test("bench binds --dim in the ONNX model it measures") {
+        val r = graft("bench", tokens, "--dim", "sequence=24", "--runs", "3", "--warmup", "1", "--json")
+        r.statusCode shouldBe 0
+        val input = JsonParser.parseString(r.stdout).asJsonObject["inputs"].asJsonArray[0].asJsonObject
+        input["shape"].asJsonArray.map { it.asLong } shouldBe listOf(1L, 24L)
+    }
+
     test("a recipe binds dims(\"sequence\" to 24) and exports a verified TFLite") {
         val recipe = tmp.resolve("tokens.graft.kts")
         Files.writeString(recipe, """
