@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * line and files left behind (in the case folders and in the temporary folder), the status
  * counts, case times and the peak heap, then the cases that broke a rule.
  *
- * <p>Usage: {@code bench/run FuzzBench [CASES] [SEED] [CASE_SECONDS]}; defaults 5000 cases, seed
- * 1, 60 s per case. Give the JVM its own temporary folder to count what is left there:
+ * <p>Usage: {@code bench/run FuzzBench [CASES] [SEED] [CASE_SECONDS] [tflite]}; defaults 5000
+ * cases, seed 1, 60 s per case; {@code tflite} runs only TFLite cases (a valid one runs LiteRT in
+ * Node, seconds each; the runner must be installed: {@code npm ci} in tools/litert-runner). Give the JVM its own temporary folder to count what is left there:
  * {@code BENCH_JAVA_OPTS="-Djava.io.tmpdir=/tmp/fuzz-tmp -Xmx2g"}.
  */
 public final class FuzzBench {
@@ -32,15 +33,16 @@ public final class FuzzBench {
     int cases = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
     long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
     long caseSeconds = args.length > 2 ? Long.parseLong(args[2]) : 60;
+    boolean tfliteOnly = args.length > 3 && args[3].equals("tflite");
     Path fixtures = Path.of("fixtures").toAbsolutePath();
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     Set<String> before = graftTemporaries(tmp);
     Path work = Files.createTempDirectory("fuzz-bench");
     List<Long> millis = new ArrayList<>();
-    FuzzHarness.Report r = new FuzzHarness(fixtures, work, seed, caseSeconds).run(cases,
+    FuzzHarness.Report r = new FuzzHarness(fixtures, work, seed, caseSeconds, tfliteOnly).run(cases,
         Long.MAX_VALUE, o -> {
           millis.add(o.getMillis());
-          if (millis.size() % 500 == 0) {
+          if (millis.size() % (tfliteOnly ? 50 : 500) == 0) {
             System.out.printf("  %d cases%n", millis.size());
           }
           return kotlin.Unit.INSTANCE;

@@ -67,7 +67,7 @@ public final class GraphValidator {
       shaped = g;
     }
     for (ValueInfo v : g.inputs()) {
-      checkSize(v.name(), v.shape(), "graph input");
+      checkSize(v.name(), v.shape(), "graph input"); // zero-sized inputs are valid ONNX
     }
     for (Node n : g.nodes()) {
       for (String out : n.outputs()) {
@@ -109,8 +109,8 @@ public final class GraphValidator {
       if (!d.isKnown()) {
         continue;
       }
-      if (d.value() < 0 || (d.value() < 1 && what.equals("graph input"))) {
-        throw GraftException.badInput("%s '%s' has shape %s; every dimension must be at least 1",
+      if (d.value() < 0) {
+        throw GraftException.badInput("%s '%s' has shape %s; a dimension cannot be negative",
             what, name, s);
       }
       if (d.value() > MAX_ELEMENTS || (n = n * Math.max(1, d.value())) > MAX_ELEMENTS) {

@@ -17,7 +17,8 @@ import java.time.temporal.ChronoUnit;
  * An exclusive hold on a folder for one run, so that two runs never share its cache and captures.
  * The lock is the operating system's lock on a file in the folder, released when the run ends or
  * its process dies; the file records who holds it, and a second run fails with a one-line message
- * that names the holder.
+ * that names the holder. The thread that holds a folder may take it again (a command that locks
+ * its output folder before loading a recipe, then runs it); the inner hold releases nothing.
  *
  * <pre>{@code
  * try (FolderLock lock = FolderLock.acquire(Path.of("out/.graft-cache"), "graft compress r.kts")) {
@@ -26,16 +27,24 @@ import java.time.temporal.ChronoUnit;
  * }</pre>
  */
 public final class FolderLock implements AutoCloseable {
+  private static final java.util.Map<Path, Thread> HELD = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final Path folder;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private FolderLock(FileChannel channel, FileLock lock) {
+  private FolderLock(Path folder, FileChannel channel, FileLock lock) {
+    this.folder = folder;
     this.channel = channel;
     this.lock = lock;
   }
 
   /** Takes the folder for {@code holder} (what is running), or fails naming who has it. */
   public static FolderLock acquire(Path folder, String holder) {
+    Path key = folder.toAbsolutePath().normalize();
+    if (HELD.get(key) == Thread.currentThread()) {
+      return new FolderLock(key, null, null);
+    }
     Path file = folder.resolve("lock");
     FileChannel ch = null;
     try {
@@ -58,7 +67,8 @@ public final class FolderLock implements AutoCloseable {
           + Instant.now().truncatedTo(ChronoUnit.SECONDS);
       ch.truncate(0);
       ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
-      return new FolderLock(ch, lock);
+      HELD.put(key, Thread.currentThread());
+      return new FolderLock(key, ch, lock);
     } catch (IOException e) {
       if (ch != null) {
         try {
@@ -73,6 +83,10 @@ public final class FolderLock implements AutoCloseable {
 
   @Override
   public void close() {
+    if (channel == null) {
+      return; // an inner hold of the same thread
+    }
+    HELD.remove(folder);
     try {
       channel.truncate(0);
       lock.release();

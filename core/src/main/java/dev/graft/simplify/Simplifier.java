@@ -27,6 +27,13 @@ public final class Simplifier {
   private Simplifier() {}
 
   public static SimplifyResult simplify(Graph graph, SimplifyOptions options) {
+    for (dev.graft.graph.ValueInfo in : graph.inputs()) {
+      if (in.shape() != null && in.shape().dims().stream()
+          .anyMatch(d -> d.isKnown() && d.value() == 0)) {
+        throw dev.graft.GraftException.badInput("simplify: input '%s' has shape %s, which holds"
+            + " no values", in.name(), in.shape());
+      }
+    }
     Graph g = ShapeInference.infer(graph);
     long paramsBefore = Costs.params(g);
     long flopsBefore = Costs.flops(g);

@@ -82,8 +82,20 @@ class InvalidModelTest {
   }
 
   @Test
-  void anInputOfZeroOrTooManyElementsIsRefused() throws Exception {
-    assertTrue(refused("residual_cnn.onnx", g -> inputDim(g, 0, 0)).contains("at least 1"));
+  void aZeroSizedInputIsValidOnnxButSimplifyRefusesIt() throws Exception {
+    OnnxMl.ModelProto m = OnnxMl.ModelProto.parseFrom(
+        Files.readAllBytes(Fixtures.model("residual_cnn.onnx")));
+    byte[] bytes = m.toBuilder().setGraph(inputDim(m.getGraph().toBuilder(), 0, 0)).build()
+        .toByteArray();
+    dev.graft.graph.Graph g = OnnxReader.parse(bytes, "m.onnx", Path.of("."));
+    GraftException e = assertThrows(GraftException.class, () -> dev.graft.simplify.Simplifier
+        .simplify(g, dev.graft.simplify.SimplifyOptions.inputBox(0, 1)));
+    assertEquals(2, e.exitStatus());
+    assertTrue(e.getMessage().contains("which holds no values"), e.getMessage());
+  }
+
+  @Test
+  void anInputOfTooManyElementsIsRefused() throws Exception {
     String m = refused("residual_cnn.onnx", g -> inputDim(g, 2, 1L << 40));
     assertTrue(m.contains("more than 2147483639 elements"), m);
   }

@@ -58,15 +58,30 @@ class RunSafetyTest {
   }
 
   @Test
-  void aSecondRunIntoAFolderInUseFailsNamingTheHolder() {
+  void aSecondRunIntoAFolderInUseFailsNamingTheHolder() throws Exception {
     Path out = tmp.resolve("out");
-    try (FolderLock held = FolderLock.acquire(out.resolve(".graft-cache"), "the first run")) {
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    Thread first = new Thread(() -> { // another run, on its own thread
+      try (FolderLock lock = FolderLock.acquire(out.resolve(".graft-cache"), "the first run")) {
+        held.countDown();
+        done.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    first.start();
+    held.await();
+    try {
       GraftException e = assertThrows(GraftException.class, () -> RecipeRunner.run(
           thinRecipe(Fixtures.model("deep_mlp.onnx"), "m.onnx"), RecipeRunner.Options.in(tmp, out)));
       assertEquals(1, e.exitStatus());
       assertTrue(e.getMessage().contains("is in use by another run (pid "
           + ProcessHandle.current().pid() + ", the first run, since "), e.getMessage());
       assertFalse(Files.exists(out.resolve("m.onnx")));
+    } finally {
+      done.countDown();
+      first.join();
     }
     RecipeRunner.run(thinRecipe(Fixtures.model("deep_mlp.onnx"), "m.onnx"),
         RecipeRunner.Options.in(tmp, out));

@@ -11,6 +11,7 @@ import com.github.ajalt.clikt.parameters.options.option
 import dev.graft.dsl.ScriptHost
 import dev.graft.exec.Device
 import dev.graft.graph.Dims
+import dev.graft.io.FolderLock
 import dev.graft.recipe.Recipe
 import dev.graft.recipe.RecipeRunner
 import java.nio.file.Path
@@ -32,11 +33,14 @@ internal class CompressCommand : CliktCommand(name = "compress") {
 
     override fun run() = graftCall {
         val file = Path.of(recipeFile).toAbsolutePath()
+        val outDir = out?.let { Path.of(it).toAbsolutePath() } ?: file.parent
         RecipeGuard.run(timeout) {
-            val outDir = out?.let { Path.of(it).toAbsolutePath() } ?: file.parent
-            compress(file, file.parent, outDir, json, noCache) { r ->
-                val onDevice = deviceName?.let { r.withDevice(Device.parse(it)) } ?: r
-                if (dims.isEmpty()) onDevice else onDevice.withDims(Dims.parse(dims))
+            // the output folder is taken before the recipe compiles, so a second run stops at once
+            FolderLock.acquire(RecipeRunner.Options.`in`(file.parent, outDir).cacheDir(), "graft compress ${file.fileName}").use {
+                compress(file, file.parent, outDir, json, noCache) { r ->
+                    val onDevice = deviceName?.let { r.withDevice(Device.parse(it)) } ?: r
+                    if (dims.isEmpty()) onDevice else onDevice.withDims(Dims.parse(dims))
+                }
             }
         }
     }

@@ -46,9 +46,10 @@ internal fun cliError(e: Throwable): CliktError = when (e) {
         ExitStatus.FAILURE, e as? Exception)
 }
 
-/** The first stack frame, so an internal error says where it happened. */
+/** The innermost frame in Graft's own code (else the first), so an internal error says where it happened. */
 private fun where(e: Throwable): String =
-    e.stackTrace.firstOrNull()?.let { " (at ${it.className.substringAfterLast('.')}.${it.methodName}:${it.lineNumber})" } ?: ""
+    (e.stackTrace.firstOrNull { it.className.startsWith("dev.graft.") } ?: e.stackTrace.firstOrNull())
+        ?.let { " (at ${it.className.substringAfterLast('.')}.${it.methodName}:${it.lineNumber})" } ?: ""
 
 /** Joins a message to one line. */
 internal fun oneLine(message: String): String = message.lineSequence().map { it.trim() }.filter { it.isNotEmpty() }.joinToString(" ")

@@ -27,7 +27,14 @@ import kotlin.random.Random
  * FuzzHarness(fixtures, work, seed = 1).run(cases = 200, budgetSeconds = 60).summary()
  * }</pre>
  */
-public class FuzzHarness(private val fixtures: Path, private val work: Path, private val seed: Long, private val caseSeconds: Long = 60) {
+public class FuzzHarness(
+    private val fixtures: Path,
+    private val work: Path,
+    private val seed: Long,
+    private val caseSeconds: Long = 60,
+    /** Only TFLite cases (each valid one runs LiteRT in Node, seconds a case). */
+    private val tfliteOnly: Boolean = false,
+) {
     /** What one case did. */
     public data class Outcome(val id: Int, val what: String, val args: List<String>, val status: Int, val message: String, val millis: Long, val violations: List<String>, val output: String = "")
 
@@ -85,7 +92,7 @@ public class FuzzHarness(private val fixtures: Path, private val work: Path, pri
     public fun case(id: Int): Outcome {
         val r = Random(seed * 1_000_003 + id)
         val dir = Files.createDirectories(work.resolve("c$id"))
-        val (what, args) = when (r.nextInt(20)) {
+        val (what, args) = when (if (tfliteOnly) 19 else r.nextInt(20)) {
             in 0..6 -> onnxCase(dir, r, protobuf = false, id)
             in 7..12 -> onnxCase(dir, r, protobuf = true, id)
             in 13..18 -> npyCase(dir, r, id)
