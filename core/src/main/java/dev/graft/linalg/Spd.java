@@ -11,7 +11,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  *
  * <p>The ridge is relative: {@code (A + λD) X = B} with D the identity on the first {@code
  * penalized} unknowns (zero on the rest) and {@code λ = ridge × scale}, where scale is the mean of
- * those diagonal entries of A. A Gram matrix is only semi-definite up to rounding, so when A + λD
+ * those diagonal entries of A (1 when they are all zero: unknowns that never vary get the
+ * minimum-norm answer, zero). A Gram matrix is only semi-definite up to rounding, so when A + λD
  * does not factor, λ grows tenfold, starting from at least {@code 1e-12 × scale}, up to {@code
  * max(ridge, 1e-3) × scale}. A system that still does not factor is indefinite or singular beyond
  * rounding, and the solve fails with a {@link GraftException} (kind failure) naming its size.
@@ -57,7 +58,7 @@ public final class Spd {
     for (int i = 0; i < penalized; i++) {
       scale += a[i * n + i];
     }
-    scale = penalized == 0 ? 1 : Math.max(scale / penalized, 1e-30);
+    scale = penalized == 0 || !(scale / penalized > 1e-30) ? 1 : scale / penalized;
     double lambda = ridge * scale;
     double limit = Math.max(ridge, MAX_RETRY_RIDGE) * scale * (1 + 1e-9);
     LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(n);

@@ -49,6 +49,14 @@ class SpdTest {
   }
 
   @Test
+  void unknownsThatNeverVaryGetTheMinimumNormAnswerZero() {
+    // a channel that is zero on every calibration row: its Gram matrix and right side are zero
+    double[][] x = Spd.solve(new double[][] {{0}}, new double[][] {{0, 0}}, 0);
+    assertEquals(0, x[0][0], 0);
+    assertEquals(0, x[0][1], 0);
+  }
+
+  @Test
   void indefiniteMatrixFailsClearlyInsteadOfReturningGarbage() {
     double[][] g = {{1, 2}, {2, 1}}; // eigenvalues 3 and −1
     GraftException e =
