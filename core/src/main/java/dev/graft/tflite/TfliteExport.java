@@ -57,7 +57,7 @@ public final class TfliteExport {
           ? randomSamples(g, 8, 0) : head(req.options().calibration(), VERIFY_ROWS);
       Verification.Bound b = req.bound() != null ? req.bound()
           : Verification.Bound.forPrecision(req.options().precision());
-      report = Verification.run(g, r, req.options(), samples, rt).require(b);
+      report = Verification.run(g, r, req.options(), samples, rt, b.roles()).require(b);
     }
     r.write(req.output());
     return new Outcome(r, Optional.ofNullable(report), req.output());
