@@ -37,6 +37,18 @@ public final class RoleMetrics {
     }
   }
 
+  /** The metrics a role reports ({@code accuracy} of classes only with labels). */
+  public static List<String> keys(OutputRole.Kind kind) {
+    return switch (kind) {
+      case CLASSES -> List.of("top1_agreement", "kl", "accuracy", "teacher_accuracy");
+      case SCORES -> List.of("precision", "recall", "f1", "positives_teacher", "positives_result",
+          "decision_agreement");
+      case BOXES -> List.of("mean_abs_err", "max_abs_err", "anchors");
+      case EMBEDDING -> List.of("mean_cosine", "min_cosine");
+      case REGRESSION -> List.of("rel_err", "max_abs_err");
+    };
+  }
+
   /**
    * Every output of {@code roles} measured on {@code result} against {@code reference} (arrays by
    * output name, batch axis first); {@code labels} (may be null) give classes accuracy.
