@@ -225,8 +225,9 @@ public final class RecipeRunner {
       boolean met = q.isMet(v);
       reqs.add(Map.of("requirement", q.describe(), "value", v, "met", met));
       if (!met) {
-        unmet.add(String.format(java.util.Locale.ROOT, "%s: %s is %.6g, required %s",
-            q.origin(), q.output() == null ? q.metric().key()
+        String at = q.origin().toString().isEmpty() ? "" : q.origin() + ": ";
+        unmet.add(String.format(java.util.Locale.ROOT, "%s%s is %.6g, required %s",
+            at, q.output() == null ? q.metric().key()
                 : q.metric().key() + "(" + q.output() + ")", v, q.describe()));
       }
     }

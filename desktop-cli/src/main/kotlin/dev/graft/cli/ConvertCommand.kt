@@ -34,6 +34,7 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
     private val batch by option("--batch", help = "size given to the symbolic batch axis").int().default(1)
     private val json by option("--json", help = "print the result as JSON").flag()
     private val images by ImageOptionsGroup()
+    private val roles by roleOption()
 
     override fun run() = graftCall {
         val graph = readModel(model)
@@ -41,7 +42,8 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
         if (calibration.isNotEmpty()) {
             Calibration.open(calibration, graph, images.options()).use { options = options.withCalibration(TfliteExport.samples(it, 512)) }
         }
-        val outcome = TfliteExport.run(TfliteExport.Request(Path.of(model), Path.of(output), options, verify, null))
+        val outcome = TfliteExport.run(TfliteExport.Request(Path.of(model), Path.of(output), options, verify,
+            dev.graft.tflite.Verification.Bound.forPrecision(options.precision(), parseRoles(roles))))
         val result = linkedMapOf<String, Any?>(
             "model" to model, "output" to output, "precision" to precision,
             "bytes" to outcome.result().bytes().size, "ops" to outcome.result().opCounts(),
@@ -50,6 +52,7 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
             result["verification"] = linkedMapOf(
                 "runtime" to "litert-wasm", "samples" to v.samples(), "max_abs_err" to v.maxAbsErr(),
                 "worst_relative_error" to v.worstRelativeError(), "top1_agreement" to v.top1Agreement(),
+                "roles" to dev.graft.verify.RoleEvaluator.section(v.roles()),
             )
         }
         if (json) {
@@ -61,6 +64,7 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
             outcome.verification().ifPresent { v ->
                 echo("LiteRT vs ONNX Runtime on ${v.samples()} samples: max abs error ${Format.sci(v.maxAbsErr())} " +
                     "(${Format.sci(v.worstRelativeError())} of the output scale), top-1 agreement ${Format.percent(v.top1Agreement())}")
+                roleLines(v.roles()).forEach { echo("role  $it") }
             }
         }
     }
