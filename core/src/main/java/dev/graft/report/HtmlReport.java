@@ -29,6 +29,7 @@ public final class HtmlReport {
     pair(b, "MACs per sample", r.get("flops"), "multiply-accumulates");
     pair(b, "Latency (ms per sample)", r.get("latency_ms"), "ms");
     b.append("</div>");
+    RoleFigures.render(b, r);
     regions(b, r);
     outputs(b, r);
     steps(b, r);
