@@ -12,6 +12,7 @@ import dev.graft.replace.ReplaceResult;
 import dev.graft.replace.Replacer;
 import dev.graft.train.EpochStats;
 import dev.graft.train.StoreData;
+import dev.graft.train.TrainLoss;
 import dev.graft.train.TrainOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,8 +75,9 @@ final class ReplaceStep {
         }
         StoreData finetune = s.finetune() > 0 ? StoreData.of(store, finetuneInputs,
             finetuneTarget, ctx.recipe.heldOut(), ctx.recipe.seed()) : null;
-        ReplaceResult r = Replacer.replace(model, region, s.student(), data, finetune, t);
-        return new StepOutcome(r.graph(), section(region, s, r, model));
+        TrainLoss loss = finetuneLoss(ctx, finetuneTarget);
+        ReplaceResult r = Replacer.replace(model, region, s.student(), data, finetune, t, loss);
+        return new StepOutcome(r.graph(), section(region, s, r, model, loss));
       } finally {
         store.delete();
       }
@@ -108,7 +110,7 @@ final class ReplaceStep {
   }
 
   private static Map<String, Object> section(Region region, Step.Replace s, ReplaceResult r,
-      Graph before) {
+      Graph before, TrainLoss loss) {
     Costs costs = Costs.of(before);
     long regionParams = 0;
     for (String n : region.nodeNames()) {
@@ -139,10 +141,21 @@ final class ReplaceStep {
     if (r.finetuned()) {
       Map<String, Object> ft = new LinkedHashMap<>();
       ft.put("epochs", r.finetuneCurve().size());
+      ft.put("loss", loss.name().toLowerCase(java.util.Locale.ROOT));
       ft.put("heldout_logits_rel_mse_before", r.finetuneStartRelMse());
       ft.put("heldout_logits_rel_mse_after", r.finetuneHeldOutRelMse());
       m.put("finetune", ft);
     }
     return m;
+  }
+
+  /**
+   * The loss fine-tuning minimizes on the model output it reads: KL for a classifier's logits,
+   * else MSE (scores, boxes and the other roles are fine-tuned by MSE).
+   */
+  static TrainLoss finetuneLoss(RunContext ctx, String output) {
+    dev.graft.verify.OutputRole role = ctx.roles.get(output);
+    return role != null && role.kind() == dev.graft.verify.OutputRole.Kind.CLASSES
+        && role.logits() ? TrainLoss.KL : TrainLoss.MSE;
   }
 }

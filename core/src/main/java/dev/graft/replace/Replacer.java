@@ -5,6 +5,7 @@ import dev.graft.graph.Graph;
 import dev.graft.graph.TensorData;
 import dev.graft.region.Region;
 import dev.graft.train.EpochStats;
+import dev.graft.train.TrainLoss;
 import dev.graft.train.TrainOptions;
 import dev.graft.train.TrainResult;
 import dev.graft.train.Trainer;
@@ -50,6 +51,15 @@ public final class Replacer {
    */
   public static ReplaceResult replace(Graph teacher, Region region, StudentSpec spec,
       TrainingData data, TrainingData finetune, TrainOptions options) {
+    return replace(teacher, region, spec, data, finetune, options, TrainLoss.MSE);
+  }
+
+  /**
+   * As above, fine-tuning with {@code finetuneLoss} on the model's output (KL for a classifier's
+   * logits); the held-out logits figures reported stay relative MSE, to compare losses.
+   */
+  public static ReplaceResult replace(Graph teacher, Region region, StudentSpec spec,
+      TrainingData data, TrainingData finetune, TrainOptions options, TrainLoss finetuneLoss) {
     if (options.finetuneEpochs() > 0) {
       checkFinetuneData(teacher, region, finetune);
     }
@@ -93,10 +103,12 @@ public final class Replacer {
       ftStart = Trainer.score(tail, finetune, Split.HELD_OUT, options.device(),
           options.threads())[1];
       TrainResult ft = Trainer.fit(tail, student.params(), finetune,
-          options.withEpochs(options.finetuneEpochs()));
+          options.withEpochs(options.finetuneEpochs()), finetuneLoss);
       params = ft.params();
       ftCurve = ft.curve();
-      ftHeld = ft.heldOutRelMse();
+      ftHeld = finetuneLoss == TrainLoss.MSE ? ft.heldOutRelMse()
+          : Trainer.score(withParams(tail, params), finetune, Split.HELD_OUT, options.device(),
+              options.threads())[1];
       spliced = Splice.splice(teacher, region, student, params);
       Graph g = withParams(student.graph(), params);
       train = Trainer.score(g, data, Split.TRAIN, options.device(), options.threads())[1];
