@@ -69,14 +69,15 @@ public final class RoleMetrics {
       }
       float[] yv = y.asFloats();
       float[] rv = r.asFloats();
-      int last = (int) r.shape()[r.rank() - 1];
+      int last = r.rank() == 0 ? 1 : (int) Math.max(1, r.shape()[r.rank() - 1]);
       Map<String, Double> m = switch (role.kind()) {
         case CLASSES -> classes(yv, rv, last, role.logits(), labels);
         case SCORES -> scores(yv, rv, last, role);
         case BOXES -> {
           OutputRole paired = roles.get(role.pairedWith());
           NdArray ps = reference.get(paired.output());
-          boolean[] mask = anchors(ps.asFloats(), (int) ps.shape()[ps.rank() - 1], paired);
+          int pl = ps.rank() == 0 ? 1 : (int) Math.max(1, ps.shape()[ps.rank() - 1]);
+          boolean[] mask = anchors(ps.asFloats(), pl, paired);
           yield boxes(yv, rv, mask);
         }
         case EMBEDDING -> embedding(yv, rv, last);
