@@ -46,8 +46,10 @@ final class ReplaceStep {
     inputs.addAll(region.sideInputs());
     List<String> tensors = new ArrayList<>(inputs);
     tensors.add(region.exit());
-    List<String> finetuneInputs = Replacer.finetuneInputs(model, region);
-    String finetuneTarget = Replacer.finetuneTarget(model);
+    FinetuneObjective objective = FinetuneObjective.of(model, ctx.roles);
+    String finetuneTarget = objective.tensor();
+    List<String> finetuneInputs = s.finetune() > 0
+        ? Replacer.finetuneInputs(model, region, finetuneTarget) : List.of();
     if (s.finetune() > 0) {
       for (String t : finetuneInputs) {
         if (!tensors.contains(t)) {
@@ -75,9 +77,9 @@ final class ReplaceStep {
         }
         StoreData finetune = s.finetune() > 0 ? StoreData.of(store, finetuneInputs,
             finetuneTarget, ctx.recipe.heldOut(), ctx.recipe.seed()) : null;
-        TrainLoss loss = finetuneLoss(ctx, finetuneTarget);
+        TrainLoss loss = objective.loss();
         ReplaceResult r = Replacer.replace(model, region, s.student(), data, finetune, t, loss);
-        return new StepOutcome(r.graph(), section(region, s, r, model, loss));
+        return new StepOutcome(r.graph(), section(region, s, r, model, loss, finetuneTarget));
       } finally {
         store.delete();
       }
@@ -110,7 +112,7 @@ final class ReplaceStep {
   }
 
   private static Map<String, Object> section(Region region, Step.Replace s, ReplaceResult r,
-      Graph before, TrainLoss loss) {
+      Graph before, TrainLoss loss, String target) {
     Costs costs = Costs.of(before);
     long regionParams = 0;
     for (String n : region.nodeNames()) {
@@ -142,20 +144,11 @@ final class ReplaceStep {
       Map<String, Object> ft = new LinkedHashMap<>();
       ft.put("epochs", r.finetuneCurve().size());
       ft.put("loss", loss.name().toLowerCase(java.util.Locale.ROOT));
+      ft.put("target", target);
       ft.put("heldout_logits_rel_mse_before", r.finetuneStartRelMse());
       ft.put("heldout_logits_rel_mse_after", r.finetuneHeldOutRelMse());
       m.put("finetune", ft);
     }
     return m;
-  }
-
-  /**
-   * The loss fine-tuning minimizes on the model output it reads: KL for a classifier's logits,
-   * else MSE (scores, boxes and the other roles are fine-tuned by MSE).
-   */
-  static TrainLoss finetuneLoss(RunContext ctx, String output) {
-    dev.graft.verify.OutputRole role = ctx.roles.get(output);
-    return role != null && role.kind() == dev.graft.verify.OutputRole.Kind.CLASSES
-        && role.logits() ? TrainLoss.KL : TrainLoss.MSE;
   }
 }

@@ -99,7 +99,7 @@ public final class Replacer {
     double ftHeld = Double.NaN;
     double ftStart = Double.NaN;
     if (options.finetuneEpochs() > 0 && !student.params().isEmpty()) {
-      Graph tail = Finetune.graph(spliced, teacher, region);
+      Graph tail = Finetune.graph(spliced, teacher, region, finetune.targetName());
       ftStart = Trainer.score(tail, finetune, Split.HELD_OUT, options.device(),
           options.threads())[1];
       TrainResult ft = Trainer.fit(tail, student.params(), finetune,
@@ -127,17 +127,22 @@ public final class Replacer {
     return Finetune.inputs(teacher, region);
   }
 
-  /** The tensor fine-tuning matches: the teacher's first output. */
+  /** The tensor fine-tuning matches by default: the teacher's first output. */
   public static String finetuneTarget(Graph teacher) {
     return teacher.outputNames().get(0);
   }
 
+  /** The tensors fine-tuning on {@code target} reads (see {@link #finetuneInputs(Graph, Region)}). */
+  public static List<String> finetuneInputs(Graph teacher, Region region, String target) {
+    return Finetune.inputs(teacher, region, target);
+  }
+
   private static void checkFinetuneData(Graph teacher, Region region, TrainingData finetune) {
-    List<String> in = finetuneInputs(teacher, region);
-    if (finetune == null || !finetune.inputNames().equals(in)
-        || !finetune.targetName().equals(finetuneTarget(teacher))) {
+    String target = finetune == null ? finetuneTarget(teacher) : finetune.targetName();
+    List<String> in = finetuneInputs(teacher, region, target);
+    if (finetune == null || !finetune.inputNames().equals(in)) {
       throw GraftException.badInput("fine-tuning %s needs data with inputs %s and target %s%s",
-          region.label(), in, finetuneTarget(teacher), finetune == null ? ", got none"
+          region.label(), in, target, finetune == null ? ", got none"
               : ", got " + finetune.inputNames() + " and " + finetune.targetName());
     }
   }
