@@ -39,7 +39,8 @@ final class RoleFigures {
       Map<String, Object> s = (Map<String, Object>) o;
       n++;
       if (s.get("roles") instanceof Map) {
-        labels.add("after " + n);
+        String step = String.valueOf(s.get("step"));
+        labels.add("after " + n + " " + step.split(" ", 2)[0]);
         perStep.add((Map<String, Object>) s.get("roles"));
       }
     }

@@ -75,9 +75,9 @@ class DetectorRolesTest {
     String html = dev.graft.report.HtmlReport.render(r.report());
     assertTrue(html.contains("<h2>Outputs by role, before and after each step</h2>"), html);
     // the recall bar after the step reads 0, the positive decisions fall from 209 to 0
-    assertTrue(html.contains("after 1 recall: 0</title>"), html);
+    assertTrue(html.contains("after 1 replace recall: 0</title>"), html);
     assertTrue(html.contains("teacher positives: 209</title>"), html);
-    assertTrue(html.contains("after 1 positives: 0</title>"), html);
+    assertTrue(html.contains("after 1 replace positives: 0</title>"), html);
     assertTrue(r.unmetRequirements().get(0).startsWith(
         "detector.graft.kts:7: recall(scores) is "), r.unmetRequirements().toString());
   }
