@@ -24,6 +24,7 @@ public final class HtmlReport {
         .append(Svg.esc(str(r.get("device")))).append(" · seed ").append(str(r.get("seed")))
         .append(" · Graft ").append(Svg.esc(str(r.get("graft_version")))).append("</p>");
     summary(b, r);
+    RoleFigures.table(b, r);
     b.append("<h2>Before and after</h2><div class='plots'>");
     pair(b, "Parameters", r.get("params"), "weights");
     pair(b, "MACs per sample", r.get("flops"), "multiply-accumulates");

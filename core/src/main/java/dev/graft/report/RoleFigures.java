@@ -29,6 +29,31 @@ final class RoleFigures {
     return m;
   }
 
+  /** A table of the result's metrics per output, by role (the report's {@code roles}). */
+  @SuppressWarnings("unchecked")
+  static void table(StringBuilder b, Map<String, Object> report) {
+    if (!(report.get("roles") instanceof Map<?, ?> roles) || roles.isEmpty()) {
+      return;
+    }
+    b.append("<table><tr><th>output</th><th>role</th><th>metrics of the result against the")
+        .append(" teacher</th></tr>");
+    for (Map.Entry<?, ?> e : roles.entrySet()) {
+      Map<String, Object> m = (Map<String, Object>) e.getValue();
+      StringBuilder cells = new StringBuilder();
+      for (Map.Entry<String, Object> v : m.entrySet()) {
+        if (v.getValue() instanceof Number x && !v.getKey().equals("threshold")) {
+          cells.append(cells.length() > 0 ? ", " : "").append(Svg.esc(v.getKey())).append(' ')
+              .append(Svg.fmt(x.doubleValue()));
+        }
+      }
+      String spec = String.valueOf(m.get("spec"));
+      b.append("<tr><td>").append(Svg.esc(String.valueOf(e.getKey()))).append("</td><td>")
+          .append(Svg.esc(spec.substring(spec.indexOf('=') + 1))).append("</td><td>")
+          .append(cells).append("</td></tr>");
+    }
+    b.append("</table>");
+  }
+
   @SuppressWarnings("unchecked")
   static void render(StringBuilder b, Map<String, Object> report) {
     List<String> labels = new ArrayList<>(List.of("teacher"));

@@ -74,6 +74,8 @@ class DetectorRolesTest {
     assertFalse(r.requirementsMet());
     String html = dev.graft.report.HtmlReport.render(r.report());
     assertTrue(html.contains("<h2>Outputs by role, before and after each step</h2>"), html);
+    assertTrue(html.contains("<td>scores</td><td>scores:threshold=0.7,background=0</td><td>"
+        + "precision 1, recall 0, f1 0, positives_teacher 209, positives_result 0,"), html);
     // the recall bar after the step reads 0, the positive decisions fall from 209 to 0
     assertTrue(html.contains("after 1 replace recall: 0</title>"), html);
     assertTrue(html.contains("teacher positives: 209</title>"), html);
