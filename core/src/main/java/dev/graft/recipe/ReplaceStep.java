@@ -12,6 +12,7 @@ import dev.graft.replace.ReplaceResult;
 import dev.graft.replace.Replacer;
 import dev.graft.train.EpochStats;
 import dev.graft.train.StoreData;
+import dev.graft.train.TrainLoss;
 import dev.graft.train.TrainOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,8 +46,10 @@ final class ReplaceStep {
     inputs.addAll(region.sideInputs());
     List<String> tensors = new ArrayList<>(inputs);
     tensors.add(region.exit());
-    List<String> finetuneInputs = Replacer.finetuneInputs(model, region);
-    String finetuneTarget = Replacer.finetuneTarget(model);
+    FinetuneObjective objective = FinetuneObjective.of(model, ctx.roles);
+    String finetuneTarget = objective.tensor();
+    List<String> finetuneInputs = s.finetune() > 0
+        ? Replacer.finetuneInputs(model, region, finetuneTarget) : List.of();
     if (s.finetune() > 0) {
       for (String t : finetuneInputs) {
         if (!tensors.contains(t)) {
@@ -74,8 +77,9 @@ final class ReplaceStep {
         }
         StoreData finetune = s.finetune() > 0 ? StoreData.of(store, finetuneInputs,
             finetuneTarget, ctx.recipe.heldOut(), ctx.recipe.seed()) : null;
-        ReplaceResult r = Replacer.replace(model, region, s.student(), data, finetune, t);
-        return new StepOutcome(r.graph(), section(region, s, r, model));
+        TrainLoss loss = objective.loss();
+        ReplaceResult r = Replacer.replace(model, region, s.student(), data, finetune, t, loss);
+        return new StepOutcome(r.graph(), section(region, s, r, model, loss, finetuneTarget));
       } finally {
         store.delete();
       }
@@ -108,7 +112,7 @@ final class ReplaceStep {
   }
 
   private static Map<String, Object> section(Region region, Step.Replace s, ReplaceResult r,
-      Graph before) {
+      Graph before, TrainLoss loss, String target) {
     Costs costs = Costs.of(before);
     long regionParams = 0;
     for (String n : region.nodeNames()) {
@@ -139,6 +143,8 @@ final class ReplaceStep {
     if (r.finetuned()) {
       Map<String, Object> ft = new LinkedHashMap<>();
       ft.put("epochs", r.finetuneCurve().size());
+      ft.put("loss", loss.name().toLowerCase(java.util.Locale.ROOT));
+      ft.put("target", target);
       ft.put("heldout_logits_rel_mse_before", r.finetuneStartRelMse());
       ft.put("heldout_logits_rel_mse_after", r.finetuneHeldOutRelMse());
       m.put("finetune", ft);
