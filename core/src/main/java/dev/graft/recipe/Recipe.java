@@ -20,6 +20,13 @@ import java.util.List;
  *     .exportTflite(Path.of("out/model.tflite"), Precision.INT8)
  *     .require(Requirement.Metric.TOP1_AGREEMENT, 0.99)
  *     .build();
+ * Recipe detector = Recipe.builder()
+ *     .teacher(Path.of("ultraface.onnx")).calibration(List.of("photos"), 0.2)
+ *     .output(OutputRole.scores("scores", 0.7, false, 0))
+ *     .output(OutputRole.boxes("boxes", "scores"))
+ *     .thin("Conv_24,Conv_30", 0.5)
+ *     .require(new Requirement(Requirement.Metric.RECALL, "scores", 0.9, Origin.UNKNOWN))
+ *     .build();
  * }</pre>
  */
 public final class Recipe {
@@ -36,9 +43,11 @@ public final class Recipe {
   private final Path testLabels;
   private final dev.graft.data.ImageOptions images;
   private final java.util.Map<String, Long> dims;
+  private final List<dev.graft.verify.OutputRole> outputs;
 
   private Recipe(Builder b) {
     this.dims = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.dims));
+    this.outputs = List.copyOf(b.outputs.values());
     this.images = b.images;
     this.testData = List.copyOf(b.testData);
     this.testLabels = b.testLabels;
@@ -55,6 +64,7 @@ public final class Recipe {
 
   private Recipe(Recipe r, String source, Device device, java.util.Map<String, Long> dims) {
     this.dims = dims;
+    this.outputs = r.outputs;
     this.images = r.images;
     this.testData = r.testData;
     this.testLabels = r.testLabels;
@@ -150,6 +160,11 @@ public final class Recipe {
     return testLabels;
   }
 
+  /** The roles declared for the teacher's outputs; the others are inferred. */
+  public List<dev.graft.verify.OutputRole> outputs() {
+    return outputs;
+  }
+
   /** The recipe's text, recorded in exported models' metadata; may be empty. */
   public String source() {
     return source;
@@ -172,8 +187,19 @@ public final class Recipe {
     private final java.util.Map<String, Long> dims = new java.util.LinkedHashMap<>();
     private Origin teacherOrigin = Origin.UNKNOWN;
     private Origin calibrationOrigin = Origin.UNKNOWN;
+    private final java.util.Map<String, dev.graft.verify.OutputRole> outputs =
+        new java.util.LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Declares what a teacher output means (its role), so reports, verification and requirements
+     * measure it that way; a second declaration of the same output replaces the first.
+     */
+    public Builder output(dev.graft.verify.OutputRole role) {
+      outputs.put(role.output(), role);
+      return this;
+    }
 
     public Builder teacher(Path model) {
       return teacher(model, Origin.UNKNOWN);

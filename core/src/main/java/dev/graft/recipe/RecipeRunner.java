@@ -151,6 +151,9 @@ public final class RecipeRunner {
       entry.put("cached", cached);
       entry.put("seconds", secs);
       entry.put("details", section);
+      if (!Step.isExport(step)) {
+        entry.put("roles", dev.graft.verify.RoleEvaluator.section(ctx.roleMetrics(model)));
+      }
       steps.add(entry);
       options.listener().stepFinished(index++, step, cached, secs);
     }
@@ -213,6 +216,25 @@ public final class RecipeRunner {
         matchOrFail(tree, l.layers(), s.origin());
       }
     }
+    for (Requirement q : ctx.recipe.requirements()) {
+      if (q.output() == null) {
+        if (!q.metric().ofFidelity()) {
+          throw Recipe.error(q.origin(), "%s needs an output, e.g. %s(\"%s\")", q.metric().key(),
+              q.metric().key(), ctx.teacher.outputNames().get(0));
+        }
+        continue;
+      }
+      dev.graft.verify.OutputRole role = ctx.roles.get(q.output());
+      if (role == null) {
+        throw Recipe.error(q.origin(), "requirement %s names no output of the teacher (outputs:"
+            + " %s)", q.describe(), String.join(", ", ctx.teacher.outputNames()));
+      }
+      if (!dev.graft.verify.RoleMetrics.keys(role.kind()).contains(q.metric().key())) {
+        throw Recipe.error(q.origin(), "requirement %s: output %s is %s, which has %s",
+            q.describe(), q.output(), role.kind().key(),
+            String.join(", ", dev.graft.verify.RoleMetrics.keys(role.kind())));
+      }
+    }
   }
 
   private static void matchOrFail(ModuleTree tree, String pattern, Origin origin) {
@@ -249,15 +271,19 @@ public final class RecipeRunner {
         "teacher", dev.graft.verify.Latency.medianMs(ctx.teacher, one, ctx.recipe.device(), 5, 31),
         "result", dev.graft.verify.Latency.medianMs(model, one, ctx.recipe.device(), 5, 31),
         "runtime", "onnxruntime " + ctx.recipe.device().cliName() + ", batch 1, median of 31 runs"));
+    List<dev.graft.verify.RoleMetrics.Result> roles = ctx.roleMetrics(model);
+    report.put("roles", dev.graft.verify.RoleEvaluator.section(roles));
     List<String> unmet = new ArrayList<>();
     List<Map<String, Object>> reqs = new ArrayList<>();
     for (Requirement q : ctx.recipe.requirements()) {
-      double v = q.metric().of(f);
-      boolean met = q.isMet(f);
+      double v = q.value(f, roles);
+      boolean met = q.isMet(v);
       reqs.add(Map.of("requirement", q.describe(), "value", v, "met", met));
       if (!met) {
-        unmet.add(String.format(java.util.Locale.ROOT, "%s: %s is %.6g, required %s",
-            q.origin(), q.metric().key(), v, q.describe()));
+        String at = q.origin().toString().isEmpty() ? "" : q.origin() + ": ";
+        unmet.add(String.format(java.util.Locale.ROOT, "%s%s is %.6g, required %s",
+            at, q.output() == null ? q.metric().key()
+                : q.metric().key() + "(" + q.output() + ")", v, q.describe()));
       }
     }
     report.put("requirements", reqs);

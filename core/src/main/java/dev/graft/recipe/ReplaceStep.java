@@ -13,6 +13,7 @@ import dev.graft.replace.Replacer;
 import dev.graft.replace.Students;
 import dev.graft.train.EpochStats;
 import dev.graft.train.StoreData;
+import dev.graft.train.TrainLoss;
 import dev.graft.train.TrainOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,8 +61,10 @@ final class ReplaceStep {
     inputs.addAll(region.sideInputs());
     List<String> tensors = new ArrayList<>(inputs);
     tensors.add(region.exit());
-    List<String> finetuneInputs = Replacer.finetuneInputs(model, region);
-    String finetuneTarget = Replacer.finetuneTarget(model);
+    FinetuneObjective objective = FinetuneObjective.of(model, ctx.roles);
+    String finetuneTarget = objective.tensor();
+    List<String> finetuneInputs = s.finetune() > 0
+        ? Replacer.finetuneInputs(model, region, finetuneTarget) : List.of();
     if (s.finetune() > 0) {
       for (String t : finetuneInputs) {
         if (!tensors.contains(t)) {
@@ -89,8 +92,9 @@ final class ReplaceStep {
         }
         StoreData finetune = s.finetune() > 0 ? StoreData.of(store, finetuneInputs,
             finetuneTarget, ctx.recipe.heldOut(), ctx.recipe.seed()) : null;
-        ReplaceResult r = Replacer.replace(model, region, s.student(), data, finetune, t);
-        return new StepOutcome(r.graph(), section(region, s, r, model));
+        TrainLoss loss = objective.loss();
+        ReplaceResult r = Replacer.replace(model, region, s.student(), data, finetune, t, loss);
+        return new StepOutcome(r.graph(), section(region, s, r, model, loss, finetuneTarget));
       } finally {
         store.delete();
       }
@@ -123,7 +127,7 @@ final class ReplaceStep {
   }
 
   private static Map<String, Object> section(Region region, Step.Replace s, ReplaceResult r,
-      Graph before) {
+      Graph before, TrainLoss loss, String target) {
     Costs costs = Costs.of(before);
     long regionParams = 0;
     for (String n : region.nodeNames()) {
@@ -154,6 +158,8 @@ final class ReplaceStep {
     if (r.finetuned()) {
       Map<String, Object> ft = new LinkedHashMap<>();
       ft.put("epochs", r.finetuneCurve().size());
+      ft.put("loss", loss.name().toLowerCase(java.util.Locale.ROOT));
+      ft.put("target", target);
       ft.put("heldout_logits_rel_mse_before", r.finetuneStartRelMse());
       ft.put("heldout_logits_rel_mse_after", r.finetuneHeldOutRelMse());
       m.put("finetune", ft);

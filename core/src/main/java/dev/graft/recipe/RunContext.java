@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What every step of a run shares: the teacher, the calibration samples with their seeded
@@ -34,6 +35,9 @@ final class RunContext {
   final Samples evaluation;
   final long[] evaluationLabels;
   final String evaluationName;
+  /** What each teacher output means: declared in the recipe, else inferred. */
+  final dev.graft.verify.OutputRoles roles;
+  private Map<String, NdArray> teacherOutputs;
 
   RunContext(Recipe recipe, RecipeRunner.Options options) {
     this.recipe = recipe;
@@ -45,6 +49,7 @@ final class RunContext {
     this.split = samples.split(recipe.heldOut(), recipe.seed());
     this.heldOutLabels = recipe.labels() == null ? null : heldOutLabels(recipe.labels());
     this.dataHash = hash(samples);
+    this.roles = dev.graft.verify.OutputRoles.of(teacher, recipe.outputs());
     if (recipe.testData().isEmpty()) {
       this.evaluation = split.heldOut();
       this.evaluationLabels = heldOutLabels;
@@ -55,6 +60,21 @@ final class RunContext {
           : labels(recipe.testLabels(), evaluation.size());
       this.evaluationName = "test data " + String.join(", ", recipe.testData());
     }
+  }
+
+  /** Every teacher output on the evaluation data, computed once. */
+  Map<String, NdArray> teacherOutputs() {
+    if (teacherOutputs == null) {
+      teacherOutputs = dev.graft.verify.RoleEvaluator.outputs(teacher, evaluation.source(),
+          recipe.device(), options.captureBatch());
+    }
+    return teacherOutputs;
+  }
+
+  /** {@code model}'s outputs measured by role against the teacher's on the evaluation data. */
+  List<dev.graft.verify.RoleMetrics.Result> roleMetrics(Graph model) {
+    return dev.graft.verify.RoleEvaluator.compare(model, teacherOutputs(), roles,
+        evaluation.source(), evaluationLabels, recipe.device(), options.captureBatch());
   }
 
   /** Loads data up to the memory limits; {@code available[0]} receives how many samples exist. */

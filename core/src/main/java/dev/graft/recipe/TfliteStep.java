@@ -32,7 +32,8 @@ final class TfliteStep {
     ConvertResult converted = TfliteConverter.convert(model, options);
     Map<String, NdArray> verifyRows = TfliteExport.head(ctx.split.heldOut().inputs(), VERIFY_ROWS);
     Verification.Report report = Verification.run(model, converted, options, verifyRows,
-        LiteRt.locate()).require(Verification.Bound.forPrecision(t.precision()));
+        LiteRt.locate(), ctx.recipe.outputs())
+        .require(Verification.Bound.forPrecision(t.precision(), ctx.recipe.outputs()));
     Path out = ctx.output(t.path());
     converted.write(out);
     written.add(out);
@@ -48,6 +49,7 @@ final class TfliteStep {
     v.put("max_abs_err", report.maxAbsErr());
     v.put("worst_relative_error", report.worstRelativeError());
     v.put("top1_agreement", report.top1Agreement());
+    v.put("roles", dev.graft.verify.RoleEvaluator.section(report.roles()));
     m.put("verification", v);
     return m;
   }

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * The graph fine-tuning trains: the spliced model from the region's entry (and side inputs) to its
- * first output, the student's weights trainable and everything after it frozen as constants. The
+ * target (the first output, or the tensor a role loss reads), the student's weights trainable and everything after it frozen as constants. The
  * part before the region is left out where the rest of the model does not read it; a model input
  * the rest still reads becomes an input too.
  */
@@ -25,8 +25,13 @@ final class Finetune {
    * the rest of the model reads past them.
    */
   static List<String> inputs(Graph model, Region region) {
+    return inputs(model, region, model.outputNames().get(0));
+  }
+
+  /** As above, for fine-tuning on {@code target} (a tensor downstream of the region). */
+  static List<String> inputs(Graph model, Region region, String target) {
     Set<String> stops = stops(model, region);
-    Set<String> needed = needed(model, stops).tensors;
+    Set<String> needed = needed(model, stops, target).tensors;
     List<String> in = new ArrayList<>();
     for (String s : stops) {
       if (needed.contains(s)) {
@@ -35,22 +40,24 @@ final class Finetune {
     }
     if (!in.contains(region.entry())) {
       throw GraftException.badInput("region %s..%s does not lead to the model output %s; "
-          + "nothing to fine-tune through", region.from(), region.to(), model.outputNames().get(0));
+          + "nothing to fine-tune through", region.from(), region.to(), target);
     }
     return in;
   }
 
-  /** The spliced model cut to {@link #inputs} and its first output. */
-  static Graph graph(Graph spliced, Graph teacher, Region region) {
-    List<String> in = inputs(teacher, region);
+  /** The spliced model cut to {@link #inputs} and {@code target}. */
+  static Graph graph(Graph spliced, Graph teacher, Region region, String target) {
+    List<String> in = inputs(teacher, region, target);
     Graph shaped = Students.shaped(teacher);
     List<ValueInfo> infos = new ArrayList<>();
     for (String s : in) {
       ValueInfo v = shaped.info(s).orElseThrow();
       infos.add(v.withShape(Students.shapeOf(shaped, s, region)));
     }
-    Reach r = needed(spliced, stops(spliced, region));
-    return spliced.toBuilder().inputs(infos).outputs(List.of(spliced.outputs().get(0)))
+    Reach r = needed(spliced, stops(spliced, region), target);
+    ValueInfo out = spliced.outputs().stream().filter(o -> o.name().equals(target)).findFirst()
+        .orElseGet(() -> shaped.info(target).orElseThrow());
+    return spliced.toBuilder().inputs(infos).outputs(List.of(out))
         .nodes(r.nodes).pruneUnused().build();
   }
 
@@ -64,9 +71,9 @@ final class Finetune {
 
   private record Reach(Set<String> tensors, List<Node> nodes) {}
 
-  /** Tensors and nodes the first output depends on, walking back no further than the stops. */
-  private static Reach needed(Graph model, Set<String> stops) {
-    Set<String> tensors = new HashSet<>(List.of(model.outputNames().get(0)));
+  /** Tensors and nodes {@code target} depends on, walking back no further than the stops. */
+  private static Reach needed(Graph model, Set<String> stops, String target) {
+    Set<String> tensors = new HashSet<>(List.of(target));
     List<Node> nodes = new ArrayList<>();
     List<Node> all = model.nodes();
     for (int i = all.size() - 1; i >= 0; i--) {

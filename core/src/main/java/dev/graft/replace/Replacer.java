@@ -6,6 +6,7 @@ import dev.graft.graph.Graph;
 import dev.graft.graph.TensorData;
 import dev.graft.region.Region;
 import dev.graft.train.EpochStats;
+import dev.graft.train.TrainLoss;
 import dev.graft.train.TrainOptions;
 import dev.graft.train.TrainResult;
 import dev.graft.train.Trainer;
@@ -51,6 +52,15 @@ public final class Replacer {
    */
   public static ReplaceResult replace(Graph teacher, Region region, StudentSpec spec,
       TrainingData data, TrainingData finetune, TrainOptions options) {
+    return replace(teacher, region, spec, data, finetune, options, TrainLoss.MSE);
+  }
+
+  /**
+   * As above, fine-tuning with {@code finetuneLoss} on the model's output (KL for a classifier's
+   * logits); the held-out logits figures reported stay relative MSE, to compare losses.
+   */
+  public static ReplaceResult replace(Graph teacher, Region region, StudentSpec spec,
+      TrainingData data, TrainingData finetune, TrainOptions options, TrainLoss finetuneLoss) {
     if (options.finetuneEpochs() > 0) {
       checkFinetuneData(teacher, region, finetune);
     }
@@ -90,22 +100,27 @@ public final class Replacer {
     double ftHeld = Double.NaN;
     double ftStart = Double.NaN;
     if (options.finetuneEpochs() > 0 && !student.params().isEmpty()) {
-      Graph tail = Finetune.graph(spliced, teacher, region);
+      Graph tail = Finetune.graph(spliced, teacher, region, finetune.targetName());
       if (BatchRebinding.declaresFixedBatch(teacher)) {
         tail = BatchRebinding.symbolic(tail, "batch").orElseThrow(() -> GraftException.badInput(
             "--finetune: the model declares a fixed batch and Graft cannot prove that the layers"
                 + " after region %s keep samples apart in a batch (a shape computed at run time,"
                 + " or an op across samples); replace without --finetune", region.label()));
       }
-      ftStart = Trainer.score(tail, finetune, Split.HELD_OUT, options.device(),
-          options.threads())[1];
+      double startLoss = Trainer.score(tail, finetune, Split.HELD_OUT, options.device(),
+          options.threads(), finetuneLoss)[1];
+      ftStart = finetuneLoss == TrainLoss.MSE ? startLoss : Trainer.score(tail, finetune,
+          Split.HELD_OUT, options.device(), options.threads())[1];
       TrainResult ft = Trainer.fit(tail, student.params(), finetune,
-          options.withEpochs(options.finetuneEpochs()));
+          options.withEpochs(options.finetuneEpochs()), finetuneLoss);
       ftCurve = ft.curve();
-      // keep the fitted weights when no fine-tuning epoch beat them on the held-out rows
-      boolean better = !(ft.heldOutRelMse() >= ftStart);
+      // keep the fitted weights when no fine-tuning epoch beat them on the held-out rows (in the
+      // fine-tuning loss)
+      boolean better = !(ft.heldOutRelMse() >= startLoss);
       params = better ? ft.params() : params;
-      ftHeld = better ? ft.heldOutRelMse() : ftStart;
+      ftHeld = !better ? ftStart : finetuneLoss == TrainLoss.MSE ? ft.heldOutRelMse()
+          : Trainer.score(withParams(tail, params), finetune, Split.HELD_OUT, options.device(),
+              options.threads())[1];
       spliced = Splice.splice(teacher, region, student, params);
       Graph g = withParams(student.graph(), params);
       train = Trainer.score(g, data, Split.TRAIN, options.device(), options.threads())[1];
@@ -124,17 +139,22 @@ public final class Replacer {
     return Finetune.inputs(teacher, region);
   }
 
-  /** The tensor fine-tuning matches: the teacher's first output. */
+  /** The tensor fine-tuning matches by default: the teacher's first output. */
   public static String finetuneTarget(Graph teacher) {
     return teacher.outputNames().get(0);
   }
 
+  /** The tensors fine-tuning on {@code target} reads (see {@link #finetuneInputs(Graph, Region)}). */
+  public static List<String> finetuneInputs(Graph teacher, Region region, String target) {
+    return Finetune.inputs(teacher, region, target);
+  }
+
   private static void checkFinetuneData(Graph teacher, Region region, TrainingData finetune) {
-    List<String> in = finetuneInputs(teacher, region);
-    if (finetune == null || !finetune.inputNames().equals(in)
-        || !finetune.targetName().equals(finetuneTarget(teacher))) {
+    String target = finetune == null ? finetuneTarget(teacher) : finetune.targetName();
+    List<String> in = finetuneInputs(teacher, region, target);
+    if (finetune == null || !finetune.inputNames().equals(in)) {
       throw GraftException.badInput("fine-tuning %s needs data with inputs %s and target %s%s",
-          region.label(), in, finetuneTarget(teacher), finetune == null ? ", got none"
+          region.label(), in, target, finetune == null ? ", got none"
               : ", got " + finetune.inputNames() + " and " + finetune.targetName());
     }
   }

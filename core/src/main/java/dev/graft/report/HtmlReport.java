@@ -24,11 +24,13 @@ public final class HtmlReport {
         .append(Svg.esc(str(r.get("device")))).append(" · seed ").append(str(r.get("seed")))
         .append(" · Graft ").append(Svg.esc(str(r.get("graft_version")))).append("</p>");
     summary(b, r);
+    RoleFigures.table(b, r);
     b.append("<h2>Before and after</h2><div class='plots'>");
     pair(b, "Parameters", r.get("params"), "weights");
     pair(b, "MACs per sample", r.get("flops"), "multiply-accumulates");
     pair(b, "Latency (ms per sample)", r.get("latency_ms"), "ms");
     b.append("</div>");
+    RoleFigures.render(b, r);
     regions(b, r);
     outputs(b, r);
     steps(b, r);

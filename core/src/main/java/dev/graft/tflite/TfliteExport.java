@@ -88,7 +88,7 @@ public final class TfliteExport {
         ? randomSamples(g, 8, 0) : head(req.options().calibration(), VERIFY_ROWS);
     Verification.Bound b = req.bound() != null ? req.bound()
         : Verification.Bound.forPrecision(req.options().precision());
-    Verification.Report report = Verification.run(g, r, req.options(), samples, rt);
+    Verification.Report report = Verification.run(g, r, req.options(), samples, rt, b.roles());
     String failure = report.failure(b).orElse(null);
     List<DriftLocator.Drift> drift = failure != null || req.explain()
         ? DriftLocator.locate(g, r, req.options(), samples, rt, b, DRIFT_LAYERS) : List.of();

@@ -7,6 +7,10 @@ import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Graph;
 import dev.graft.graph.ValueInfo;
 import dev.graft.verify.Fidelity;
+import dev.graft.verify.OutputRole;
+import dev.graft.verify.OutputRoles;
+import dev.graft.verify.RoleBounds;
+import dev.graft.verify.RoleMetrics;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -35,8 +39,11 @@ public final class Verification {
     }
   }
 
-  /** The comparison of all outputs over {@code samples} rows. */
-  public record Report(List<OutputCheck> outputs, int samples) {
+  /**
+   * The comparison of all outputs over {@code samples} rows, numerically and by each output's
+   * role ({@link RoleMetrics}).
+   */
+  public record Report(List<OutputCheck> outputs, int samples, List<RoleMetrics.Result> roles) {
     public double maxAbsErr() {
       return outputs.stream().mapToDouble(OutputCheck::maxAbsErr).max().orElse(0);
     }
@@ -50,7 +57,7 @@ public final class Verification {
       return outputs.get(0).top1Agreement();
     }
 
-    /** Throws a failure (exit 1) naming the output that misses the bound. */
+    /** Throws a failure (exit 1) naming the output (and metric) that misses the bound. */
     public Report require(Bound b) {
       java.util.Optional<String> f = failure(b);
       if (f.isPresent()) {
@@ -59,8 +66,14 @@ public final class Verification {
       return this;
     }
 
-    /** Why the report misses the bound (naming the output), or empty when it keeps it. */
+    /**
+     * Why the report misses the bound (naming the output, and with {@code byRoles} the role and
+     * metric), or empty when it keeps it.
+     */
     public java.util.Optional<String> failure(Bound b) {
+      if (b.byRoles()) {
+        return RoleBounds.failure(roles);
+      }
       for (OutputCheck o : outputs) {
         if (!(o.relativeError() <= b.maxRelativeError())) { // NaN fails too
           return java.util.Optional.of(String.format(
@@ -78,17 +91,36 @@ public final class Verification {
     }
   }
 
-  /** What counts as a faithful conversion. */
-  public record Bound(double maxRelativeError, double minTop1) {
-    /** fp32 1e-4 of scale; fp16 2e-2; int8 precisions 99% top-1 and 0.5 of scale. */
+  /**
+   * What counts as a faithful conversion: the largest error relative to each output's scale and
+   * the top-1 agreement of the first output, or ({@code byRoles}) each output's role metric
+   * against its bound ({@link RoleBounds}); {@code roles} are the outputs' declared roles, the
+   * others inferred. With {@code byRoles}, {@code maxRelativeError} is only the bound of each
+   * layer when drift is located ({@link DriftLocator}).
+   */
+  public record Bound(double maxRelativeError, double minTop1, boolean byRoles,
+      List<OutputRole> roles) {
+    public Bound(double maxRelativeError, double minTop1) {
+      this(maxRelativeError, minTop1, false, List.of());
+    }
+
+    /**
+     * fp32 1e-4 of scale; fp16 2e-2; int8 precisions by the outputs' inferred roles (drift
+     * located past 0.5 of scale, the int8 bound before roles).
+     */
     public static Bound forPrecision(Precision p) {
+      return forPrecision(p, List.of());
+    }
+
+    /** As {@link #forPrecision(Precision)}, int8 precisions judged by these declared roles. */
+    public static Bound forPrecision(Precision p, List<OutputRole> declared) {
       switch (p) {
         case FP32:
-          return new Bound(1e-4, 0);
+          return new Bound(1e-4, 0, false, declared);
         case FP16:
-          return new Bound(2e-2, 0);
+          return new Bound(2e-2, 0, false, declared);
         default:
-          return new Bound(0.5, 0.99);
+          return new Bound(0.5, Double.NaN, true, declared);
       }
     }
   }
@@ -96,6 +128,12 @@ public final class Verification {
   /** Runs both runtimes on {@code samples} (by graph input name, batch axis first). */
   public static Report run(Graph graph, ConvertResult converted, ConvertOptions options,
       Map<String, NdArray> samples, LiteRt liteRt) {
+    return run(graph, converted, options, samples, liteRt, List.of());
+  }
+
+  /** As above, measuring the outputs by these declared roles (the others inferred). */
+  public static Report run(Graph graph, ConvertResult converted, ConvertOptions options,
+      Map<String, NdArray> samples, LiteRt liteRt, List<OutputRole> declared) {
     List<NdArray> inputs = new ArrayList<>();
     int rows = -1;
     for (ValueInfo v : graph.inputs()) {
@@ -110,6 +148,7 @@ public final class Verification {
     Map<String, NdArray> lite = Int8Io.run(liteRt, converted.bytes(), inputs);
     Map<String, NdArray> ref = reference(graph, samples, rows, options.batch());
     List<OutputCheck> checks = new ArrayList<>();
+    Map<String, NdArray> liteOut = new LinkedHashMap<>();
     for (int i = 0; i < graph.outputs().size(); i++) {
       String name = graph.outputs().get(i).name();
       NdArray r = ref.get(name);
@@ -121,6 +160,7 @@ public final class Verification {
       if (options.nhwcIo() && t.rank() == 4) {
         t = transpose(t, Layout.inverse(Layout.NHWC));
       }
+      liteOut.put(name, t);
       float[] tv = t.asFloats();
       float[] rv = r.asFloats();
       if (tv.length != rv.length) {
@@ -137,7 +177,9 @@ public final class Verification {
       }
       checks.add(new OutputCheck(name, f.maxAbsErr(), scale, f.top1Agreement()));
     }
-    return new Report(checks, rows);
+    List<RoleMetrics.Result> roles = RoleMetrics.measure(OutputRoles.of(graph, declared),
+        liteOut, ref, null);
+    return new Report(checks, rows, roles);
   }
 
   private static Map<String, NdArray> reference(Graph g, Map<String, NdArray> samples, int rows,

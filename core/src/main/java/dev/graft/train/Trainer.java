@@ -41,6 +41,12 @@ public final class Trainer {
 
   public static TrainResult fit(Graph student, List<String> params, TrainingData data,
       TrainOptions o) {
+    return fit(student, params, data, o, TrainLoss.MSE);
+  }
+
+  /** As above, minimizing {@code loss} (held-out figures and early stopping follow it). */
+  public static TrainResult fit(Graph student, List<String> params, TrainingData data,
+      TrainOptions o, TrainLoss loss) {
     int n = data.rows(Split.TRAIN);
     if (n == 0) {
       throw GraftException.badInput("the training data is empty: no training rows");
@@ -68,11 +74,11 @@ public final class Trainer {
     state.put(TrainingGraph.MOMENT2, OrtSessions.tensor(new float[paramCount],
         new long[] {paramCount}));
     List<AutoCloseable> owned = new ArrayList<>(state.values());
-    Graph evalGraph = evalGraph(student, params);
-    try (OrtSession many = OrtSessions.open(TrainingGraph.build(student, params, batch, k, opt),
+    Graph evalGraph = evalGraph(student, params, loss);
+    try (OrtSession many = OrtSessions.open(TrainingGraph.build(student, params, batch, k, opt, loss),
             o.device(), o.threads());
         OrtSession one = k > 1 && stepsPerEpoch % k != 0
-            ? OrtSessions.open(TrainingGraph.build(student, params, batch, 1, opt), o.device(),
+            ? OrtSessions.open(TrainingGraph.build(student, params, batch, 1, opt, loss), o.device(),
                 o.threads())
             : null;
         OrtSession eval = OrtSessions.open(evalGraph, o.device(), o.threads());
@@ -174,7 +180,17 @@ public final class Trainer {
    */
   public static double[] score(Graph student, TrainingData data, Split split, Device device,
       int threads) {
-    try (OrtSession s = OrtSessions.open(evalGraph(student, List.of()), device, threads)) {
+    return score(student, data, split, device, threads, TrainLoss.MSE);
+  }
+
+  /**
+   * As above in {@code loss}: for {@link TrainLoss#KL} the second figure is the mean KL per row,
+   * the held-out figure {@link #fit(Graph, List, TrainingData, TrainOptions, TrainLoss)} follows.
+   */
+  public static double[] score(Graph student, TrainingData data, Split split, Device device,
+      int threads, TrainLoss loss) {
+    try (OrtSession s = OrtSessions.open(evalGraph(student, List.of(), loss), device,
+        threads)) {
       return evaluate(s, Map.of(), List.of(), data, split);
     } catch (OrtException e) {
       throw GraftException.failure("scoring %s failed in ONNX Runtime: %s", student.name(),
@@ -222,7 +238,7 @@ public final class Trainer {
   }
 
   /** The student with parameters as inputs and a target, giving sum of squared errors and of squared targets. */
-  static Graph evalGraph(Graph student, List<String> params) {
+  static Graph evalGraph(Graph student, List<String> params, TrainLoss loss) {
     Graph.Builder b = student.toBuilder();
     for (String p : params) {
       TensorData t = student.initializer(p).orElseThrow();
@@ -232,8 +248,16 @@ public final class Trainer {
     ValueInfo y = student.outputs().get(0);
     b.input(new ValueInfo(TrainingGraph.TARGET, DType.FLOAT, y.shape()));
     GraphEmitter e = new GraphEmitter(b, "eval/", DType.FLOAT);
-    String d = e.op(Op.SUB, List.of(y.name(), TrainingGraph.TARGET));
     Attribute keep = Attribute.of("keepdims", 0L);
+    if (loss == TrainLoss.KL) {
+      // summed KL, and the number of rows: every row of softmax(target) sums to one
+      e.opTo("sse", Op.IDENTITY, List.of(TrainLoss.klSum(e, y.name(), TrainingGraph.TARGET)));
+      e.opTo("ssy", Op.REDUCE_SUM, List.of(e.op(Op.SOFTMAX, List.of(TrainingGraph.TARGET),
+          Attribute.of("axis", -1L))), keep);
+      return b.outputs(List.of(new ValueInfo("sse", DType.FLOAT, Shape.scalar()),
+          new ValueInfo("ssy", DType.FLOAT, Shape.scalar()))).build();
+    }
+    String d = e.op(Op.SUB, List.of(y.name(), TrainingGraph.TARGET));
     e.opTo("sse", Op.REDUCE_SUM, List.of(e.op(Op.MUL, List.of(d, d))), keep);
     e.opTo("ssy", Op.REDUCE_SUM, List.of(e.op(Op.MUL,
         List.of(TrainingGraph.TARGET, TrainingGraph.TARGET))), keep);

@@ -44,7 +44,13 @@ public final class TrainingGraph {
 
   public static Graph build(Graph student, List<String> params, int batch, int steps,
       AdamW opt) {
-    Graph perStep = stepGraph(student, params, batch);
+    return build(student, params, batch, steps, opt, TrainLoss.MSE);
+  }
+
+  /** As above, minimizing {@code loss} instead of the MSE. */
+  public static Graph build(Graph student, List<String> params, int batch, int steps,
+      AdamW opt, TrainLoss loss) {
+    Graph perStep = stepGraph(student, params, batch, loss);
     Graph.Builder out = Graph.builder().name("graft-train").opset(student.opset());
     GraphEmitter e = new GraphEmitter(out, "opt/", DType.FLOAT);
     int opset = student.opset();
@@ -181,6 +187,11 @@ public final class TrainingGraph {
 
   /** One step: the student with its parameters as inputs, MSE loss and gradients. */
   static Graph stepGraph(Graph student, List<String> params, int batch) {
+    return stepGraph(student, params, batch, TrainLoss.MSE);
+  }
+
+  /** One step: the student with its parameters as inputs, the loss and gradients. */
+  static Graph stepGraph(Graph student, List<String> params, int batch, TrainLoss loss) {
     if (student.outputs().size() != 1) {
       throw GraftException.badInput("student %s must have one output, has %d", student.name(),
           student.outputs().size());
@@ -208,11 +219,9 @@ public final class TrainingGraph {
     Shape ys = y.shape().withDim(0, Dim.of(batch));
     b.input(new ValueInfo(TARGET, DType.FLOAT, ys));
     GraphEmitter e = new GraphEmitter(b, "loss/", DType.FLOAT);
-    String d = e.op(Op.SUB, List.of(y.name(), TARGET));
-    e.opTo("loss", Op.REDUCE_MEAN, List.of(e.op(Op.MUL, List.of(d, d))),
-        Attribute.of("keepdims", 0L));
-    // d loss / d y = 2 (y - target) / n, one node instead of differentiating the mean square
-    String seed = e.op(Op.MUL, List.of(d, e.scalar(2.0 / NdShapes.count(ys.sizes()))));
+    long elements = NdShapes.count(ys.sizes());
+    String seed = loss.emit(e, y.name(), TARGET, elements,
+        elements / ys.sizes()[ys.rank() - 1]);
     b.outputs(List.of(new ValueInfo("loss", DType.FLOAT, Shape.scalar())));
     return Autodiff.gradientsFrom(b.build(), y.name(), seed, params);
   }

@@ -38,15 +38,29 @@ final class FixtureRun {
 
   static Outcome run(String model, String from, String to, StudentSpec spec, String split,
       TrainOptions options) throws Exception {
+    return run(model, from, to, spec, split, options, dev.graft.train.TrainLoss.MSE);
+  }
+
+  /** As above, fine-tuning with {@code loss}. */
+  static Outcome run(String model, String from, String to, StudentSpec spec, String split,
+      TrainOptions options, dev.graft.train.TrainLoss loss) throws Exception {
     return run(Fixtures.model(model), from, to, spec,
         Npy.read(Fixtures.digits("train_x_" + split + ".npy")),
         Npy.read(Fixtures.digits("test_x_" + split + ".npy")),
-        Npy.read(Fixtures.digits("test_y.npy")).longs(), options);
+        Npy.read(Fixtures.digits("test_y.npy")).longs(), options, loss);
   }
 
   /** The same on any model whose one input is named {@code input}, with the given data. */
   static Outcome run(Path model, String from, String to, StudentSpec spec, NdArray train,
       NdArray test, long[] labels, TrainOptions options) throws Exception {
+    return run(model, from, to, spec, train, test, labels, options,
+        dev.graft.train.TrainLoss.MSE);
+  }
+
+  /** As above, fine-tuning with {@code loss}. */
+  static Outcome run(Path model, String from, String to, StudentSpec spec, NdArray train,
+      NdArray test, long[] labels, TrainOptions options, dev.graft.train.TrainLoss loss)
+      throws Exception {
     Graph teacher = OnnxReader.read(model);
     Region region = new RegionResolver(ModuleTree.of(teacher), Set.of()).resolve(from, to);
     ArraySource cal = ArraySource.of(Map.of("input", train));
@@ -65,7 +79,7 @@ final class FixtureRun {
             options.seed());
         StoreData tail = options.finetuneEpochs() == 0 ? null
             : StoreData.of(store, ftInputs, ftTarget, 0.1, options.seed());
-        ReplaceResult r = Replacer.replace(teacher, region, spec, data, tail, options);
+        ReplaceResult r = Replacer.replace(teacher, region, spec, data, tail, options, loss);
         Evaluator.Result e = Evaluator.evaluate(r.graph(), teacher,
             ArraySource.of(Map.of("input", test)), labels, Device.CPU, 512);
         return new Outcome(r, e);

@@ -44,6 +44,7 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
     private val dims by dimOption()
     private val json by option("--json", help = "print the result as JSON").flag()
     private val images by ImageOptionsGroup()
+    private val roles by roleOption()
 
     override fun run() = graftCall {
         AtomicFiles.refuseInputs(Path.of(output), listOf(Path.of(model)) + calibration.map { Path.of(it.substringAfter('=')) }, "output")
@@ -54,7 +55,8 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
             Calibration.open(calibration, graph, images.options()).use { options = options.withCalibration(TfliteExport.samples(it, 512)) }
         }
         if (explain && !verify) throw GraftCliError("--explain needs --verify", ExitStatus.BAD_INPUT)
-        val outcome = TfliteExport.attempt(TfliteExport.Request(Path.of(model), Path.of(output), options, verify, null, explain))
+        val outcome = TfliteExport.attempt(TfliteExport.Request(Path.of(model), Path.of(output), options, verify,
+            dev.graft.tflite.Verification.Bound.forPrecision(options.precision(), parseRoles(roles)), explain))
         val result = linkedMapOf<String, Any?>(
             "model" to model, "output" to outcome.written()?.toString(), "precision" to precision,
             "bytes" to outcome.result().bytes().size, "ops" to outcome.result().opCounts(),
@@ -68,6 +70,7 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
                 "outputs" to v.outputs().map {
                     linkedMapOf("name" to it.name(), "max_abs_err" to it.maxAbsErr(), "scale" to it.scale(), "relative_error" to it.relativeError())
                 },
+                "roles" to dev.graft.verify.RoleEvaluator.section(v.roles()),
                 "drift" to outcome.drift().map {
                     linkedMapOf("value" to it.value(), "layers" to it.layers(), "max_abs_err" to it.maxAbsErr(), "scale" to it.scale(), "relative_error" to it.relativeError())
                 },
@@ -83,6 +86,7 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
             outcome.verification().ifPresent { v ->
                 echo("LiteRT vs ONNX Runtime on ${v.samples()} samples: max abs error ${Format.sci(v.maxAbsErr())} " +
                     "(${Format.sci(v.worstRelativeError())} of the output scale), top-1 agreement ${Format.percent(v.top1Agreement())}")
+                roleLines(v.roles()).forEach { echo("role  $it") }
             }
             outcome.drift().forEach { echo("drift ${driftLine(it)}") }
         }

@@ -32,13 +32,22 @@ internal class EvalCommand : CliktCommand(name = "eval") {
     private val deviceName by deviceOption()
     private val dims by dimOption()
     private val images by ImageOptionsGroup()
+    private val roles by roleOption()
 
     override fun run() = graftCall {
         val graph = readModel(model, dims)
         val ref = reference?.let { readModel(it, dims) }
         val y = labels?.let { Labels.read(Path.of(it), graph) }
+        val declared = parseRoles(roles)
+        val outputRoles = dev.graft.verify.OutputRoles.of(ref ?: graph, declared)
+        var roleResults: List<dev.graft.verify.RoleMetrics.Result> = emptyList()
         val result = Calibration.open(data, graph, images.options()).use { source ->
-            Evaluator.evaluate(graph, ref, source, y, device(deviceName), batchSize)
+            val r = Evaluator.evaluate(graph, ref, source, y, device(deviceName), batchSize)
+            if (ref != null) {
+                val teacher = dev.graft.verify.RoleEvaluator.outputs(ref, source, device(deviceName), batchSize)
+                roleResults = dev.graft.verify.RoleEvaluator.compare(graph, teacher, outputRoles, source, y, device(deviceName), batchSize)
+            }
+            r
         }
         val tree = ModuleTree.of(graph)
         val out = linkedMapOf<String, Any?>(
@@ -57,6 +66,7 @@ internal class EvalCommand : CliktCommand(name = "eval") {
                 "rel_mse" to it.relMse(),
             )
         }
+        if (ref != null) out["roles"] = dev.graft.verify.RoleEvaluator.section(roleResults)
         if (json) {
             echo(Json.write(out))
         } else {
@@ -68,6 +78,7 @@ internal class EvalCommand : CliktCommand(name = "eval") {
                 echo("max abs error       ${Format.sci(it.maxAbsErr())}")
                 echo("relative MSE        ${Format.sci(it.relMse())}")
             }
+            roleLines(roleResults).forEach { echo("role                $it") }
         }
     }
 }

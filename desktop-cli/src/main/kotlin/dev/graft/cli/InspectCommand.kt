@@ -22,10 +22,13 @@ internal class InspectCommand : CliktCommand(name = "inspect") {
     override fun run() = graftCall {
         val graph = readModel(model, dims)
         val summary = ModelSummary.of(Path.of(model).fileName.toString(), graph)
+        val roles = dev.graft.verify.OutputRoles.inferred(graph).all()
         if (json) {
-            echo(Json.write(summary.toJson()))
+            val m = LinkedHashMap(summary.toJson())
+            m["roles"] = roles.associate { it.output() to it.describe().substringAfter('=') }
+            echo(Json.write(m))
         } else {
-            echo(render(summary))
+            echo(render(summary, roles))
         }
     }
 
@@ -39,11 +42,12 @@ internal class InspectCommand : CliktCommand(name = "inspect") {
         return if (hidden > 0) "$shown +$hidden more" else shown
     }
 
-    private fun render(s: ModelSummary): String {
+    private fun render(s: ModelSummary, roles: List<dev.graft.verify.OutputRole>): String {
         val head = buildString {
             appendLine("model ${s.name()} · opset ${s.opset()} · ${s.producer().ifEmpty { "unknown producer" }} · ${s.nodes()} nodes")
             s.inputs().forEach { appendLine("input   ${Format.signature(it)}") }
             s.outputs().forEach { appendLine("output  ${Format.signature(it)}") }
+            roles.forEach { appendLine("role    ${it.describe()} (inferred; declare with --role NAME=ROLE[:options])") }
         }
         val rows = s.modules().map { r ->
             val m = r.module()

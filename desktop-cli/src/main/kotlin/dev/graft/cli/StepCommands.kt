@@ -38,6 +38,12 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
     protected val json by option("--json", help = "print the report as JSON").flag()
     protected val dims by dimOption()
     private val images by ImageOptionsGroup()
+    private val roles by roleOption()
+    private val requires by option(
+        "--require",
+        help = "a bound the result must meet, METRIC[(OUTPUT)]>=X or <=X, e.g. recall(scores)>=0.9, " +
+            "top1_agreement>=0.99; repeatable; a miss exits 1 and writes nothing",
+    ).multiple()
 
     /** The step this command runs. */
     protected abstract fun step(): Step
@@ -74,6 +80,8 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
             .step(step)
             .step(Step.ExportOnnx(out.toAbsolutePath(), origin))
         labels?.let { builder.labels(Path.of(it).toAbsolutePath()) }
+        parseRoles(roles).forEach { builder.output(it) }
+        requires.forEach { builder.require(dev.graft.recipe.Requirement.parse(it, origin)) }
         images.options()?.let { builder.images(it) }
         val options = RecipeRunner.Options.`in`(Path.of("").toAbsolutePath(), Path.of("").toAbsolutePath()).withCacheDir(null)
         runRecipe(builder.build(), options, ReportTargets(report?.let { Path.of(it) }, null, json))

@@ -17,6 +17,7 @@ internal object Summary {
                     "max abs error ${Format.sci(num(f["max_abs_err"]))}, relative MSE ${Format.sci(num(f["rel_mse"]))}",
             )
         }
+        roleLines(report["roles"]).forEach { out.appendLine("role         $it") }
         val regions = (report["regions"] as? List<*>).orEmpty().mapNotNull { it as? Map<*, *> }
         if (regions.isNotEmpty()) {
             out.appendLine()

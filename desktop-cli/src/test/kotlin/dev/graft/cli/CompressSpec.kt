@@ -56,10 +56,12 @@ class CompressSpec : FunSpec({
         val report = JsonParser.parseString(Files.readString(out.resolve("report.json"))).asJsonObject
         report["accuracy"].asJsonObject.has("teacher") shouldBe true
         report["regions"].asJsonArray[0].asJsonObject["loss_curve"].asJsonArray.size() shouldBeGreaterThan 0
+        report["roles"].asJsonObject["logits"].asJsonObject["role"].asString shouldBe "classes"
         val check = Browser.checkPlots(out.resolve("report.html"))
         if (check != null) {
             check.consoleErrors shouldBe emptyList()
-            check.plots shouldBe 5 // params, MACs, latency, per-region error, one loss curve
+            // params, MACs, latency, the logits' role (classes) per step, per-region error, one loss curve
+            check.plots shouldBe 6
             check.emptyPlots shouldBe 0
         }
     }

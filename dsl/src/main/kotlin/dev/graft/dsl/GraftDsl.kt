@@ -118,6 +118,11 @@ public class RecipeScope internal constructor() {
         ExportScope(builder).block()
     }
 
+    /** What the teacher's outputs mean (the others are inferred): `"scores" to Scores(threshold = 0.7)`. */
+    public fun outputs(block: OutputsScope.() -> Unit) {
+        OutputsScope(builder).block()
+    }
+
     /** Bounds the result must meet on held-out data; a miss fails the run. */
     public fun require(block: RequireScope.() -> Unit) {
         RequireScope(builder).block()
@@ -158,7 +163,10 @@ public class ExportScope internal constructor(private val builder: Recipe.Builde
     }
 }
 
-/** Fidelity bounds inside `require { }`: `top1Agreement atLeast 0.99`, `relMse atMost 1e-3`. */
+/**
+ * Fidelity bounds inside `require { }`: `top1Agreement atLeast 0.99`, `relMse atMost 1e-3`, and
+ * role metrics of a named output: `recall("scores") atLeast 0.98`, `meanAbsErr("boxes") atMost 0.1`.
+ */
 @GraftDslMarker
 public class RequireScope internal constructor(private val builder: Recipe.Builder) {
     public val top1Agreement: Requirement.Metric = Requirement.Metric.TOP1_AGREEMENT
@@ -175,6 +183,25 @@ public class RequireScope internal constructor(private val builder: Recipe.Build
         val origin = callerOrigin()
         if (atLeast()) throw Recipe.error(origin, "%s is a share: bound it with atLeast", key())
         builder.require(Requirement(this, bound, origin))
+    }
+
+    public fun top1Agreement(output: String): OutputMetric = OutputMetric(Requirement.Metric.TOP1_AGREEMENT, output)
+    public fun kl(output: String): OutputMetric = OutputMetric(Requirement.Metric.KL, output)
+    public fun accuracy(output: String): OutputMetric = OutputMetric(Requirement.Metric.ACCURACY, output)
+    public fun precision(output: String): OutputMetric = OutputMetric(Requirement.Metric.PRECISION, output)
+    public fun recall(output: String): OutputMetric = OutputMetric(Requirement.Metric.RECALL, output)
+    public fun f1(output: String): OutputMetric = OutputMetric(Requirement.Metric.F1, output)
+    public fun meanAbsErr(output: String): OutputMetric = OutputMetric(Requirement.Metric.MEAN_ABS_ERR, output)
+    public fun maxAbsErr(output: String): OutputMetric = OutputMetric(Requirement.Metric.MAX_ABS_ERR, output)
+    public fun meanCosine(output: String): OutputMetric = OutputMetric(Requirement.Metric.MEAN_COSINE, output)
+    public fun relErr(output: String): OutputMetric = OutputMetric(Requirement.Metric.REL_ERR, output)
+
+    public infix fun OutputMetric.atLeast(bound: Double) {
+        builder.requireOutput(this, bound, true)
+    }
+
+    public infix fun OutputMetric.atMost(bound: Double) {
+        builder.requireOutput(this, bound, false)
     }
 }
 

@@ -92,4 +92,43 @@ class ScriptHostSpec : FunSpec({
         }
         e.message shouldBe "bound.graft.kts:4: rel_mse is an error: bound it with atMost"
     }
+
+    test("output roles and role requirements map onto the builder") {
+        val recipe = ScriptHost.eval(
+            """
+            graft {
+                teacher("ultraface.onnx"); calibration("photos")
+                outputs { "scores" to Scores(threshold = 0.7); "boxes" to Boxes(pairedWith = "scores", bound = 0.05) }
+                thin("Conv_30", keep = 0.75)
+                require { recall("scores") atLeast 0.98; meanAbsErr("boxes") atMost 0.1 }
+            }
+            """.trimIndent(),
+        )
+        recipe.outputs().map { it.describe() } shouldBe listOf(
+            "scores=scores:threshold=0.7,background=0", "boxes=boxes:pairedWith=scores,bound=0.05",
+        )
+        recipe.requirements().map { it.describe() } shouldBe listOf("recall(scores) >= 0.98", "mean_abs_err(boxes) <= 0.1")
+        recipe.requirements()[0].origin().toString() shouldBe "recipe.graft.kts:5"
+    }
+
+    test("a role with a bad option is refused at its line") {
+        val e = shouldThrow<GraftException> {
+            ScriptHost.eval(
+                "graft {\n  teacher(\"m.onnx\"); calibration(\"c.npy\")\n  outputs { \"s\" to Scores(threshold = 1.5) }\n  simplify()\n}",
+                "roles.graft.kts",
+            )
+        }
+        e.message shouldBe "roles.graft.kts:3: scores threshold 1.5 of output s must be in (0, 1)"
+        e.exitStatus() shouldBe 2
+    }
+
+    test("a role metric bounded the wrong way is refused") {
+        val e = shouldThrow<GraftException> {
+            ScriptHost.eval(
+                "graft {\n  teacher(\"m.onnx\"); calibration(\"c.npy\")\n  simplify()\n  require { recall(\"s\") atMost 0.5 }\n}",
+                "dir.graft.kts",
+            )
+        }
+        e.message shouldBe "dir.graft.kts:4: recall is a share: bound it with atLeast"
+    }
 })
