@@ -52,6 +52,9 @@ final class FullInteger {
       BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM, BuiltinOperator.DEPTH_TO_SPACE,
       BuiltinOperator.SPACE_TO_DEPTH);
 
+  /** Magnitudes from which a calibrated value is taken as an infinity (a mask's fill value). */
+  static final float INFINITY_STAND_IN = 1e30f;
+
   private final FlatModel fm;
   private final QuantParams[] params;
   private final boolean int8Io;
@@ -62,13 +65,22 @@ final class FullInteger {
     this.int8Io = int8Io;
     this.params = new QuantParams[fm.tensorCount()];
     for (int t = 0; t < ranges.length; t++) {
-      // only finite float activations become int8: never masks (bool), indices, or the -inf
-      // of a causal mask, which run in float
+      // only float activations of ordinary magnitude become int8: never masks (bool), indices,
+      // or the -inf of a causal mask (or its finite stand-in), which run in float
       if (ranges[t] != null && fm.get(t).type == TensorType.FLOAT32
-          && Float.isFinite(ranges[t][0]) && Float.isFinite(ranges[t][1])) {
+          && ordinary(ranges[t][0]) && ordinary(ranges[t][1])) {
         params[t] = QuantParams.asymmetric(ranges[t][0], ranges[t][1]);
       }
     }
+  }
+
+  /**
+   * False for ±inf and for the finite values that stand in for them: PyTorch's causal masks
+   * hold {@code torch.finfo(float32).min} (-3.4e38), and a range reaching it gets a scale near
+   * 1e36 that LiteRT's int8 kernels cannot requantize from (running the file aborts).
+   */
+  static boolean ordinary(float v) {
+    return Math.abs(v) < INFINITY_STAND_IN;
   }
 
   void apply() {

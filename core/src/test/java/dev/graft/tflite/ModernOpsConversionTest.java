@@ -245,6 +245,38 @@ class ModernOpsConversionTest {
     Verification.run(g, r, o, x, liteRt).require(new Verification.Bound(0.05, 0));
   }
 
+  /**
+   * PyTorch's causal masks fill with float32's lowest value rather than -inf: the int8 file
+   * keeps the mask ADD in float (an int8 ADD whose output reaches -3.4e38, scale 1.3e36, made
+   * LiteRT abort the file) and the SOFTMAX takes its float scores.
+   */
+  @Test
+  void int8CausalMaskOfFloatLowestRunsItsAddInFloat() {
+    float[] mask = new float[16];
+    float[] x = new float[32 * 16];
+    for (int i = 0; i < 4; i++) {
+      for (int j = i + 1; j < 4; j++) {
+        mask[i * 4 + j] = -Float.MAX_VALUE;
+      }
+    }
+    java.util.Random rnd = new java.util.Random(4);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    Graph g = Graph.builder().name("masked").opset(13)
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(1, 4, 4)))
+        .initializer(TensorData.ofFloats("mask", new long[] {4, 4}, mask))
+        .node(Node.of("add", Op.ADD, List.of("x", "mask"), List.of("s")))
+        .node(Node.of("softmax", Op.SOFTMAX, List.of("s"), List.of("y"),
+            Attribute.of("axis", -1L)))
+        .output(new ValueInfo("y", DType.FLOAT, Shape.of(1, 4, 4))).build();
+    Map<String, NdArray> in = Map.of("x", NdArray.of(x, new long[] {32, 4, 4}));
+    ConvertOptions o = ConvertOptions.defaults().withPrecision(Precision.INT8).withCalibration(in);
+    ConvertResult r = TfliteConverter.convert(g, o);
+    assertEquals(Map.of("QUANTIZE", 2, "DEQUANTIZE", 2, "ADD", 1, "SOFTMAX", 1), r.opCounts());
+    Verification.run(g, r, o, in, liteRt).require(new Verification.Bound(0.05, 0));
+  }
+
   @ParameterizedTest
   @CsvSource({"4, MUL", "0.125, MUL", "-2, MUL", "3, DIV"})
   void divisionByAPowerOfTwoIsAnExactMultiply(float divisor, String op) {
