@@ -121,16 +121,16 @@ public final class DriftLocator {
   /** Module paths of the nodes between {@code value} and the compared values it depends on. */
   static List<String> layers(Graph g, String value, Set<String> compared) {
     Set<Node> segment = new LinkedHashSet<>();
-    List<String> todo = new ArrayList<>(List.of(value));
-    while (!todo.isEmpty()) {
-      String v = todo.remove(todo.size() - 1);
+    List<String> pending = new ArrayList<>(List.of(value));
+    while (!pending.isEmpty()) {
+      String v = pending.remove(pending.size() - 1);
       Node p = g.producer(v).orElse(null);
       if (p == null || !segment.add(p)) {
         continue;
       }
       for (String in : p.inputs()) {
         if (!in.isEmpty() && !compared.contains(in) && !g.isConstant(in)) {
-          todo.add(in);
+          pending.add(in);
         }
       }
     }

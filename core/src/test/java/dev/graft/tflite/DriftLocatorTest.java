@@ -62,12 +62,12 @@ class DriftLocatorTest {
    */
   static ConvertResult perturbFilter(Graph g, ConvertResult r, String node, float factor) {
     Node n = g.node(node).orElseThrow();
-    Deque<String> todo = new ArrayDeque<>(n.outputs());
+    Deque<String> pending = new ArrayDeque<>(n.outputs());
     ConvertResult.Mapped m = null;
     while (m == null) {
-      String v = todo.removeFirst();
+      String v = pending.removeFirst();
       m = r.tensors().get(v);
-      g.consumers(v).forEach(c -> todo.addAll(c.outputs()));
+      g.consumers(v).forEach(c -> pending.addAll(c.outputs()));
     }
     ModelT model = Model.getRootAsModel(ByteBuffer.wrap(r.bytes())).unpack();
     SubGraphT sg = model.getSubgraphs()[0];
