@@ -22,28 +22,8 @@ final class ActivationPatterns {
   private ActivationPatterns() {}
 
   static Graph run(Graph g) {
-    Graph cur = g;
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (Node n : cur.nodes()) {
-        if (n.op() != Op.HARD_SIGMOID) {
-          continue;
-        }
-        Optional<Graph> next = hardSwish(cur, n);
-        if (next.isEmpty()) {
-          next = intoConv(cur, n);
-        }
-        if (next.isEmpty()) {
-          next = intoGemm(cur, n);
-        }
-        if (next.isPresent()) {
-          cur = next.get();
-          changed = true;
-          break;
-        }
-      }
-    }
+    Graph cur = Rewrites.toFixpoint(g, (c, n) -> n.op() != Op.HARD_SIGMOID ? Optional.empty()
+        : hardSwish(c, n).or(() -> intoConv(c, n)).or(() -> intoGemm(c, n)));
     return cur == g ? g : ShapeInference.infer(cur);
   }
 

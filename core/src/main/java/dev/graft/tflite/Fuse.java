@@ -20,25 +20,12 @@ final class Fuse {
   private Fuse() {}
 
   static Graph run(Graph g) {
-    Graph cur = g;
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (Node n : cur.nodes()) {
-        Optional<Graph> next = Optional.empty();
-        if (n.op() == Op.CONV) {
-          next = convFollower(cur, n);
-        } else if (n.op() == Op.MAT_MUL || n.op() == Op.GEMM) {
-          next = linearBias(cur, n);
-        }
-        if (next.isPresent()) {
-          cur = next.get();
-          changed = true;
-          break;
-        }
+    return Rewrites.toFixpoint(g, (cur, n) -> {
+      if (n.op() == Op.CONV) {
+        return convFollower(cur, n);
       }
-    }
-    return cur;
+      return n.op() == Op.MAT_MUL || n.op() == Op.GEMM ? linearBias(cur, n) : Optional.empty();
+    });
   }
 
   private static Optional<Node> soleConsumer(Graph g, Node n) {

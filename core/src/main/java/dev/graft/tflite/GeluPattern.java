@@ -21,22 +21,8 @@ final class GeluPattern {
   private GeluPattern() {}
 
   static Graph run(Graph g) {
-    Graph cur = g;
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (Node n : cur.nodes()) {
-        if (n.op() == Op.ERF || n.op() == Op.TANH) {
-          Optional<Graph> next = match(cur, n);
-          if (next.isPresent()) {
-            cur = next.get();
-            changed = true;
-            break;
-          }
-        }
-      }
-    }
-    return cur;
+    return Rewrites.toFixpoint(g, (cur, n) ->
+        n.op() == Op.ERF || n.op() == Op.TANH ? match(cur, n) : Optional.empty());
   }
 
   /** The input x of the GELU around {@code core} and the nodes that compute core's input. */
