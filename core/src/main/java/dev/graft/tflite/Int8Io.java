@@ -1,8 +1,8 @@
 package dev.graft.tflite;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.quant.QuantParams;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -54,7 +54,7 @@ final class Int8Io {
       for (Map<?, ?> o : rt.runFiles(file, files, work.resolve("out"))) {
         int index = ((Number) o.get("index")).intValue();
         Path p = Path.of((String) o.get("path"));
-        NdArray a = "int8".equals(o.get("dtype")) ? dequantize(p, out.get(index)) : Npy.readOutput(p);
+        NdArray a = "int8".equals(o.get("dtype")) ? dequantize(p, out.get(index)) : Npy.readAsStored(p);
         result.put((String) o.get("name"), a);
       }
       return result;

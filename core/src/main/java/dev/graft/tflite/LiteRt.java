@@ -1,9 +1,9 @@
 package dev.graft.tflite;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.io.Json;
-import dev.graft.data.Npy;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,7 +109,7 @@ public final class LiteRt {
    * them) becomes int32, which is what the writer gives integer inputs; other types pass.
    */
   static NdArray asInput(NdArray a) {
-    if (a.type() != dev.graft.graph.DType.INT64) {
+    if (a.type() != dev.graft.io.DType.INT64) {
       return a;
     }
     long[] v = a.longs();
@@ -136,7 +136,7 @@ public final class LiteRt {
       }
       Map<String, NdArray> result = new java.util.LinkedHashMap<>();
       for (Map<?, ?> m : runFiles(model, files, work.resolve("out"))) {
-        result.put((String) m.get("name"), Npy.readOutput(Path.of((String) m.get("path"))));
+        result.put((String) m.get("name"), Npy.readAsStored(Path.of((String) m.get("path"))));
       }
       return result;
     } finally {

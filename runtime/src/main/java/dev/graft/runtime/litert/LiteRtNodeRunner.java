@@ -1,21 +1,22 @@
 package dev.graft.runtime.litert;
 
+import dev.graft.GraftException;
+import dev.graft.io.Json;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.runtime.Accelerator;
-import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkException.Code;
+import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkOptions;
-import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.BenchmarkResult.InputInfo;
 import dev.graft.runtime.BenchmarkResult.ModelInfo;
 import dev.graft.runtime.BenchmarkResult.Timings;
+import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.DeviceInfo;
-import dev.graft.runtime.NdArray;
 import dev.graft.runtime.OutputCheck;
 import dev.graft.runtime.ReferenceData;
 import dev.graft.runtime.Stats;
 import dev.graft.runtime.TensorSpec;
-import dev.graft.io.Json;
-import dev.graft.runtime.npy.Npy;
 import java.io.File;
 import java.io.IOException;
 import java.time.Instant;
@@ -149,7 +150,7 @@ public final class LiteRtNodeRunner {
       if (reference != null) {
         for (int i = 0; i < reference.inputs().size(); i++) {
           NdArray in = reference.inputs().get(i);
-          b.addInput(new InputInfo(i, "input_" + i, in.dtype(), in.shape(), "reference"));
+          b.addInput(new InputInfo(i, "input_" + i, in.type(), in.shape(), "reference"));
         }
         if (!reference.outputs().isEmpty()) {
           List<TensorSpec> specs = new ArrayList<>();
@@ -198,11 +199,11 @@ public final class LiteRtNodeRunner {
         path = new File(outDir, path.getName());
       }
       try {
-        NdArray a = Npy.read(path);
+        NdArray a = Npy.readAsStored(path.toPath());
         arrays.add(a);
-        specs.add(new TensorSpec(arrays.size() - 1, String.valueOf(m.get("name")), a.dtype(),
+        specs.add(new TensorSpec(arrays.size() - 1, String.valueOf(m.get("name")), a.type(),
             a.shape()));
-      } catch (IOException e) {
+      } catch (GraftException e) {
         throw new BenchmarkException(Code.RUN_FAILED, "LiteRT runner output: " + e.getMessage(), e);
       }
     }
@@ -272,8 +273,8 @@ public final class LiteRtNodeRunner {
     for (int i = 0; i < reference.inputs().size(); i++) {
       File f = new File(dir, "input_" + i + ".npy");
       try {
-        Npy.write(reference.inputs().get(i), f);
-      } catch (IOException e) {
+        Npy.write(f.toPath(), reference.inputs().get(i));
+      } catch (GraftException e) {
         throw new BenchmarkException(Code.RUN_FAILED, "Cannot write " + f + ": " + e.getMessage());
       }
       args.add("--input");

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.io.NdArray;
 import dev.graft.runtime.Accelerator;
 import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkOptions;
 import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.DeviceInfo;
-import dev.graft.runtime.NdArray;
 import dev.graft.runtime.OutputCheck;
 import dev.graft.runtime.ReferenceData;
 import dev.graft.runtime.SchemaAssert;
@@ -53,7 +53,7 @@ class LiteRtNodeRunnerTest {
   }
 
   private static ReferenceData identity(float delta) {
-    NdArray x = NdArray.ofFloats(new long[] {1, 3}, new float[] {0.5f, -1f, 2f});
+    NdArray x = NdArray.of(new float[] {0.5f, -1f, 2f}, new long[] {1, 3});
     NdArray y = x.withElement(1, -1f + delta);
     return ReferenceData.of(Collections.singletonList(x), Collections.singletonList(y));
   }
@@ -103,7 +103,7 @@ class LiteRtNodeRunnerTest {
   @Test
   void runReturnsTheOutputsTheRunnerWrote() throws BenchmarkException {
     List<NdArray> out = runner.run(model, identity(0f).inputs());
-    assertArrayEquals(new float[] {0.5f, -1f, 2f}, out.get(0).toFloats());
+    assertArrayEquals(new float[] {0.5f, -1f, 2f}, out.get(0).asFloats());
   }
 
   @Test
