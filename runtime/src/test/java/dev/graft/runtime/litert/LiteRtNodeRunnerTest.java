@@ -43,9 +43,9 @@ class LiteRtNodeRunnerTest {
   void setUp() throws IOException {
     File cli = TestModels.resource("fake-litert-runner/cli.mjs");
     File dir = new File(tmp, "runner");
-    new File(dir, "node_modules").mkdirs();
+    new File(dir, "node_modules/@litertjs").mkdirs();
     Files.copy(cli.toPath(), new File(dir, "cli.mjs").toPath());
-    runner = new LiteRtNodeRunner("node", new File(dir, "cli.mjs"), 60);
+    runner = new LiteRtNodeRunner(LiteRtNode.at(dir, "node"), 60);
     String why = runner.unavailableReason();
     Assumptions.assumeTrue(why == null, "Node.js unavailable: " + why);
     model = new File(tmp, "identity.tflite");
@@ -108,9 +108,10 @@ class LiteRtNodeRunnerTest {
 
   @Test
   void aMissingRunnerOrItsDependenciesIsReportedNotThrown() {
-    LiteRtNodeRunner absent = new LiteRtNodeRunner("node", new File(tmp, "nowhere/cli.mjs"));
-    assertEquals("LiteRT runner not found at " + new File(tmp, "nowhere/cli.mjs").getPath()
-        + " (set -Dgraft.litert.runner or GRAFT_LITERT_RUNNER to its cli.mjs)",
+    LiteRtNodeRunner absent = new LiteRtNodeRunner(LiteRtNode.at(new File(tmp, "nowhere"), "node"));
+    assertEquals("LiteRT runner not installed: no tools/litert-runner/cli.mjs found at "
+        + new File(tmp, "nowhere").getPath() + " or above the working folder; set"
+        + " -Dgraft.litert.runner or GRAFT_LITERT_RUNNER to the runner folder",
         absent.unavailableReason());
     BenchmarkException e = assertThrows(BenchmarkException.class,
         () -> absent.bench(model, null, OPTS, DeviceInfo.fromSystem()));
