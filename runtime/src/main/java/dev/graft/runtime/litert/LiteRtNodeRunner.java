@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.io.Json;
 import dev.graft.io.NdArray;
 import dev.graft.io.Npy;
+import dev.graft.io.Temporaries;
 import dev.graft.runtime.Accelerator;
 import dev.graft.runtime.BenchmarkException.Code;
 import dev.graft.runtime.BenchmarkException;
@@ -266,22 +267,14 @@ public final class LiteRtNodeRunner {
 
   private static File tempDir() throws BenchmarkException {
     try {
-      return java.nio.file.Files.createTempDirectory("graft-litert").toFile();
-    } catch (IOException e) {
-      throw new BenchmarkException(Code.RUN_FAILED, "Cannot make a temporary folder: " + e);
+      return Temporaries.folder("graft-litert").toFile();
+    } catch (GraftException e) {
+      throw new BenchmarkException(Code.RUN_FAILED, e.getMessage(), e);
     }
   }
 
   private static void deleteTree(File f) {
-    File[] children = f.listFiles();
-    if (children != null) {
-      for (File c : children) {
-        deleteTree(c);
-      }
-    }
-    if (!f.delete()) {
-      f.deleteOnExit();
-    }
+    Temporaries.delete(f.toPath());
   }
 
   private static List<String> listOf(String... items) {
