@@ -26,6 +26,14 @@ class OutputRolesTest {
   }
 
   @Test
+  void aTokenModelsSequenceOfLogitsIsClassesPerPosition() {
+    Graph llama = OnnxReader.read(Fixtures.root().resolve("modern").resolve("llama_decoder.onnx"));
+    assertEquals("logits=classes:logits", OutputRoles.inferred(llama).get("logits").describe());
+    Graph uf = OnnxReader.read(Fixtures.thirdParty("ultraface-slim-320.onnx"));
+    assertEquals(OutputRole.Kind.SCORES, OutputRoles.inferred(uf).get("scores").kind());
+  }
+
+  @Test
   void declaredRolesReplaceInferredOnesAndAreChecked() {
     Graph uf = OnnxReader.read(Fixtures.thirdParty("ultraface-slim-320.onnx"));
     OutputRoles r = OutputRoles.of(uf, List.of(OutputRole.parse("boxes=regression")));
