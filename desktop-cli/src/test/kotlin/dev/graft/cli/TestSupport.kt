@@ -4,6 +4,7 @@ import com.github.ajalt.clikt.testing.CliktCommandTestResult
 import com.github.ajalt.clikt.core.context
 import com.github.ajalt.clikt.core.terminal
 import com.github.ajalt.clikt.testing.test
+import com.github.ajalt.mordant.rendering.AnsiLevel
 import com.github.ajalt.mordant.terminal.Terminal
 import com.github.ajalt.mordant.terminal.TerminalRecorder
 import java.nio.file.Files
@@ -31,9 +32,12 @@ fun graft(vararg args: String): CliktCommandTestResult = graftCommand().test(arg
 data class GraftRun(val stdout: String, val stderr: String, val status: Int)
 
 /** Runs `graft` through the same error path as [main], with its output recorded. */
-fun graftRun(vararg args: String): GraftRun {
-    val recorder = TerminalRecorder(width = 200)
-    val command = graftCommand().context { terminal = Terminal(terminalInterface = recorder) }
+fun graftRun(vararg args: String): GraftRun = graftRun(graftCommand(), *args)
+
+/** Runs [root] (a `graft` tree) through the same error path as [main], with its output recorded. */
+fun graftRun(root: com.github.ajalt.clikt.core.CliktCommand, vararg args: String): GraftRun {
+    val recorder = TerminalRecorder(ansiLevel = AnsiLevel.NONE, width = 200)
+    val command = root.context { terminal = Terminal(terminalInterface = recorder) }
     val status = runGraft(command, arrayOf(*args))
     return GraftRun(recorder.stdout(), recorder.stderr(), status)
 }
