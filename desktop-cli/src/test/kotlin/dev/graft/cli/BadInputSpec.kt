@@ -14,13 +14,6 @@ class BadInputSpec : FunSpec({
     }
     val ultraface = Fixtures.thirdParty("ultraface-slim-320.onnx")
 
-    fun oneLine(r: GraftRun, status: Int, text: String) {
-        r.status shouldBe status
-        r.stderr.trim().lines().size shouldBe 1
-        r.stderr shouldStartWith "graft: "
-        r.stderr shouldContain text
-    }
-
     test("a --mean or --std count that fits no channel count is one line with status 2") {
         oneLine(graftRun("eval", ultraface, "--calibration", faces.toString(), "--image-size", "240x320", "--mean", "0,0"),
             2, "--mean has 2 values; give 1 (every channel) or 3")

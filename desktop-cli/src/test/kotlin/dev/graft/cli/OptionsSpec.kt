@@ -20,13 +20,6 @@ class OptionsSpec : FunSpec({
     val flat = Fixtures.digits("test_x_flat.npy")
     val train = Fixtures.digits("train_x_flat.npy")
 
-    fun oneLine(r: GraftRun, status: Int, text: String) {
-        r.status shouldBe status
-        r.stderr.trim().lines().size shouldBe 1
-        r.stderr shouldStartWith "graft: "
-        r.stderr shouldContain text
-    }
-
     test("graft --version prints the project version of the pom") {
         val pom = Files.readString(Fixtures.root.parent.resolve("pom.xml"))
         val version = Regex("<artifactId>graft-parent</artifactId>\\s*<version>([^<]+)</version>").find(pom)!!.groupValues[1]

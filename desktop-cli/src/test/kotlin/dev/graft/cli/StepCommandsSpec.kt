@@ -78,7 +78,9 @@ class StepCommandsSpec : FunSpec({
             listOf("thin", mlp, "--layers", "nothing.*", "--keep", "0.5", "--calibration", flat) to "matches no",
             listOf("lowrank", mlp, "--layers", "blocks.*", "--rank", "0") to "--rank: 0 is smaller than the minimum valid value of 1",
             listOf("lowrank", mlp, "--layers", "blocks.0.0", "--rank", "100000", "--calibration", flat) to "rank",
-            listOf("simplify", mlp, "--input-box", "1,0") to "LO",
+            // the steps' own checks (core), reaching the user as one line like the options' types
+            listOf("simplify", mlp, "--input-box", "1,0") to "input box lo 1.0, hi 0.0: both must be finite and lo at most hi",
+            listOf("thin", mlp, "--layers", " ", "--keep", "0.5", "--calibration", flat) to "thin layers is empty",
         )
         for ((args, fragment) in cases) {
             val out = tmp.resolve("bad.onnx")
