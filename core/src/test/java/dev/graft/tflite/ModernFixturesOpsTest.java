@@ -2,7 +2,6 @@ package dev.graft.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.data.NdArray;
 import dev.graft.data.Npy;
@@ -10,6 +9,7 @@ import dev.graft.graph.Dims;
 import dev.graft.graph.Graph;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,7 @@ class ModernFixturesOpsTest {
 
   @BeforeAll
   static void runner() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
-    liteRt = LiteRt.locate();
+    liteRt = LiteRtForTests.require();
   }
 
   private static Graph modern(String file) {
