@@ -140,7 +140,7 @@ class BenchSpec : FunSpec({
         test("a TFLite model given to ort") { oneLine(ultrafaceTflite, "--backend", "ort", start = "graft: $ultrafaceTflite is a TFLite file") }
         test("an unknown backend") { oneLine(mnist, "--backend", "tpu", start = "graft: unknown --backend 'tpu', expected one of ort, litert, adb, browser") }
         test("an unknown accelerator") { oneLine(mnist, "--accelerator", "npu", start = "graft: Unknown accelerator 'npu'") }
-        test("an accelerator ort lacks") { oneLine(mnist, "--accelerator", "gpu", start = "graft: ") }
+        test("an accelerator ort lacks") { oneLine(mnist, "--accelerator", "gpu", start = "graft: Accelerator gpu is not offered by backend ort, expected one of [cpu, xnnpack, nnapi]") }
         test("zero runs") { oneLine(mnist, "--runs", "0", start = "graft: --runs must be >= 1") }
         test("threads for litert") { oneLine(ultrafaceTflite, "--backend", "litert", "--threads", "2", start = "graft: --threads is not offered by --backend litert") }
         test("a missing reference folder") { oneLine(mnist, "--reference", "no/such/ref", start = "graft: Reference folder not found") }
