@@ -3,6 +3,7 @@ package dev.graft.graph;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
+import dev.graft.io.DType;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.onnx.TensorFiles;
 import dev.graft.testing.OnnxNodeTests;

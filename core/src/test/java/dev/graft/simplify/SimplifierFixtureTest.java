@@ -3,9 +3,9 @@ package dev.graft.simplify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Op;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
 import java.nio.file.Path;
@@ -79,8 +79,8 @@ class SimplifierFixtureTest {
   void calibrationDomainOnDeepMlpIsExactOnTheSamplesAndReportsMargins() {
     Path p = Fixtures.model("deep_mlp.onnx");
     Graph g = OnnxReader.read(p);
-    NdArray train = dev.graft.data.Npy.read(Fixtures.digits("train_x_flat.npy"));
-    NdArray test = dev.graft.data.Npy.read(Fixtures.digits("test_x_flat.npy"));
+    NdArray train = dev.graft.io.Npy.read(Fixtures.digits("train_x_flat.npy"));
+    NdArray test = dev.graft.io.Npy.read(Fixtures.digits("test_x_flat.npy"));
     SimplifyResult r = Simplifier.simplify(g, SimplifyOptions.calibration(
         java.util.Map.of("input", train)));
     // Independent counts and margins: each hidden layer's pre-activations on the samples.

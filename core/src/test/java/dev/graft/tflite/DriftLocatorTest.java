@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.flatbuffers.FlatBufferBuilder;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
 import dev.graft.testing.LiteRtForTests;

@@ -3,8 +3,8 @@ package dev.graft.tflite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.LiteRtForTests;
 import java.util.Map;
