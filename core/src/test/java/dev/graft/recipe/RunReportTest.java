@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.graph.Graph;
 import dev.graft.onnx.OnnxReader;
+import dev.graft.report.Json;
 import dev.graft.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,8 @@ class RunReportTest {
         .step(new Step.Thin("blocks.0.0", 0.5, 8, false, new Origin("r.graft.kts", 3)))
         .build();
     RunResult r = RecipeRunner.run(recipe, RecipeRunner.Options.in(tmp, tmp.resolve("o")));
-    Map<String, Object> report = r.report();
+    // read as report.json holds it, whatever type the report has in Java
+    Map<String, Object> report = map(dev.graft.io.Json.parse(Json.write(r.report())));
 
     Map<String, Object> params = map(report.get("params"));
     assertEquals(weights(OnnxReader.read(teacher)), ((Number) params.get("teacher")).longValue());
@@ -64,8 +66,7 @@ class RunReportTest {
     assertEquals(1, steps.size());
     assertEquals("thin blocks.0.0 keep 0.5", steps.get(0).get("step"));
     assertEquals("r.graft.kts:3", steps.get(0).get("origin"));
-    assertEquals(false, steps.get(0).get("cached"));
-    assertEquals(params.get("result"), map(map(steps.get(0).get("details")).get("params"))
-        .get("after"));
+    assertEquals(((Number) params.get("result")).longValue(), ((Number) map(map(steps.get(0)
+        .get("details")).get("params")).get("after")).longValue());
   }
 }
