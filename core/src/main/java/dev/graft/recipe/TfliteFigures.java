@@ -23,8 +23,8 @@ import java.util.Map;
  */
 final class TfliteFigures {
   static final int ROUNDS = 3;
-  static final int RUNS = 5;
-  static final int WARMUP = 2;
+  static final int RUNS = 10;
+  static final int WARMUP = 3;
 
   private final List<RunReport.TfliteFile> files = new ArrayList<>();
   private final List<RunReport.LiteRtLatency> latencies = new ArrayList<>();
@@ -65,8 +65,8 @@ final class TfliteFigures {
       models.add(written);
       List<Map<String, Object>> m = LiteRt.locate().compare(models, ROUNDS, RUNS, WARMUP);
       return new RunReport.LiteRtLatency(precision, String.format(java.util.Locale.ROOT,
-          "litert-wasm (Node), batch 1, random inputs of seed 0, %d rounds of %d runs each,"
-              + " teacher and result interleaved, after %d warm-up runs", ROUNDS, RUNS, WARMUP),
+          "litert-wasm (Node), batch 1, random inputs of seed 0, teacher and result interleaved"
+              + " in %d rounds of %d runs", ROUNDS, RUNS),
           WARMUP, ROUNDS * RUNS, teacher == null ? null : ms(m.get(0)), ms(m.get(m.size() - 1)),
           null);
     } catch (GraftException e) {

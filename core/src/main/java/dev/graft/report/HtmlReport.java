@@ -5,9 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The self-contained {@code report.html} of a run: summary tables and inline SVG plots of
- * parameters, MACs and latency before and after, per-region error and training loss curves. No
- * scripts, no external resources: it opens offline.
+ * The self-contained {@code NAME.report.html} of a run: summary tables and inline SVG plots of
+ * TFLite file size and LiteRT latency per exported precision, parameters, MACs and ONNX Runtime
+ * latency before and after, per-region error and training loss curves. No scripts, no external
+ * resources: it opens offline.
+ *
+ * <pre>{@code
+ * AtomicFiles.writeString(Path.of("demo.report.html"), HtmlReport.render(report, "demo.graft.kts"));
+ * }</pre>
  */
 public final class HtmlReport {
   private HtmlReport() {}
@@ -34,11 +39,11 @@ public final class HtmlReport {
     summary(b, r);
     RoleFigures.table(b, r.roles());
     b.append("<h2>Before and after</h2><div class='plots'>");
+    TfliteTable.plots(b, r);
     pair(b, "Parameters", r.params().teacher(), r.params().result(), "weights");
     pair(b, "MACs per sample", r.flops().teacher(), r.flops().result(), "multiply-accumulates");
     RunReport.OrtLatency ort = r.timings().latencyMs();
     pair(b, "ONNX Runtime latency (ms per sample)", ort.teacher(), ort.result(), "ms");
-    TfliteTable.plots(b, r);
     b.append("</div>");
     RoleFigures.render(b, r.steps());
     regions(b, r.regions());

@@ -47,9 +47,10 @@ final class TfliteTable {
 
   /** How LiteRT latency was measured, once per distinct way. */
   static void notes(StringBuilder b, RunReport r) {
-    r.timings().litert().stream().map(RunReport.LiteRtLatency::runtime)
-        .filter(java.util.Objects::nonNull).distinct()
-        .forEach(m -> b.append("<p>LiteRT latency: ").append(Svg.esc(m)).append(".</p>"));
+    r.timings().litert().stream().filter(l -> l.runtime() != null)
+        .map(l -> "LiteRT latency: " + l.runs() + " timed runs of each model after " + l.warmup()
+            + " warm-up runs; " + l.runtime() + ".")
+        .distinct().forEach(m -> b.append("<p>").append(Svg.esc(m)).append("</p>"));
   }
 
   /** Bar charts of size and latency, teacher beside result, per precision. */
