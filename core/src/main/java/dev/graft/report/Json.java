@@ -1,11 +1,6 @@
 package dev.graft.report;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
 import dev.graft.GraftException;
-import dev.graft.io.AtomicFiles;
 import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -22,8 +17,9 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
- * JSON for reports and {@code --json}, written by one policy so the same report always gives the
- * same bytes and every browser can read it:
+ * JSON for reports and {@code --json}: typed reports (records) turned into trees that Graft's one
+ * JSON writer, {@link dev.graft.io.Json}, writes by one policy, so the same report always gives
+ * the same bytes and every browser can read it:
  *
  * <ul>
  *   <li>records in component order, names in snake case ({@code top1Agreement} → {@code
@@ -40,9 +36,6 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class Json {
-  private static final Gson GSON =
-      new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
-
   private Json() {}
 
   /** {@code {"before": before, "after": after}}, in that order, for report sections. */
@@ -55,12 +48,12 @@ public final class Json {
 
   /** The value as JSON by the policy above, pretty-printed. */
   public static String write(Object value) {
-    return GSON.toJson(tree(value));
+    return dev.graft.io.Json.write(tree(value));
   }
 
   /** The value as a file ending in a newline, written atomically. */
   public static void writeFile(Path file, Object value) {
-    AtomicFiles.writeString(file, write(value) + "\n");
+    dev.graft.io.Json.writeFile(file, tree(value));
   }
 
   /**
@@ -157,45 +150,23 @@ public final class Json {
 
   /**
    * Reads JSON back as a tree {@link #tree} would give: objects as ordered maps, a number written
-   * without fraction or exponent as {@code Long}, any other as {@code Double}.
+   * without fraction or exponent as {@code Long}, any other as {@code Double}; bad input (exit 2)
+   * naming {@code where} when it is not JSON.
    */
   public static Object parseTree(String text, String where) {
-    return fromGson(parse(text, where));
-  }
-
-  private static Object fromGson(JsonElement e) {
-    if (e.isJsonNull()) {
-      return null;
-    }
-    if (e.isJsonObject()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      e.getAsJsonObject().entrySet().forEach(x -> m.put(x.getKey(), fromGson(x.getValue())));
-      return m;
-    }
-    if (e.isJsonArray()) {
-      List<Object> l = new ArrayList<>();
-      e.getAsJsonArray().forEach(x -> l.add(fromGson(x)));
-      return l;
-    }
-    var p = e.getAsJsonPrimitive();
-    if (p.isBoolean()) {
-      return p.getAsBoolean();
-    }
-    if (p.isString()) {
-      return p.getAsString();
-    }
-    String literal = p.getAsNumber().toString();
-    if (literal.matches("-?\\d+")) {
-      return literal.length() < 19 ? Long.valueOf(literal) : new BigInteger(literal);
-    }
-    return Double.valueOf(literal);
-  }
-
-  public static JsonElement parse(String text, String where) {
     try {
-      return JsonParser.parseString(text);
-    } catch (RuntimeException e) {
+      return dev.graft.io.Json.parse(text);
+    } catch (IllegalArgumentException e) {
       throw GraftException.badInput("%s is not valid JSON: %s", where, e.getMessage());
     }
+  }
+
+  /** Like {@link #parseTree}, for a JSON object. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> parseObject(String text, String where) {
+    if (parseTree(text, where) instanceof Map<?, ?> m) {
+      return (Map<String, Object>) m;
+    }
+    throw GraftException.badInput("%s is not a JSON object", where);
   }
 }
