@@ -53,7 +53,7 @@ final class TfliteFigures {
     latencies.add(latency(teacher, written, precision));
   }
 
-  private static RunReport.LiteRtLatency latency(ConvertResult teacher, Path written,
+  static RunReport.LiteRtLatency latency(ConvertResult teacher, Path written,
       String precision) {
     Path work = Temporaries.folder("graft-latency");
     try {

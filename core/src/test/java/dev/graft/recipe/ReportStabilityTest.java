@@ -92,4 +92,15 @@ class ReportStabilityTest {
     assertTrue(html.contains("<p>LiteRT latency: 30 timed runs of each model after 3 warm-up runs;"
         + " litert-wasm (Node), batch 1,"), html);
   }
+
+  @Test
+  void saysWhyWhenLiteRtCannotMeasureInsteadOfGivingFigures() {
+    RunReport.LiteRtLatency l = TfliteFigures.latency(null, tmp.resolve("absent.tflite"), "int8");
+    assertEquals(null, l.result());
+    assertEquals(null, l.runs());
+    assertTrue(l.unavailable().startsWith("LiteRT latency not measured: LiteRT failed"),
+        l.unavailable());
+    assertEquals("{\n  \"precision\": \"int8\",\n  \"unavailable\": \"" + l.unavailable()
+        + "\"\n}", Json.write(l));
+  }
 }
