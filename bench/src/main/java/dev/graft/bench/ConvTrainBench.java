@@ -1,8 +1,8 @@
 package dev.graft.bench;
 
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.onnx.OnnxWriter;
 import dev.graft.region.ModuleTree;

@@ -1,13 +1,13 @@
 package dev.graft.bench;
 
-import dev.graft.data.NdArray;
-import dev.graft.graph.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.region.Region;
 import dev.graft.replace.Student;
 import dev.graft.replace.StudentSpec;

@@ -2,13 +2,13 @@ package dev.graft.replace;
 
 import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
-import dev.graft.region.Region;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.region.Region;
 import dev.graft.train.TrainingData;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,14 +2,14 @@ package dev.graft.replace;
 
 import dev.graft.GraftException;
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.region.Region;
 import dev.graft.thin.ThinOptions;
 import dev.graft.thin.ThinResult;

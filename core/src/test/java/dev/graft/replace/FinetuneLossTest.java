@@ -3,9 +3,9 @@ package dev.graft.replace;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.data.ArraySource;
-import dev.graft.data.Npy;
 import dev.graft.exec.Device;
 import dev.graft.graph.Graph;
+import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
 import dev.graft.train.TrainLoss;

@@ -55,9 +55,9 @@ class FixtureReplaceTest {
     FixtureRun.Outcome o = FixtureRun.run(
         dev.graft.testing.Fixtures.root().resolve("modern").resolve("fm_mobilenetv3.onnx"),
         "features.5", "features.6", StudentSpec.of("thin-conv").withWidth(0.25),
-        dev.graft.data.Npy.read(fashion.resolve("train_x.npy")),
-        dev.graft.data.Npy.read(fashion.resolve("test_x.npy")),
-        dev.graft.data.Npy.read(fashion.resolve("test_y.npy")).longs(),
+        dev.graft.io.Npy.read(fashion.resolve("train_x.npy")),
+        dev.graft.io.Npy.read(fashion.resolve("test_x.npy")),
+        dev.graft.io.Npy.read(fashion.resolve("test_y.npy")).longs(),
         TrainOptions.defaults().withEpochs(1).withFinetuneEpochs(3));
     print("thin-conv fm_mobilenetv3 features.5..features.6 fine-tuned", o);
     ReplaceResult r = o.replaced();

@@ -2,8 +2,8 @@ package dev.graft.replace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import dev.graft.region.Region;
 import dev.graft.train.TrainOptions;
 import dev.graft.train.TrainingData;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.NdArray;
 import dev.graft.region.Region;
 import dev.graft.train.TrainOptions;
 import dev.graft.train.TrainingData;

@@ -62,7 +62,7 @@ class BadInputSpec : FunSpec({
 
     test("labels outside the model's classes are refused") {
         val y = tmp.resolve("y.npy")
-        dev.graft.data.Npy.write(y, dev.graft.data.NdArray.ofLongs(LongArray(397) { if (it == 5) 12 else 1 }, 397))
+        dev.graft.io.Npy.write(y, dev.graft.io.NdArray.ofLongs(LongArray(397) { if (it == 5) 12 else 1 }, 397))
         oneLine(graftRun("eval", Fixtures.model("deep_mlp.onnx"), "--data", Fixtures.digits("test_x_flat.npy"), "--labels", y.toString()),
             2, "sample 5 has label 12")
     }
