@@ -50,7 +50,7 @@ public final class RoleEvaluator {
 
   /** Metrics that count things: integers in a report, though measured as doubles. */
   private static final java.util.Set<String> COUNTS =
-      java.util.Set.of("rows", "anchors", "positives_teacher", "positives_result");
+      java.util.Set.of("rows", "near_ties", "anchors", "positives_teacher", "positives_result");
 
   /**
    * Role metrics as a report section: output name to its role, options and metrics (counts as
