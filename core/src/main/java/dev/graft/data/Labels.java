@@ -3,6 +3,8 @@ package dev.graft.data;
 import dev.graft.GraftException;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Shape;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import java.nio.file.Path;
 import java.util.Arrays;
 

@@ -2,10 +2,10 @@ package dev.graft.verify;
 
 import dev.graft.GraftException;
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
 import dev.graft.exec.Device;
 import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
 import dev.graft.graph.Dims;
 import dev.graft.graph.Graph;
 import dev.graft.graph.TensorData;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
 import dev.graft.verify.OutputRole;

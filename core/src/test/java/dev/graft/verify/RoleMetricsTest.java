@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -145,11 +145,11 @@ class RoleMetricsTest {
 
   static dev.graft.graph.Graph twoOutputs() {
     var b = dev.graft.graph.Graph.builder().name("two");
-    b.input(new dev.graft.graph.ValueInfo("x", dev.graft.graph.DType.FLOAT,
+    b.input(new dev.graft.graph.ValueInfo("x", dev.graft.io.DType.FLOAT,
         dev.graft.graph.Shape.of(1, 3, 6)));
-    b.output(new dev.graft.graph.ValueInfo("scores", dev.graft.graph.DType.FLOAT,
+    b.output(new dev.graft.graph.ValueInfo("scores", dev.graft.io.DType.FLOAT,
         dev.graft.graph.Shape.of(1, 3, 2)));
-    b.output(new dev.graft.graph.ValueInfo("boxes", dev.graft.graph.DType.FLOAT,
+    b.output(new dev.graft.graph.ValueInfo("boxes", dev.graft.io.DType.FLOAT,
         dev.graft.graph.Shape.of(1, 3, 4)));
     return b.build();
   }

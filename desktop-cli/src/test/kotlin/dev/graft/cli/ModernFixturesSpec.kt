@@ -2,7 +2,7 @@ package dev.graft.cli
 
 import com.google.gson.JsonObject
 import com.google.gson.JsonParser
-import dev.graft.data.Npy
+import dev.graft.io.Npy
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.plusOrMinus
 import io.kotest.matchers.doubles.shouldBeGreaterThan
