@@ -2,7 +2,7 @@ package dev.graft.recipe;
 
 import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
+import dev.graft.io.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;

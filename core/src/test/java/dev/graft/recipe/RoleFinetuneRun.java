@@ -1,7 +1,7 @@
 package dev.graft.recipe;
 
 import dev.graft.data.ArraySource;
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import dev.graft.exec.ActivationStore;
 import dev.graft.exec.Capture;
 import dev.graft.exec.Device;

@@ -3,8 +3,8 @@ package dev.graft.recipe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.graph.Graph;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.replace.StudentSpec;
@@ -27,7 +27,7 @@ class RoleFinetuneTest {
     Graph det = OnnxReader.read(Fixtures.root().resolve("modern/detector_b1.onnx"));
     NdArray x = Npy.read(Fixtures.root().resolve("modern/detector_b1.test_input.npy"));
     return RoleFinetuneRun.run(det, OutputRoles.inferred(det), o, "backbone.2", "backbone.3",
-        StudentSpec.of("thin-conv").withWidth(0.25), x, x, TrainOptions.defaults().withSeed(0)
+        new StudentSpec.ThinConv(0.25), x, x, TrainOptions.defaults().withSeed(0)
             .withBatchSize(4).withFinetuneEpochs(40));
   }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import dev.graft.exec.Device;
-import dev.graft.graph.DType;
+import dev.graft.io.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
