@@ -55,9 +55,12 @@ final class ReplaceStep {
 
   static StepOutcome run(Graph teacher, Step.Replace s, RunContext ctx) {
     Region region = resolve(teacher, s);
-    FinetuneObjective objective = FinetuneObjective.of(teacher, ctx.roles);
+    // only fine-tuning needs the objective (several outputs need their shapes known)
+    String first = teacher.outputNames().get(0);
+    FinetuneObjective objective = s.finetune() > 0 ? FinetuneObjective.of(teacher, ctx.roles)
+        : new FinetuneObjective(first, TrainLoss.MSE, first);
     // fine-tuning on several outputs records them side by side: one more output, stripped after
-    Graph model = s.finetune() > 0 ? objective.augment(teacher) : teacher;
+    Graph model = objective.augment(teacher);
     check(model, s, region, ctx.recipe.seed());
     List<String> inputs = new ArrayList<>();
     inputs.add(region.entry());
