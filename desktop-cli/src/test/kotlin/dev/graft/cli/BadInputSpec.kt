@@ -42,7 +42,7 @@ class BadInputSpec : FunSpec({
 
     test("a student 100000 layers deep is refused") {
         oneLine(graftRun("replace", Fixtures.model("deep_mlp.onnx"), "--from", "blocks.2", "--to", "blocks.3", "--with", "mlp",
-            "--depth", "100000", "--calibration", Fixtures.digits("train_x_flat.npy")), 2, "depth at most 64")
+            "--depth", "100000", "--calibration", Fixtures.digits("train_x_flat.npy")), 2, "depth 100000 must be 1 to 64")
     }
 
     test("-o or --report naming an input is refused and the input is untouched") {
