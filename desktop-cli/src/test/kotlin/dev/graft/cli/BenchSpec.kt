@@ -128,21 +128,21 @@ class BenchSpec : FunSpec({
 
     context("bad input is one line with exit status 2") {
         fun oneLine(vararg args: String, start: String) {
-            val r = graft("bench", *args)
-            r.statusCode shouldBe 2
+            val r = graftRun("bench", *args)
+            r.status shouldBe 2
             r.stderr.trim() shouldStartWith start
             r.stderr.trim().lines() shouldHaveSize 1
         }
-        test("a missing model") { oneLine("no/such/model.onnx", start = "graft: model file not found: no/such/model.onnx") }
-        test("a missing second model") { oneLine(mnist, "no/such/b.onnx", start = "graft: model file not found: no/such/b.onnx") }
+        test("a missing model") { oneLine("no/such/model.onnx", start = "graft: invalid value for MODEL: file \"no/such/model.onnx\" does not exist") }
+        test("a missing second model") { oneLine(mnist, "no/such/b.onnx", start = "graft: invalid value for MODEL_B: file \"no/such/b.onnx\" does not exist") }
         test("an ONNX model given to litert") { oneLine(mnist, "--backend", "litert", start = "graft: $mnist is not a TFLite file") }
         test("an ONNX model given to browser") { oneLine(mnist, "--backend", "browser", start = "graft: $mnist is not a TFLite file") }
         test("a TFLite model given to ort") { oneLine(ultrafaceTflite, "--backend", "ort", start = "graft: $ultrafaceTflite is a TFLite file") }
-        test("an unknown backend") { oneLine(mnist, "--backend", "tpu", start = "graft: unknown --backend 'tpu', expected one of ort, litert, adb, browser") }
-        test("an unknown accelerator") { oneLine(mnist, "--accelerator", "npu", start = "graft: Unknown accelerator 'npu'") }
+        test("an unknown backend") { oneLine(mnist, "--backend", "tpu", start = "graft: invalid value for --backend: invalid choice: tpu. (choose from ort, litert, adb, browser)") }
+        test("an unknown accelerator") { oneLine(mnist, "--accelerator", "npu", start = "graft: invalid value for --accelerator: invalid choice: npu.") }
         test("an accelerator ort lacks") { oneLine(mnist, "--accelerator", "gpu", start = "graft: Accelerator gpu is not offered by backend ort, expected one of [cpu, xnnpack, nnapi]") }
-        test("zero runs") { oneLine(mnist, "--runs", "0", start = "graft: --runs must be >= 1") }
+        test("zero runs") { oneLine(mnist, "--runs", "0", start = "graft: invalid value for --runs: 0 is smaller than the minimum valid value of 1.") }
         test("threads for litert") { oneLine(ultrafaceTflite, "--backend", "litert", "--threads", "2", start = "graft: --threads is not offered by --backend litert") }
-        test("a missing reference folder") { oneLine(mnist, "--reference", "no/such/ref", start = "graft: Reference folder not found") }
+        test("a missing reference folder") { oneLine(mnist, "--reference", "no/such/ref", start = "graft: invalid value for --reference: directory \"no/such/ref\" does not exist") }
     }
 })

@@ -48,9 +48,9 @@ class InspectSpec : FunSpec({
     }
 
     test("a missing model is a one-line error with status 2") {
-        val r = graft("inspect", "no/such/model.onnx")
-        r.statusCode shouldBe 2
-        r.stderr.trim() shouldStartWith "graft: model file not found"
+        val r = graftRun("inspect", "no/such/model.onnx")
+        r.status shouldBe 2
+        r.stderr.trim() shouldStartWith "graft: invalid value for MODEL: file \"no/such/model.onnx\" does not exist"
         r.stderr.trim().lines().size shouldBe 1
     }
 
