@@ -64,8 +64,8 @@ public final class LowRank {
       report.add(one(b, layer, o, cov));
     }
     Graph out = ShapeInference.infer(b.pruneUnused().build());
-    return new LowRankResult(out, report, Costs.params(g), Costs.params(out), Costs.flops(g),
-        Costs.flops(out));
+    return new LowRankResult(out, report, Costs.params(g), Costs.params(out), Costs.macs(g),
+        Costs.macs(out));
   }
 
   private static LowRankResult.Layer one(

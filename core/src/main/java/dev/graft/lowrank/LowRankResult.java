@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * What {@link LowRank#factorize} did: the new graph, one entry per selected layer, and the whole
- * model's parameters and FLOPs (per sample) before and after. {@link #toJson()} gives the
+ * model's parameters and MACs (per sample) before and after. {@link #toJson()} gives the
  * report section.
  */
 public record LowRankResult(
@@ -44,7 +44,7 @@ public record LowRankResult(
     return (int) layers.stream().filter(l -> l.skipped() == null).count();
   }
 
-  /** Report section: per-layer rank, params, errors and notes; params and FLOPs of the model. */
+  /** Report section: per-layer rank, params, errors and notes; params and MACs of the model. */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("command", "lowrank");

@@ -10,13 +10,13 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Parameters, multiply-accumulates and FLOPs of a graph, per sample (symbolic axes bound to 1).
- * MACs count Conv, Gemm and MatMul, which dominate; other ops count zero. FLOPs are 2 per MAC plus
- * one per output element of every other node. The one place costs are counted: module tree,
- * inspect and the compression reports all use it.
+ * Parameters and multiply-accumulates of a graph, per sample (symbolic axes bound to 1). MACs
+ * count Conv, Gemm and MatMul, which dominate; other ops count zero. The one place costs are
+ * counted: module tree, inspect and the compression reports (whose {@code flops} keys are MACs
+ * per sample) all use it.
  *
  * <pre>{@code
- * long p = Costs.params(g), f = Costs.flops(g);
+ * long p = Costs.params(g), m = Costs.macs(g);
  * }</pre>
  */
 public final class Costs {
@@ -60,36 +60,6 @@ public final class Costs {
       total += c.macs(n);
     }
     return total;
-  }
-
-  /**
-   * Floating-point operations of the whole graph for one sample: 2 per multiply-accumulate of
-   * Conv, Gemm and MatMul, plus one per output element of every other node.
-   */
-  public static long flops(Graph g) {
-    Costs c = of(g);
-    long total = 0;
-    for (Node n : c.shaped.nodes()) {
-      long m = c.macs(n);
-      if (m > 0) {
-        total += 2 * m;
-      } else if (!isMac(n)) {
-        Shape s = c.shape(n.output(0));
-        if (s != null && s.isStatic()) {
-          total += count(s);
-        }
-      }
-    }
-    return total;
-  }
-
-  private static boolean isMac(Node n) {
-    switch (n.op()) {
-      case CONV: case GEMM: case MAT_MUL:
-        return true;
-      default:
-        return false;
-    }
   }
 
   public Graph shapedGraph() {

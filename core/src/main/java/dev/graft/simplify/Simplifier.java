@@ -36,7 +36,7 @@ public final class Simplifier {
     }
     Graph g = ShapeInference.infer(graph);
     long paramsBefore = Costs.params(g);
-    long flopsBefore = Costs.flops(g);
+    long flopsBefore = Costs.macs(g);
     int[] identities = {0};
     g = ShapeInference.infer(Cleanup.removeIdentities(g, identities));
     List<String> bns = new ArrayList<>();
@@ -58,7 +58,7 @@ public final class Simplifier {
       g = StableRelu.apply(g, bounds, options.foldPolicy(), relus);
     }
     return new SimplifyResult(g, domain, bns, identities[0], folded[0], relus, paramsBefore,
-        Costs.params(g), flopsBefore, Costs.flops(g));
+        Costs.params(g), flopsBefore, Costs.macs(g));
   }
 
   private static List<String> reluInputs(Graph g) {

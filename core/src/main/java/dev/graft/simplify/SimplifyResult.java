@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * What {@link Simplifier#simplify} did: the simplified graph, the rewrites counted by kind, one
- * entry per ReLU layer examined, and parameters and FLOPs (per sample) before and after.
+ * entry per ReLU layer examined, and parameters and MACs (per sample) before and after.
  * {@link #toJson()} gives the report section.
  *
  * @param domain "input-box [lo, hi]", "calibration (N samples)" or "none"
@@ -46,7 +46,7 @@ public record SimplifyResult(
     return reluLayers.stream().mapToInt(r -> r.dead() + r.activeFolded()).sum();
   }
 
-  /** Report section: domain, rewrites, per-layer units removed, params and FLOPs, notes. */
+  /** Report section: domain, rewrites, per-layer units removed, params and MACs, notes. */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("command", "simplify");

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * What {@link Thinner#thin} did: the new graph, the selection method, one entry per channel group
  * (the channels a selected layer shares with the layers coupled to it), and the whole model's
- * parameters and FLOPs (per sample) before and after. {@link #toJson()} gives the report section.
+ * parameters and MACs (per sample) before and after. {@link #toJson()} gives the report section.
  */
 public record ThinResult(
     Graph graph,
@@ -68,7 +68,7 @@ public record ThinResult(
     }
   }
 
-  /** Report section: method, per-group channels, params and FLOPs before and after, notes. */
+  /** Report section: method, per-group channels, params and MACs before and after, notes. */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("command", "thin");

@@ -120,7 +120,7 @@ public final class Thinner {
       report.add(new ThinResult.Group(name, producers, consumers, c, k, keptClasses, errs, null));
     }
     return new ThinResult(cur, o.select().name().toLowerCase(java.util.Locale.ROOT), report,
-        Costs.params(teacher), Costs.params(cur), Costs.flops(teacher), Costs.flops(cur));
+        Costs.params(teacher), Costs.params(cur), Costs.macs(teacher), Costs.macs(cur));
   }
 
   /** The k classes of largest summed L1 norm of the producer rows in them. */

@@ -66,7 +66,15 @@ class RunReportTest {
     assertEquals(1, steps.size());
     assertEquals("thin blocks.0.0 keep 0.5", steps.get(0).get("step"));
     assertEquals("r.graft.kts:3", steps.get(0).get("origin"));
-    assertEquals(((Number) params.get("result")).longValue(), ((Number) map(map(steps.get(0)
-        .get("details")).get("params")).get("after")).longValue());
+    Map<String, Object> details = map(steps.get(0).get("details"));
+    assertEquals(((Number) params.get("result")).longValue(),
+        ((Number) map(details.get("params")).get("after")).longValue());
+    // one unit under one key: the run's and the step's flops are both MACs per sample
+    Map<String, Object> flops = map(report.get("flops"));
+    assertEquals(70272L, ((Number) flops.get("teacher")).longValue());
+    assertEquals(((Number) flops.get("teacher")).longValue(),
+        ((Number) map(details.get("flops")).get("before")).longValue());
+    assertEquals(((Number) flops.get("result")).longValue(),
+        ((Number) map(details.get("flops")).get("after")).longValue());
   }
 }

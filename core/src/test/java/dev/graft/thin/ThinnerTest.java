@@ -23,8 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class ThinnerTest {
   private static Path residualCnn() {
-    Path p = Fixtures.model("residual_cnn.onnx");
-    return p;
+    return Fixtures.model("residual_cnn.onnx");
   }
 
   private static double agreement(Graph teacher, Graph student, NdArray x) {
