@@ -1,6 +1,7 @@
 package dev.graft.simplify;
 
 import dev.graft.graph.Graph;
+import dev.graft.linalg.LinearLayer;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.TensorData;

@@ -1,5 +1,6 @@
 package dev.graft.simplify;
 
+import dev.graft.exec.Capture;
 import dev.graft.data.NdArray;
 import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
@@ -94,7 +95,7 @@ public final class ConstantFolding {
                 .map(t -> new ValueInfo(t, typed.info(t).orElseThrow().type(), null)).toList())
             .build();
     Map<String, NdArray> values =
-        Recorder.record(subGraph, Map.of(), new ArrayList<>(frontier), 1);
+        Capture.record(subGraph, Map.of(), new ArrayList<>(frontier), 1);
     Graph.Builder out = cur.toBuilder();
     for (String t : frontier) {
       NdArray v = values.get(t);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.graft.exec.Capture;
 import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Op;
@@ -84,8 +85,8 @@ class SimplifierFixtureTest {
     }
     assertTrue(r.unitsRemoved() > 0);
     assertTrue(TestGraphs.maxAbsDiff(g, r.graph(), "input", train) <= 1e-4);
-    float[] t = Recorder.run(g, java.util.Map.of("input", test)).get("logits").floats();
-    float[] s = Recorder.run(r.graph(), java.util.Map.of("input", test)).get("logits").floats();
+    float[] t = Capture.run(g, java.util.Map.of("input", test)).get("logits").floats();
+    float[] s = Capture.run(r.graph(), java.util.Map.of("input", test)).get("logits").floats();
     dev.graft.verify.Fidelity f = dev.graft.verify.Fidelity.compare(s, t, 10);
     System.out.printf("simplify --calibration deep_mlp: %d units removed, params %d -> %d, "
         + "held-out top-1 agreement %.4f, max abs err %.2e%n", r.unitsRemoved(),
