@@ -2,7 +2,6 @@ package dev.graft.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
-import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
 import dev.graft.graph.GraphValidator;
@@ -77,12 +76,7 @@ public final class OnnxWriter {
    * at fault: an internal error (exit 1), not bad input.
    */
   public static OnnxMl.ModelProto toProto(Graph g) {
-    try {
-      GraphValidator.validate(g);
-    } catch (GraftException e) {
-      throw new GraftException(GraftException.Kind.FAILURE,
-          "internal error: Graft built an ONNX graph that is not valid: " + e.getMessage(), e);
-    }
+    GraphValidator.validateBuilt(g, "the graph Graft built");
     OnnxMl.GraphProto.Builder gb = OnnxMl.GraphProto.newBuilder().setName(g.name());
     for (ValueInfo v : g.inputs()) {
       gb.addInput(Types.proto(v));
