@@ -61,6 +61,23 @@ public final class Rewrite {
     return this;
   }
 
+  /**
+   * The edit applied to an immutable graph, rebuilt and pruned: one step of the loop Graft used
+   * before {@link Rewriter}, kept as the reference the engine's results and speed are measured
+   * against.
+   */
+  public Graph applyTo(Graph g) {
+    Map<Node, List<Node>> with = resolve(n -> g.nodes().indexOf(n));
+    List<Node> nodes = new ArrayList<>();
+    for (Node n : g.nodes()) {
+      List<Node> w = with.get(n);
+      nodes.addAll(w == null ? List.of(n) : w);
+    }
+    Graph.Builder b = g.toBuilder().nodes(nodes);
+    initializers.forEach(b::initializer);
+    return b.pruneUnused().build();
+  }
+
   /** The replacements, with those of {@link #replaceLatest} resolved by graph position. */
   Map<Node, List<Node>> resolve(ToDoubleFunction<Node> position) {
     if (latestOf == null) {

@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * and hard-activation patterns, Identity removal). It edits one graph in place and keeps a work
  * list of the nodes to look at, in graph order: at first all of them, after each rewrite only the
  * nodes near what it changed (within {@value #RADIUS} producer/consumer steps, enough for the
- * largest pattern). The result equals that of applying the rule at the first node where it
+ * largest pattern). Rules may look at who reads a tensor, except for constants, whose readers
+ * the engine does not track as neighbours. The result equals that of applying the rule at the first node where it
  * matches and starting again from the first node, but each rewrite costs the size of its
  * neighbourhood instead of the whole graph. Whatever a rewrite leaves unread is dropped, as
  * {@link Graph.Builder#pruneUnused} would.
@@ -146,7 +147,11 @@ public final class Rewriter implements GraphView {
     }
   }
 
-  /** Puts the nodes within {@link #RADIUS} steps of the touched tensors on the work list. */
+  /**
+   * Puts the nodes within {@link #RADIUS} steps of the touched tensors on the work list. Steps
+   * do not pass through constants: rules read a constant's value, never who else reads it, and
+   * one constant (a 0.5, a 1) is often read all over the graph.
+   */
   private void markNear(Set<String> touched) {
     Set<String> seen = new HashSet<>(touched);
     Set<Node> visited = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -154,6 +159,9 @@ public final class Rewriter implements GraphView {
     for (int step = 0; step <= RADIUS && !frontier.isEmpty(); step++) {
       List<String> next = new ArrayList<>();
       for (String t : frontier) {
+        if (isConstant(t)) {
+          continue;
+        }
         List<Node> near = new ArrayList<>(consumers.getOrDefault(t, List.of()));
         Node p = producers.get(t);
         if (p != null) {
@@ -178,6 +186,14 @@ public final class Rewriter implements GraphView {
       }
       frontier = next;
     }
+  }
+
+  private boolean isConstant(String t) {
+    if (initializers.containsKey(t)) {
+      return true;
+    }
+    Node p = producers.get(t);
+    return p != null && p.op() == Op.CONSTANT;
   }
 
   private void index(Node n) {

@@ -1,8 +1,5 @@
 package dev.graft.graph;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,24 +18,12 @@ public final class RestartLoop {
       for (Node n : cur.nodes()) {
         Optional<Rewrite> edit = rule.at(cur, n);
         if (edit.isPresent()) {
-          cur = apply(cur, edit.get());
+          cur = edit.get().applyTo(cur);
           changed = true;
           break;
         }
       }
     }
     return cur;
-  }
-
-  private static Graph apply(Graph g, Rewrite edit) {
-    Map<Node, List<Node>> replaced = edit.resolve(n -> g.nodes().indexOf(n));
-    List<Node> nodes = new ArrayList<>();
-    for (Node n : g.nodes()) {
-      List<Node> with = replaced.get(n);
-      nodes.addAll(with == null ? List.of(n) : with);
-    }
-    Graph.Builder b = g.toBuilder().nodes(nodes);
-    edit.initializers.forEach(b::initializer);
-    return b.pruneUnused().build();
   }
 }
