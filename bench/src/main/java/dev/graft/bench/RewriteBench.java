@@ -1,6 +1,6 @@
 package dev.graft.bench;
 
-import dev.graft.graph.DType;
+import dev.graft.io.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;

@@ -1,8 +1,8 @@
 package dev.graft.simplify;
 
 import dev.graft.exec.Capture;
-import dev.graft.data.NdArray;
-import dev.graft.graph.DType;
+import dev.graft.io.NdArray;
+import dev.graft.io.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;

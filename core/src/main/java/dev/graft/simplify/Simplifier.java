@@ -4,7 +4,7 @@ import dev.graft.exec.Capture;
 import dev.graft.exec.Device;
 import dev.graft.region.Costs;
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;

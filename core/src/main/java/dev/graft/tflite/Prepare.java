@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtSession;
 import dev.graft.GraftException;
 import dev.graft.exec.Device;
 import dev.graft.exec.Session;
-import dev.graft.graph.DType;
+import dev.graft.io.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;

@@ -9,7 +9,7 @@ import dev.graft.exec.Device;
 import dev.graft.exec.Ort;
 import dev.graft.exec.Session;
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
+import dev.graft.io.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;

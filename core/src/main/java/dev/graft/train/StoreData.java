@@ -1,7 +1,7 @@
 package dev.graft.train;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import dev.graft.data.RowSplit;
 import dev.graft.exec.ActivationStore;
 import java.util.LinkedHashMap;

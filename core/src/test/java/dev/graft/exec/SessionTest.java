@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtSession;
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import dev.graft.simplify.TestGraphs;
 import java.io.IOException;
 import java.nio.file.Files;

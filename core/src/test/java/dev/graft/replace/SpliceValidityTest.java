@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
+import dev.graft.io.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.GraphValidator;
 import dev.graft.graph.Node;

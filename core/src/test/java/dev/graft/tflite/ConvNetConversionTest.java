@@ -2,14 +2,14 @@ package dev.graft.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.onnx.OnnxWriter;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -22,8 +22,7 @@ class ConvNetConversionTest {
 
   @BeforeAll
   static void runner() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
-    liteRt = LiteRt.locate();
+    liteRt = LiteRtForTests.require();
   }
 
   static Map<String, NdArray> samples(Graph g, int rows, long seed) {
@@ -33,7 +32,7 @@ class ConvNetConversionTest {
       long[] s = v.shape().bind(v.shape().dim(0).isKnown() ? "" : v.shape().dim(0).symbol(), 1)
           .sizes();
       s[0] = rows;
-      float[] x = new float[(int) NdArray.count(s)];
+      float[] x = new float[(int) NdArray.elementCount(s)];
       for (int i = 0; i < x.length; i++) {
         x[i] = r.nextFloat();
       }

@@ -1,19 +1,19 @@
 package dev.graft.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +31,7 @@ class ModernOpsConversionTest {
 
   @BeforeAll
   static void runner() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
-    liteRt = LiteRt.locate();
+    liteRt = LiteRtForTests.require();
   }
 
   static Graph ops(String name) {

@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.exec.Capture;
 import dev.graft.simplify.TestGraphs;
 import dev.graft.testing.Fixtures;
 import dev.graft.verify.Fidelity;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class ThinnerTest {
   private static Path residualCnn() {
-    Path p = Fixtures.root().resolve("models").resolve("residual_cnn.onnx");
-    assumeTrue(Files.exists(p), "needs the trained fixtures (branch fixtures): " + p);
+    Path p = Fixtures.model("residual_cnn.onnx");
     return p;
   }
 

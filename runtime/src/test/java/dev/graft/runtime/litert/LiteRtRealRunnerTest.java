@@ -1,14 +1,15 @@
 package dev.graft.runtime.litert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.io.NdArray;
 import dev.graft.runtime.Backend;
 import dev.graft.runtime.Backends;
 import dev.graft.runtime.BenchmarkOptions;
 import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.DeviceInfo;
-import dev.graft.runtime.NdArray;
 import dev.graft.runtime.ReferenceData;
 import dev.graft.runtime.SchemaAssert;
 import dev.graft.runtime.TestModels;
@@ -17,14 +18,13 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * LiteRT (wasm, through tools/litert-runner) on a real model, its outputs checked against ONNX
- * Runtime on the same network exported to ONNX. Skipped, with the reason, when Node.js or the
- * runner's node_modules are absent.
+ * Runtime on the same network exported to ONNX. Fails, saying why, when Node.js or the runner's
+ * node_modules are absent: the build installs them.
  */
 @Tag("litert")
 class LiteRtRealRunnerTest {
@@ -32,7 +32,8 @@ class LiteRtRealRunnerTest {
   void ultrafaceInLiteRtMatchesOnnxRuntime() throws Exception {
     LiteRtNodeRunner runner = LiteRtNodeRunner.locate();
     String why = runner.unavailableReason();
-    Assumptions.assumeTrue(why == null, why);
+    // the build installs the runner (npm ci in tools/litert-runner): its absence is a failure
+    assertNull(why, why + "; `mvn -B verify` installs it, or run npm ci in tools/litert-runner");
 
     // one seeded image, NHWC for the .tflite and NCHW for the .onnx
     int h = 240;
@@ -54,9 +55,9 @@ class LiteRtRealRunnerTest {
     try (Backend ort = Backends.create("ort")) {
       ort.load(TestModels.file("ultraface-slim-320.onnx"), BenchmarkOptions.builder().build());
       ortOut = ort.run(Collections.singletonList(
-          NdArray.ofFloats(new long[] {1, 3, h, w}, nchw)));
+          NdArray.of(nchw, new long[] {1, 3, h, w})));
     }
-    NdArray input = NdArray.ofFloats(new long[] {1, h, w, 3}, nhwc);
+    NdArray input = NdArray.of(nhwc, new long[] {1, h, w, 3});
     List<NdArray> liteOut = runner.run(TestModels.file("ultraface-slim-320.tflite"),
         Collections.singletonList(input));
     // the two converters may order the outputs differently: pair them by shape
