@@ -11,7 +11,8 @@ import dev.graft.graph.Shape;
 import dev.graft.graph.ValueInfo;
 import dev.graft.io.DType;
 import dev.graft.train.Autodiff;
-import dev.graft.train.OrtSessions;
+import dev.graft.exec.Session;
+import dev.graft.exec.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -100,11 +101,11 @@ public final class ConvOpBench {
       for (int i = 0; i < a.length; i++) {
         a[i] = (float) r.nextGaussian();
       }
-      feed.put(v.name(), OrtSessions.tensor(a, s));
+      feed.put(v.name(), Tensors.of(a, s));
     }
     Graph pruned = only.toBuilder().inputs(only.inputs().stream()
         .filter(v -> feed.containsKey(v.name())).toList()).build();
-    try (OrtSession s = OrtSessions.open(pruned, Device.CPU, threads)) {
+    try (Session s = Session.open(pruned, Device.CPU, threads)) {
       double[] ms = new double[runs];
       for (int i = -5; i < runs; i++) {
         long t0 = System.nanoTime();

@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -128,32 +127,16 @@ public final class SvdBench {
 
   /** Wall and user+system seconds of one {@code graft lowrank} run, from /usr/bin/time. */
   private static double[] runLowrank(Path jar, Path output) throws Exception {
-    Path times = Files.createTempFile("svdbench", ".time");
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", times.toString(), "-f",
-        "%e %U %S", "java", "-jar", jar.toString(), "lowrank", "fixtures/modern/fm_mobilenetv3.onnx",
-        "--layers", "classifier.*", "--energy", "0.95", "--calibration",
-        "fixtures/fashion/test_x.npy", "-o", output.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().put("GRAFT_HOME", jar.toAbsolutePath().getParent().getParent().getParent()
-        .toString());
-    int rc = pb.start().waitFor();
-    if (rc != 0) {
-      throw new IllegalStateException("graft lowrank with " + jar + " exited with " + rc);
-    }
-    String[] f = Files.readString(times).trim().split("\\s+");
-    Files.delete(times);
-    return new double[] {Double.parseDouble(f[0]),
-        Double.parseDouble(f[1]) + Double.parseDouble(f[2])};
+    return Cli.time(jar, List.of("lowrank", "fixtures/modern/fm_mobilenetv3.onnx", "--layers",
+        "classifier.*", "--energy", "0.95", "--calibration", "fixtures/fashion/test_x.npy", "-o",
+        output.toString()));
   }
 
   private static double min(double[] x) {
-    return Arrays.stream(x).min().orElse(Double.NaN);
+    return Cli.min(x);
   }
 
   private static double median(double[] x) {
-    double[] s = x.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    return Cli.median(x);
   }
 }

@@ -1,7 +1,6 @@
 package dev.graft.data;
 
 import dev.graft.GraftException;
-import dev.graft.exec.ActivationStore;
 import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +49,7 @@ public record Samples(Map<String, NdArray> inputs) {
       throw GraftException.badInput("calibration set has %d sample; need at least 2 to hold some"
           + " out", size());
     }
-    ActivationStore.Split s = ActivationStore.Split.of(size(), heldOut, seed);
+    RowSplit s = RowSplit.of(size(), heldOut, seed);
     return new Split(rows(s.train()), rows(s.heldOut()), s.train(), s.heldOut());
   }
 

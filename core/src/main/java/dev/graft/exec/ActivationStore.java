@@ -2,6 +2,7 @@ package dev.graft.exec;
 
 import dev.graft.GraftException;
 import dev.graft.io.NdArray;
+import dev.graft.data.RowSplit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,12 +15,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Recorded activations on disk: for each tensor, float32 rows (one per sample) in a file of its
  * own, appended in chunks and read back by row index, so memory stays bounded however large the
- * calibration set. Serves a seeded train/held-out split and shuffled mini-batches. Not
+ * calibration set. Serves the seeded train/held-out split of its rows ({@link RowSplit}). Not
  * thread-safe; close it.
  */
 public final class ActivationStore implements AutoCloseable {
@@ -172,52 +172,8 @@ public final class ActivationStore implements AutoCloseable {
   }
 
   /** A train/held-out split of the rows: a seeded shuffle, the last fraction held out. */
-  public Split split(double heldOutFraction, long seed) {
-    return Split.of(Math.toIntExact(rows), heldOutFraction, seed);
-  }
-
-  /** Row indices of a train/held-out split. */
-  public record Split(int[] train, int[] heldOut) {
-    public static Split of(int rows, double heldOutFraction, long seed) {
-      if (heldOutFraction < 0 || heldOutFraction >= 1) {
-        throw GraftException.badInput("held-out fraction %s is outside [0, 1)", heldOutFraction);
-      }
-      int[] perm = permutation(rows, new SplittableRandom(seed));
-      int held = (int) Math.round(rows * heldOutFraction);
-      if (heldOutFraction > 0 && held == 0 && rows > 1) {
-        held = 1;
-      }
-      return new Split(Arrays.copyOfRange(perm, 0, rows - held),
-          Arrays.copyOfRange(perm, rows - held, rows));
-    }
-  }
-
-  /** The rows shuffled for one epoch and cut into mini-batches (the last may be smaller). */
-  public static List<int[]> miniBatches(int[] rowIndices, int batchSize, long seed, int epoch) {
-    int[] perm = permutation(rowIndices.length, new SplittableRandom(seed * 1_000_003L + epoch));
-    List<int[]> out = new ArrayList<>();
-    for (int s = 0; s < perm.length; s += batchSize) {
-      int[] b = new int[Math.min(batchSize, perm.length - s)];
-      for (int i = 0; i < b.length; i++) {
-        b[i] = rowIndices[perm[s + i]];
-      }
-      out.add(b);
-    }
-    return out;
-  }
-
-  static int[] permutation(int n, SplittableRandom r) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
+  public RowSplit split(double heldOutFraction, long seed) {
+    return RowSplit.of(Math.toIntExact(rows), heldOutFraction, seed);
   }
 
   @Override

@@ -27,13 +27,15 @@ import java.util.Set;
  */
 public final class OrtRunner implements AutoCloseable {
   private final OrtEnvironment env;
+  private final Session owner;
   private final OrtSession session;
   private final Device device;
   private final FixedBatch fixedBatch;
 
-  private OrtRunner(OrtEnvironment env, OrtSession session, Device device) throws OrtException {
+  private OrtRunner(OrtEnvironment env, Session owner, Device device) throws OrtException {
     this.env = env;
-    this.session = session;
+    this.owner = owner;
+    this.session = owner.raw();
     this.device = device;
     this.fixedBatch = FixedBatch.of(session.getInputInfo());
   }
@@ -44,9 +46,14 @@ public final class OrtRunner implements AutoCloseable {
 
   public static OrtRunner open(byte[] model, Device device) {
     OrtEnvironment env = Ort.env();
-    try (OrtSession.SessionOptions opts = sessionOptions(device, 0)) {
-      return new OrtRunner(env, env.createSession(model, opts), device);
+    Session s = null;
+    try {
+      s = Session.load(model, device, 0);
+      return new OrtRunner(env, s, device);
     } catch (OrtException e) {
+      if (s != null) {
+        s.close();
+      }
       // a graph ONNX Runtime finds invalid (or with an operator it lacks) is, short of a bug in
       // a Graft rewrite, the model the user gave: bad input
       boolean invalid = e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_GRAPH
@@ -55,32 +62,6 @@ public final class OrtRunner implements AutoCloseable {
       throw new GraftException(invalid ? GraftException.Kind.BAD_INPUT
           : GraftException.Kind.FAILURE, "ONNX Runtime cannot load the model: " + oneLine(e));
     }
-  }
-
-  /**
-   * Session options every Graft session uses: all graph optimizations, {@code threads} intra-op
-   * threads (all cores when ≤ 0) that sleep rather than spin between calls, and the CUDA provider
-   * for {@link Device#CUDA} — a clear error where it is missing, never a silent fallback.
-   */
-  public static OrtSession.SessionOptions sessionOptions(Device device, int threads)
-      throws OrtException {
-    OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-    opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    opts.setIntraOpNumThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-    opts.setInterOpNumThreads(1);
-    opts.addConfigEntry("session.intra_op.allow_spinning", "0");
-    if (device == Device.CUDA) {
-      try {
-        opts.addCUDA(0);
-      } catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
-        opts.close();
-        throw GraftException.badInput(
-            "--device cuda: this ONNX Runtime has no usable CUDA provider (%s); build with"
-                + " -Pcuda and run on a machine with CUDA 12 and cuDNN 9, or use --device cpu",
-            oneLine(e));
-      }
-    }
-    return opts;
   }
 
   public Device device() {
@@ -151,10 +132,6 @@ public final class OrtRunner implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      session.close();
-    } catch (OrtException e) {
-      throw GraftException.failure("closing ONNX Runtime session: %s", oneLine(e));
-    }
+    owner.close();
   }
 }

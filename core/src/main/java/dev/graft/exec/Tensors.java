@@ -1,6 +1,7 @@
 package dev.graft.exec;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
@@ -11,7 +12,7 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 
 /** Conversions between {@link NdArray} and ONNX Runtime tensors. */
-final class Tensors {
+public final class Tensors {
   private Tensors() {}
 
   static OnnxTensor toOrt(OrtEnvironment env, NdArray a) throws OrtException {
@@ -25,6 +26,28 @@ final class Tensors {
       default:
         throw GraftException.badInput("cannot feed %s arrays to ONNX Runtime", a.type());
     }
+  }
+
+  /** A float tensor holding the values (copied into native memory). */
+  public static OnnxTensor of(float[] values, long[] shape) {
+    try {
+      return OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(values), shape);
+    } catch (OrtException e) {
+      throw GraftException.failure("cannot make a tensor: %s", e.getMessage());
+    }
+  }
+
+  /** A float tensor holding the array's values (copied into native memory). */
+  public static OnnxTensor of(NdArray a) {
+    return of(a.asFloats(), a.shape());
+  }
+
+  /** The values of a float tensor. */
+  public static float[] floats(OnnxValue v) {
+    FloatBuffer b = ((OnnxTensor) v).getFloatBuffer();
+    float[] out = new float[b.remaining()];
+    b.get(out);
+    return out;
   }
 
   static NdArray fromOrt(String name, OnnxTensor t) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * Node producer = g.producer("x").orElseThrow();
  * }</pre>
  */
-public final class Graph {
+public final class Graph implements GraphView {
   private final String name;
   private final List<ValueInfo> inputs;
   private final List<ValueInfo> outputs;
@@ -127,11 +127,13 @@ public final class Graph {
   }
 
   /** The node that writes a tensor; empty for inputs and initializers. */
+  @Override
   public Optional<Node> producer(String tensor) {
     return Optional.ofNullable(producers.get(tensor));
   }
 
   /** The nodes that read a tensor, in graph order. */
+  @Override
   public List<Node> consumers(String tensor) {
     return consumers.getOrDefault(tensor, List.of());
   }
@@ -141,7 +143,18 @@ public final class Graph {
   }
 
   /** The type and shape of any tensor Graft knows of: input, output, initializer, intermediate. */
+  @Override
   public Optional<ValueInfo> info(String tensor) {
+    Optional<ValueInfo> v = declared(tensor);
+    if (v.isPresent()) {
+      return v;
+    }
+    TensorData t = initializers.get(tensor);
+    return t == null ? Optional.empty() : Optional.of(new ValueInfo(tensor, t.type(), t.shape()));
+  }
+
+  /** What the graph declares of a tensor: as an input, an intermediate or an output. */
+  Optional<ValueInfo> declared(String tensor) {
     for (ValueInfo v : inputs) {
       if (v.name().equals(tensor)) {
         return Optional.of(v);
@@ -156,11 +169,26 @@ public final class Graph {
         return Optional.of(o);
       }
     }
-    TensorData t = initializers.get(tensor);
-    return t == null ? Optional.empty() : Optional.of(new ValueInfo(tensor, t.type(), t.shape()));
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean isOutput(String tensor) {
+    for (ValueInfo o : outputs) {
+      if (o.name().equals(tensor)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public boolean isTaken(String name) {
+    return initializers.containsKey(name) || producers.containsKey(name);
   }
 
   /** The constant value of a tensor: an initializer or the output of a Constant node. */
+  @Override
   public Optional<TensorData> constant(String tensor) {
     TensorData t = initializers.get(tensor);
     if (t != null) {

@@ -54,6 +54,23 @@ public final class GraphValidator {
   }
 
   /**
+   * Checks a graph Graft built itself (a student spliced in, a rewrite, a graph about to be
+   * written): a graph read from a file was checked when read, so a broken rule here is a bug in
+   * Graft — an internal error (exit 1) that says so, never the user's bad input.
+   */
+  public static Graph validateBuilt(Graph g, String what) {
+    try {
+      return validate(g);
+    } catch (GraftException e) {
+      if (e.kind() != GraftException.Kind.BAD_INPUT) {
+        throw e;
+      }
+      throw new GraftException(GraftException.Kind.FAILURE,
+          "internal error: " + what + " is not a valid ONNX graph: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * The type and shape rules, checked on a model as it is read so that an invalid one is refused
    * before any work: the operands of arithmetic, MatMul, Gemm and Conv share one element type, a
    * MatMul's and a Gemm's inner dimensions agree, and a Conv's weight fits its input's channels.

@@ -1,5 +1,6 @@
 package dev.graft.lowrank;
 
+import dev.graft.exec.Capture;
 import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
@@ -11,9 +12,8 @@ import dev.graft.linalg.Dense;
 import dev.graft.region.Costs;
 import dev.graft.region.ModulePaths;
 import dev.graft.region.ModuleTree;
-import dev.graft.simplify.LinearLayer;
-import dev.graft.simplify.Patches;
-import dev.graft.simplify.Recorder;
+import dev.graft.linalg.LinearLayer;
+import dev.graft.linalg.Patches;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,7 +46,7 @@ public final class LowRank {
           .filter(l -> l.kind() != LinearLayer.Kind.CONV || l.group() == 1)
           .toList();
       List<String> ins = layers.stream().map(l -> l.node().input(0)).distinct().toList();
-      Recorder.stream(o.calibrationSource(), 256, List.of(g), List.of(ins), (start, acts) -> {
+      Capture.stream(o.calibrationSource(), 256, o.device(), List.of(g), List.of(ins), (start, acts) -> {
         for (LinearLayer l : layers) {
           Node n = l.node();
           long[] outShape = concrete.info(n.output(0)).map(ValueInfo::shape).orElseThrow()

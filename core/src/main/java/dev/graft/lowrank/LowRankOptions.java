@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.data.ArraySource;
 import dev.graft.data.CalibrationSource;
 import dev.graft.io.NdArray;
+import dev.graft.exec.Device;
 import java.util.Map;
 
 /**
@@ -31,6 +32,7 @@ public final class LowRankOptions {
   private int multiple = 8;
   private ConvSplit convSplit = ConvSplit.CHANNEL;
   private CalibrationSource calibration;
+  private Device device = Device.CPU;
   private boolean dataAware = true;
 
   private LowRankOptions(String layers, int rank, double energy) {
@@ -118,5 +120,15 @@ public final class LowRankOptions {
   /** The calibration source, or null. */
   public CalibrationSource calibrationSource() {
     return calibration;
+  }
+
+  /** Where ONNX Runtime records the calibration data ({@code --device}); default the CPU. */
+  public LowRankOptions device(Device d) {
+    this.device = d;
+    return this;
+  }
+
+  public Device device() {
+    return device;
   }
 }

@@ -2,7 +2,6 @@ package dev.graft.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
-import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
 import dev.graft.graph.GraphValidator;
@@ -10,18 +9,41 @@ import dev.graft.graph.Node;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
 import dev.graft.io.AtomicFiles;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Writes the IR as an ONNX model that ONNX Runtime loads. Weights are written as the raw bytes the
  * IR holds, so unchanged weights stay bit-exact. Files are written atomically.
  */
 public final class OnnxWriter {
-  /** The version Graft writes into producer_version and model metadata. */
-  public static final String GRAFT_VERSION = "0.1.0";
+  /**
+   * The version Graft writes into producer_version and model metadata: the project version of the
+   * build ({@code dev/graft/graft.properties}, filled in from pom.xml).
+   */
+  public static final String GRAFT_VERSION = buildVersion();
 
   private OnnxWriter() {}
+
+  private static String buildVersion() {
+    Properties p = new Properties();
+    try (InputStream in = OnnxWriter.class.getResourceAsStream("/dev/graft/graft.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read Graft's build version", e);
+    }
+    String v = p.getProperty("version", "");
+    if (v.isEmpty() || v.contains("${")) {
+      throw new IllegalStateException("Graft's build version is missing from graft.properties:"
+          + " build with Maven, which fills it in");
+    }
+    return v;
+  }
 
   public static void write(Graph g, Path file) {
     byte[] bytes = toBytes(g);
@@ -54,12 +76,7 @@ public final class OnnxWriter {
    * at fault: an internal error (exit 1), not bad input.
    */
   public static OnnxMl.ModelProto toProto(Graph g) {
-    try {
-      GraphValidator.validate(g);
-    } catch (GraftException e) {
-      throw new GraftException(GraftException.Kind.FAILURE,
-          "internal error: Graft built an ONNX graph that is not valid: " + e.getMessage(), e);
-    }
+    GraphValidator.validateBuilt(g, "the graph Graft built");
     OnnxMl.GraphProto.Builder gb = OnnxMl.GraphProto.newBuilder().setName(g.name());
     for (ValueInfo v : g.inputs()) {
       gb.addInput(Types.proto(v));

@@ -26,13 +26,14 @@ final class ShrinkSteps {
       if (step instanceof Step.Thin t) {
         ThinOptions o = ThinOptions.of(t.layers(), t.keep()).multiple(t.multiple())
             .select(t.magnitude() ? ThinOptions.Select.MAGNITUDE : ThinOptions.Select.SOMP)
-            .calibration(train);
+            .calibration(train).device(ctx.recipe.device());
         ThinResult r = Thinner.thin(model, o);
         return new StepOutcome(r.graph(), r.toJson());
       }
       if (step instanceof Step.LowRank l) {
         LowRankOptions o = l.rank() > 0 ? LowRankOptions.rank(l.layers(), l.rank())
             : LowRankOptions.energy(l.layers(), l.energy());
+        o = o.device(ctx.recipe.device());
         if (l.dataAware()) {
           o = o.calibration(train).dataAware(true);
         }
@@ -42,6 +43,7 @@ final class ShrinkSteps {
       if (step instanceof Step.Simplify s) {
         SimplifyOptions o = s.lo() != null ? SimplifyOptions.inputBox(s.lo(), s.hi())
             : SimplifyOptions.calibration(train);
+        o = o.device(ctx.recipe.device());
         SimplifyResult r = Simplifier.simplify(model, o);
         return new StepOutcome(r.graph(), r.toJson());
       }

@@ -5,7 +5,7 @@ import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.TensorData;
 import dev.graft.region.Region;
-import dev.graft.simplify.LinearLayer;
+import dev.graft.linalg.LinearLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -93,7 +93,8 @@ public final class Splice {
     }
     b.metadata("graft.replaced." + region.from() + ".." + region.to(),
         student.kind().cliName());
-    return GraphValidator.validate(b.pruneUnused().build());
+    return GraphValidator.validateBuilt(b.pruneUnused().build(), "the model with the "
+        + student.kind().cliName() + " student spliced in at " + region.label());
   }
 
   /** Kahn's order, preferring the lowest {@code order} key among ready nodes. */

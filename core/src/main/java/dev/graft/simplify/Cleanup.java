@@ -1,8 +1,12 @@
 package dev.graft.simplify;
 
 import dev.graft.graph.Graph;
+import dev.graft.graph.GraphView;
+import dev.graft.linalg.LinearLayer;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
+import dev.graft.graph.Rewrite;
+import dev.graft.graph.Rewriter;
 import dev.graft.graph.TensorData;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,27 +18,18 @@ final class Cleanup {
 
   /** Graph with inference-mode Identity and Dropout nodes bypassed; counts them in {@code n[0]}. */
   static Graph removeIdentities(Graph g, int[] n) {
-    Graph cur = g;
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (Node node : cur.nodes()) {
-        if (!isPassThrough(cur, node)) {
-          continue;
-        }
-        Optional<Graph> next = bypass(cur, node);
-        if (next.isPresent()) {
-          cur = next.get();
-          n[0]++;
-          changed = true;
-          break;
-        }
-      }
-    }
-    return cur;
+    return Rewriter.toFixpoint(g, (cur, node) -> {
+      Optional<Rewrite> r = BYPASS.at(cur, node);
+      r.ifPresent(x -> n[0]++);
+      return r;
+    });
   }
 
-  private static boolean isPassThrough(Graph g, Node node) {
+  /** The rule: an Identity or inference-mode Dropout bypassed. */
+  static final Rewriter.Rule BYPASS = (g, node) ->
+      isPassThrough(g, node) ? bypass(g, node) : Optional.empty();
+
+  private static boolean isPassThrough(GraphView g, Node node) {
     if (node.op() == Op.IDENTITY) {
       return true;
     }
@@ -44,31 +39,40 @@ final class Cleanup {
     boolean maskUsed =
         node.outputs().size() > 1
             && !node.output(1).isEmpty()
-            && (!g.consumers(node.output(1)).isEmpty()
-                || g.outputNames().contains(node.output(1)));
+            && (!g.consumers(node.output(1)).isEmpty() || g.isOutput(node.output(1)));
     boolean training = !node.input(2).isEmpty();
     return !maskUsed && !training;
   }
 
-  private static Optional<Graph> bypass(Graph g, Node node) {
+  /**
+   * The node removed and its readers reading its input instead; where its output is a graph
+   * output, the input's producer writes that output instead.
+   */
+  private static Optional<Rewrite> bypass(GraphView g, Node node) {
     String in = node.input(0);
     String out = node.output(0);
-    List<Node> nodes = new ArrayList<>(g.nodes());
-    nodes.remove(node);
-    if (!g.outputNames().contains(out)) {
-      nodes.replaceAll(x -> renameInputs(x, out, in));
-    } else {
-      Optional<Node> p = g.producer(in);
-      if (p.isEmpty() || g.outputNames().contains(in)) {
-        return Optional.empty();
+    Rewrite r;
+    if (!g.isOutput(out)) {
+      r = Rewrite.replace(node, List.of());
+      for (Node x : g.consumers(out)) {
+        r.andReplace(x, List.of(renameInputs(x, out, in)));
       }
-      nodes.replaceAll(x -> renameInputs(x, in, out));
-      Node prod = p.get();
-      List<String> outs = new ArrayList<>(prod.outputs());
-      outs.replaceAll(o -> o.equals(in) ? out : o);
-      nodes.set(nodes.indexOf(prod), prod.withOutputs(outs));
+      return Optional.of(r);
     }
-    return Optional.of(g.toBuilder().nodes(nodes).pruneUnused().build());
+    Optional<Node> p = g.producer(in);
+    if (p.isEmpty() || g.isOutput(in)) {
+      return Optional.empty();
+    }
+    r = Rewrite.replace(node, List.of());
+    for (Node x : g.consumers(in)) {
+      if (x != node) {
+        r.andReplace(x, List.of(renameInputs(x, in, out)));
+      }
+    }
+    Node prod = p.get();
+    List<String> outs = new ArrayList<>(prod.outputs());
+    outs.replaceAll(o -> o.equals(in) ? out : o);
+    return Optional.of(r.andReplace(prod, List.of(prod.withOutputs(outs))));
   }
 
   static Node renameInputs(Node x, String from, String to) {

@@ -1,5 +1,8 @@
 package dev.graft.simplify;
 
+import dev.graft.exec.Capture;
+import dev.graft.io.NdArray;
+import dev.graft.io.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
@@ -7,8 +10,6 @@ import dev.graft.graph.Shape;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
-import dev.graft.io.DType;
-import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -94,7 +95,7 @@ public final class ConstantFolding {
                 .map(t -> new ValueInfo(t, typed.info(t).orElseThrow().type(), null)).toList())
             .build();
     Map<String, NdArray> values =
-        Recorder.record(subGraph, Map.of(), new ArrayList<>(frontier), 1);
+        Capture.record(subGraph, Map.of(), new ArrayList<>(frontier), 1);
     Graph.Builder out = cur.toBuilder();
     for (String t : frontier) {
       NdArray v = values.get(t);

@@ -2,6 +2,8 @@ package dev.graft.simplify;
 
 import dev.graft.region.Costs;
 import dev.graft.graph.Graph;
+import dev.graft.linalg.Conv2d;
+import dev.graft.linalg.LinearLayer;
 import dev.graft.graph.Node;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;

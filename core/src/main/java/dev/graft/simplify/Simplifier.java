@@ -1,12 +1,14 @@
 package dev.graft.simplify;
 
+import dev.graft.exec.Capture;
+import dev.graft.exec.Device;
+import dev.graft.region.Costs;
 import dev.graft.data.CalibrationSource;
+import dev.graft.io.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.ShapeInference;
-import dev.graft.io.NdArray;
-import dev.graft.region.Costs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,7 +54,7 @@ public final class Simplifier {
     } else if (options.calibrationSource() != null) {
       CalibrationSource cal = options.calibrationSource();
       domain = "calibration (" + cal.size() + " samples)";
-      bounds = empirical(g, cal);
+      bounds = empirical(g, cal, options.device());
     }
     if (bounds != null) {
       g = StableRelu.apply(g, bounds, options.foldPolicy(), relus);
@@ -84,13 +86,14 @@ public final class Simplifier {
   }
 
   /** Per-unit minima and maxima of every ReLU input, merged batch by batch. */
-  private static Map<String, StableRelu.UnitBounds> empirical(Graph g, CalibrationSource cal) {
+  private static Map<String, StableRelu.UnitBounds> empirical(Graph g, CalibrationSource cal,
+      Device device) {
     List<String> tensors = reluInputs(g);
     Map<String, StableRelu.UnitBounds> out = new HashMap<>();
     if (tensors.isEmpty()) {
       return out;
     }
-    Recorder.stream(cal, 256, List.of(g), List.of(tensors), (start, acts) -> {
+    Capture.stream(cal, 256, device, List.of(g), List.of(tensors), (start, acts) -> {
       for (String t : tensors) {
         NdArray a = acts.get(0).get(t);
         if (a.rank() < 2) {

@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.data.ArraySource;
 import dev.graft.data.CalibrationSource;
 import dev.graft.io.NdArray;
+import dev.graft.exec.Device;
 import java.util.Map;
 
 /**
@@ -33,6 +34,7 @@ public final class SimplifyOptions {
   private final Double hi;
   private final CalibrationSource calibration;
   private FoldPolicy foldPolicy = FoldPolicy.WHEN_SMALLER;
+  private Device device = Device.CPU;
 
   private SimplifyOptions(Double lo, Double hi, CalibrationSource calibration) {
     this.lo = lo;
@@ -91,5 +93,15 @@ public final class SimplifyOptions {
   /** The calibration source, or null. */
   public CalibrationSource calibrationSource() {
     return calibration;
+  }
+
+  /** Where ONNX Runtime records the calibration data ({@code --device}); default the CPU. */
+  public SimplifyOptions device(Device d) {
+    this.device = d;
+    return this;
+  }
+
+  public Device device() {
+    return device;
   }
 }

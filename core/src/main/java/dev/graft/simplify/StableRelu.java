@@ -2,6 +2,7 @@ package dev.graft.simplify;
 
 import dev.graft.region.ModulePaths;
 import dev.graft.graph.Graph;
+import dev.graft.linalg.LinearLayer;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.ValueInfo;

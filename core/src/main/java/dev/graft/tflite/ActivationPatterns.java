@@ -1,9 +1,15 @@
 package dev.graft.tflite;
 
+import static dev.graft.graph.Matchers.fresh;
+import static dev.graft.graph.Matchers.sole;
+
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
+import dev.graft.graph.GraphView;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
+import dev.graft.graph.Rewrite;
+import dev.graft.graph.Rewriter;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.TensorData;
@@ -21,19 +27,22 @@ import java.util.Optional;
 final class ActivationPatterns {
   private ActivationPatterns() {}
 
+  /** The rule, anchored at a HardSigmoid. */
+  static final Rewriter.Rule RULE = (g, n) -> n.op() != Op.HARD_SIGMOID ? Optional.empty()
+      : hardSwish(g, n).or(() -> intoConv(g, n)).or(() -> intoGemm(g, n));
+
   static Graph run(Graph g) {
-    Graph cur = Rewrites.toFixpoint(g, (c, n) -> n.op() != Op.HARD_SIGMOID ? Optional.empty()
-        : hardSwish(c, n).or(() -> intoConv(c, n)).or(() -> intoGemm(c, n)));
+    Graph cur = Rewriter.toFixpoint(g, RULE);
     return cur == g ? g : ShapeInference.infer(cur);
   }
 
-  private static Optional<Graph> hardSwish(Graph g, Node hs) {
+  private static Optional<Rewrite> hardSwish(GraphView g, Node hs) {
     if (Math.abs(hs.attrFloat("alpha", 0.2f) - 1f / 6) > 1e-6f
         || Math.abs(hs.attrFloat("beta", 0.5f) - 0.5f) > 1e-6f) {
       return Optional.empty();
     }
     String x = hs.input(0);
-    Node mul = GeluPattern.sole(g, hs.output(0));
+    Node mul = sole(g, hs.output(0));
     if (mul == null || mul.op() != Op.MUL) {
       return Optional.empty();
     }
@@ -43,12 +52,12 @@ final class ActivationPatterns {
     }
     Node swish = Node.of(hs.name() + "_hardswish", Op.HARD_SWISH, List.of(x),
         List.of(mul.output(0)));
-    return Optional.of(replace(g, hs, mul, List.of(swish), List.of()));
+    return Optional.of(Rewrite.replace(hs, swish).remove(mul));
   }
 
-  private static Optional<Graph> intoConv(Graph g, Node hs) {
+  private static Optional<Rewrite> intoConv(GraphView g, Node hs) {
     Node conv = g.producer(hs.input(0)).orElse(null);
-    if (conv == null || conv.op() != Op.CONV || GeluPattern.sole(g, conv.output(0)) != hs) {
+    if (conv == null || conv.op() != Op.CONV || sole(g, conv.output(0)) != hs) {
       return Optional.empty();
     }
     Optional<TensorData> w = g.constant(conv.input(1));
@@ -68,20 +77,20 @@ final class ActivationPatterns {
     for (int c = 0; c < m; c++) {
       bias[c] = bias[c] * alpha + beta;
     }
-    String wName = Fuse.fresh(g, conv.name() + ".gate_weight");
-    String bName = Fuse.fresh(g, conv.name() + ".gate_bias");
-    String pre = Fuse.fresh(g, conv.name() + ".gate_pre");
+    String wName = fresh(g, conv.name() + ".gate_weight");
+    String bName = fresh(g, conv.name() + ".gate_bias");
+    String pre = fresh(g, conv.name() + ".gate_pre");
     Node scaled = new Node(conv.name(), Op.CONV, List.of(conv.input(0), wName, bName),
         List.of(pre), List.copyOf(conv.attributes().values()));
-    List<TensorData> inits = List.of(TensorData.ofFloats(wName, w.get().dims(), wv),
-        TensorData.ofFloats(bName, new long[] {m}, bias));
-    return Optional.of(replace(g, conv, hs, List.of(scaled, clip(hs, pre)), inits));
+    return Optional.of(Rewrite.replace(conv, List.of(scaled, clip(hs, pre))).remove(hs)
+        .initializer(TensorData.ofFloats(wName, w.get().dims(), wv))
+        .initializer(TensorData.ofFloats(bName, new long[] {m}, bias)));
   }
 
   /** HardSigmoid after a Gemm: its alpha scales the Gemm's, its beta joins the bias. */
-  private static Optional<Graph> intoGemm(Graph g, Node hs) {
+  private static Optional<Rewrite> intoGemm(GraphView g, Node hs) {
     Node gemm = g.producer(hs.input(0)).orElse(null);
-    if (gemm == null || gemm.op() != Op.GEMM || GeluPattern.sole(g, gemm.output(0)) != hs) {
+    if (gemm == null || gemm.op() != Op.GEMM || sole(g, gemm.output(0)) != hs) {
       return Optional.empty();
     }
     Shape ys = g.info(gemm.output(0)).map(v -> v.shape()).orElse(null);
@@ -107,32 +116,16 @@ final class ActivationPatterns {
       }
     }
     attrs.add(Attribute.of("alpha", alpha * gemm.attrFloat("alpha", 1f)));
-    String cName = Fuse.fresh(g, gemm.name() + ".gate_bias");
-    String pre = Fuse.fresh(g, gemm.name() + ".gate_pre");
+    String cName = fresh(g, gemm.name() + ".gate_bias");
+    String pre = fresh(g, gemm.name() + ".gate_pre");
     Node scaled = new Node(gemm.name(), Op.GEMM, List.of(gemm.input(0), gemm.input(1), cName),
         List.of(pre), attrs);
-    return Optional.of(replace(g, gemm, hs, List.of(scaled, clip(hs, pre)),
-        List.of(TensorData.ofFloats(cName, new long[] {n}, bias))));
+    return Optional.of(Rewrite.replace(gemm, List.of(scaled, clip(hs, pre))).remove(hs)
+        .initializer(TensorData.ofFloats(cName, new long[] {n}, bias)));
   }
 
   private static Node clip(Node hs, String pre) {
     return new Node(hs.name(), Op.CLIP, List.of(pre), List.of(hs.output(0)),
         List.of(Attribute.of("min", 0f), Attribute.of("max", 1f)));
-  }
-
-  /** Replaces {@code first} by the nodes {@code with} and drops {@code second}. */
-  private static Graph replace(Graph g, Node first, Node second, List<Node> with,
-      List<TensorData> inits) {
-    List<Node> nodes = new ArrayList<>();
-    for (Node n : g.nodes()) {
-      if (n == first) {
-        nodes.addAll(with);
-      } else if (n != second) {
-        nodes.add(n);
-      }
-    }
-    Graph.Builder b = g.toBuilder().nodes(nodes);
-    inits.forEach(b::initializer);
-    return b.pruneUnused().build();
   }
 }

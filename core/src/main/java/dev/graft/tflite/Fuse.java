@@ -2,14 +2,16 @@ package dev.graft.tflite;
 
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
+import dev.graft.graph.GraphView;
+import dev.graft.graph.Matchers;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
+import dev.graft.graph.Rewrite;
+import dev.graft.graph.Rewriter;
 import dev.graft.graph.TensorData;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Exact rewrites that fold a following per-channel affine step into the linear layer before it:
@@ -19,26 +21,20 @@ import java.util.Set;
 final class Fuse {
   private Fuse() {}
 
-  static Graph run(Graph g) {
-    return Rewrites.toFixpoint(g, (cur, n) -> {
-      if (n.op() == Op.CONV) {
-        return convFollower(cur, n);
-      }
-      return n.op() == Op.MAT_MUL || n.op() == Op.GEMM ? linearBias(cur, n) : Optional.empty();
-    });
-  }
-
-  private static Optional<Node> soleConsumer(Graph g, Node n) {
-    String out = n.output(0);
-    List<Node> c = g.consumers(out);
-    if (c.size() != 1 || g.outputNames().contains(out)) {
-      return Optional.empty();
+  /** The rule: at a Conv, its BatchNormalization or bias Add; at a MatMul or Gemm, its bias Add. */
+  static final Rewriter.Rule RULE = (g, n) -> {
+    if (n.op() == Op.CONV) {
+      return convFollower(g, n);
     }
-    return Optional.of(c.get(0));
+    return n.op() == Op.MAT_MUL || n.op() == Op.GEMM ? linearBias(g, n) : Optional.empty();
+  };
+
+  static Graph run(Graph g) {
+    return Rewriter.toFixpoint(g, RULE);
   }
 
-  private static Optional<Graph> convFollower(Graph g, Node conv) {
-    Node next = soleConsumer(g, conv).orElse(null);
+  private static Optional<Rewrite> convFollower(GraphView g, Node conv) {
+    Node next = Matchers.sole(g, conv.output(0));
     Optional<TensorData> w = g.constant(conv.input(1));
     if (next == null || w.isEmpty()
         || (!conv.input(2).isEmpty() && g.constant(conv.input(2)).isEmpty())) {
@@ -87,13 +83,13 @@ final class Fuse {
     for (int c = 0; c < m; c++) {
       bias[c] = old[c] * scale[c] + shift[c];
     }
-    String wName = fresh(g, conv.name() + ".fused_weight");
-    String bName = fresh(g, conv.name() + ".fused_bias");
+    String wName = Matchers.fresh(g, conv.name() + ".fused_weight");
+    String bName = Matchers.fresh(g, conv.name() + ".fused_bias");
     Node fused = new Node(conv.name(), Op.CONV, List.of(conv.input(0), wName, bName),
         List.of(next.output(0)), List.copyOf(conv.attributes().values()));
-    return Optional.of(replace(g, conv, next, fused,
-        TensorData.ofFloats(wName, w.get().dims(), wv),
-        TensorData.ofFloats(bName, new long[] {m}, bias)));
+    return Optional.of(Rewrite.replace(conv, fused).remove(next)
+        .initializer(TensorData.ofFloats(wName, w.get().dims(), wv))
+        .initializer(TensorData.ofFloats(bName, new long[] {m}, bias)));
   }
 
   /** True for a constant broadcast along axis 1 of a rank-{@code rank} NC... tensor. */
@@ -109,8 +105,8 @@ final class Fuse {
     return d[channelAxis] == channels;
   }
 
-  private static Optional<Graph> linearBias(Graph g, Node mm) {
-    Node add = soleConsumer(g, mm).orElse(null);
+  private static Optional<Rewrite> linearBias(GraphView g, Node mm) {
+    Node add = Matchers.sole(g, mm.output(0));
     if (add == null || add.op() != Op.ADD) {
       return Optional.empty();
     }
@@ -139,7 +135,7 @@ final class Fuse {
         bias[i] += beta * cv[i];
       }
     }
-    String bName = fresh(g, mm.name() + ".fused_bias");
+    String bName = Matchers.fresh(g, mm.name() + ".fused_bias");
     List<Attribute> attrs = new ArrayList<>();
     if (mm.op() == Op.GEMM) {
       for (Attribute a : mm.attributes().values()) {
@@ -150,34 +146,7 @@ final class Fuse {
     }
     Node gemm = new Node(mm.name(), Op.GEMM, List.of(mm.input(0), mm.input(1), bName),
         List.of(add.output(0)), attrs);
-    return Optional.of(replace(g, mm, add, gemm,
-        TensorData.ofFloats(bName, new long[] {n}, bias), null));
-  }
-
-  private static Graph replace(Graph g, Node first, Node second, Node fused, TensorData a,
-      TensorData b) {
-    List<Node> nodes = new ArrayList<>();
-    for (Node n : g.nodes()) {
-      if (n == first) {
-        nodes.add(fused);
-      } else if (n != second) {
-        nodes.add(n);
-      }
-    }
-    Graph.Builder gb = g.toBuilder().nodes(nodes).initializer(a);
-    if (b != null) {
-      gb.initializer(b);
-    }
-    return gb.pruneUnused().build();
-  }
-
-  static String fresh(Graph g, String base) {
-    Set<String> taken = new HashSet<>(g.initializers().keySet());
-    String n = base;
-    int k = 1;
-    while (taken.contains(n) || g.producer(n).isPresent()) {
-      n = base + "_" + k++;
-    }
-    return n;
+    return Optional.of(Rewrite.replace(mm, gemm).remove(add)
+        .initializer(TensorData.ofFloats(bName, new long[] {n}, bias)));
   }
 }

@@ -1,14 +1,19 @@
 package dev.graft.tflite;
 
+import static dev.graft.graph.Matchers.isScalar;
+import static dev.graft.graph.Matchers.other;
+import static dev.graft.graph.Matchers.sole;
+
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
+import dev.graft.graph.GraphView;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
-import dev.graft.graph.TensorData;
+import dev.graft.graph.Rewrite;
+import dev.graft.graph.Rewriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Recognizes the exact GELU that exporters spell out with Erf, {@code x · ½ · (1 + erf(x / √2))}
@@ -20,22 +25,25 @@ import java.util.Set;
 final class GeluPattern {
   private GeluPattern() {}
 
+  /** The rule, anchored at the Erf or Tanh of a GELU. */
+  static final Rewriter.Rule RULE = (g, n) ->
+      n.op() == Op.ERF || n.op() == Op.TANH ? match(g, n) : Optional.empty();
+
   static Graph run(Graph g) {
-    return Rewrites.toFixpoint(g, (cur, n) ->
-        n.op() == Op.ERF || n.op() == Op.TANH ? match(cur, n) : Optional.empty());
+    return Rewriter.toFixpoint(g, RULE);
   }
 
   /** The input x of the GELU around {@code core} and the nodes that compute core's input. */
   private record Front(String x, List<Node> nodes) {}
 
-  private static Optional<Graph> match(Graph g, Node core) {
+  private static Optional<Rewrite> match(GraphView g, Node core) {
     Front front = core.op() == Op.ERF ? erfFront(g, core) : tanhFront(g, core);
     if (front == null) {
       return Optional.empty();
     }
     String x = front.x();
     Node add = sole(g, core.output(0));
-    if (add == null || add.op() != Op.ADD || !isConst(g, other(add, core.output(0)), 1f)) {
+    if (add == null || add.op() != Op.ADD || !isScalar(g, other(add, core.output(0)), 1f)) {
       return Optional.empty();
     }
     // the product of add, x and ½ in any order: ((add·x)·½), ((add·½)·x), (add·(x·½))
@@ -54,12 +62,12 @@ final class GeluPattern {
       Node half = g.producer(o).orElse(null);
       if (!haveX && o.equals(x)) {
         haveX = true;
-      } else if (!haveHalf && isConst(g, o, 0.5f)) {
+      } else if (!haveHalf && isScalar(g, o, 0.5f)) {
         haveHalf = true;
       } else if (!haveX && !haveHalf && half != null && half.op() == Op.MUL
           && g.consumers(o).size() == 1
-          && (half.input(0).equals(x) && isConst(g, half.input(1), 0.5f)
-              || half.input(1).equals(x) && isConst(g, half.input(0), 0.5f))) {
+          && (half.input(0).equals(x) && isScalar(g, half.input(1), 0.5f)
+              || half.input(1).equals(x) && isScalar(g, half.input(0), 0.5f))) {
         haveX = true;
         haveHalf = true;
         remove.add(half);
@@ -73,32 +81,16 @@ final class GeluPattern {
         ? Node.of(core.name() + "_gelu", Op.GELU, List.of(x), List.of(out))
         : new Node(core.name() + "_gelu", Op.GELU, List.of(x), List.of(out),
             List.of(Attribute.of("approximate", "tanh")));
-    Set<Node> gone = Set.copyOf(remove);
-    int last = -1;
-    for (int i = 0; i < g.nodes().size(); i++) {
-      if (gone.contains(g.nodes().get(i))) {
-        last = i;
-      }
-    }
-    List<Node> nodes = new ArrayList<>();
-    for (int i = 0; i < g.nodes().size(); i++) {
-      Node n = g.nodes().get(i);
-      if (i == last) {
-        nodes.add(gelu);
-      } else if (!gone.contains(n)) {
-        nodes.add(n);
-      }
-    }
-    return Optional.of(g.toBuilder().nodes(nodes).pruneUnused().build());
+    return Optional.of(Rewrite.replaceLatest(remove, List.of(gelu)));
   }
 
   /** {@code x / √2} or {@code x · (1/√2)} in front of an Erf. */
-  private static Front erfFront(Graph g, Node erf) {
+  private static Front erfFront(GraphView g, Node erf) {
     Node scale = g.producer(erf.input(0)).orElse(null);
     if (scale == null || sole(g, scale.output(0)) != erf) {
       return null;
     }
-    if (scale.op() == Op.DIV && isConst(g, scale.input(1), (float) Math.sqrt(2))) {
+    if (scale.op() == Op.DIV && isScalar(g, scale.input(1), (float) Math.sqrt(2))) {
       return new Front(scale.input(0), List.of(scale));
     }
     String x = scaledBy(g, scale, (float) Math.sqrt(0.5));
@@ -106,7 +98,7 @@ final class GeluPattern {
   }
 
   /** {@code √(2/π) · (x + 0.044715 · x³)} in front of a Tanh, x³ as Pow(x, 3) or x · (x · x). */
-  private static Front tanhFront(Graph g, Node tanh) {
+  private static Front tanhFront(GraphView g, Node tanh) {
     Node scale = g.producer(tanh.input(0)).orElse(null);
     if (scale == null || sole(g, scale.output(0)) != tanh) {
       return null;
@@ -124,7 +116,7 @@ final class GeluPattern {
       if (c3 == null || sole(g, cubic.output(0)) != sum || sole(g, cube) != cubic) {
         continue;
       }
-      if (c3.op() == Op.POW && c3.input(0).equals(x) && isConst(g, c3.input(1), 3f)) {
+      if (c3.op() == Op.POW && c3.input(0).equals(x) && isScalar(g, c3.input(1), 3f)) {
         return new Front(x, List.of(scale, sum, cubic, c3));
       }
       if (c3.op() == Op.MUL && (c3.input(0).equals(x) || c3.input(1).equals(x))) {
@@ -139,30 +131,13 @@ final class GeluPattern {
   }
 
   /** The other operand of a Mul by the constant {@code k} (either side), or null. */
-  private static String scaledBy(Graph g, Node mul, float k) {
+  private static String scaledBy(GraphView g, Node mul, float k) {
     if (mul.op() != Op.MUL) {
       return null;
     }
-    if (isConst(g, mul.input(1), k)) {
+    if (isScalar(g, mul.input(1), k)) {
       return mul.input(0);
     }
-    return isConst(g, mul.input(0), k) ? mul.input(1) : null;
-  }
-
-  static Node sole(Graph g, String t) {
-    List<Node> c = g.consumers(t);
-    return c.size() == 1 && !g.outputNames().contains(t) ? c.get(0) : null;
-  }
-
-  private static String other(Node n, String t) {
-    return n.input(0).equals(t) ? n.input(1) : n.input(0);
-  }
-
-  private static boolean isConst(Graph g, String t, float v) {
-    Optional<TensorData> c = g.constant(t);
-    if (c.isEmpty() || c.get().elementCount() != 1 || !c.get().type().isFloating()) {
-      return false;
-    }
-    return Math.abs(c.get().floats()[0] - v) <= 1e-4f * Math.abs(v);
+    return isScalar(g, mul.input(0), k) ? mul.input(1) : null;
   }
 }

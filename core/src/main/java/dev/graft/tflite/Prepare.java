@@ -2,10 +2,12 @@ package dev.graft.tflite;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.graft.GraftException;
+import dev.graft.exec.Device;
+import dev.graft.exec.Session;
+import dev.graft.io.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
@@ -13,8 +15,6 @@ import dev.graft.graph.Op;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
-import dev.graft.io.DType;
-import dev.graft.onnx.OnnxWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -166,11 +166,15 @@ final class Prepare {
       ValueInfo v = g.info(w).orElseThrow();
       sub.output(new ValueInfo(w, v.type(), null));
     }
-    OrtEnvironment env = dev.graft.exec.Ort.env();
     List<TensorData> out = new ArrayList<>();
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-        OrtSession s = env.createSession(OnnxWriter.toBytes(sub.build()), so);
-        OrtSession.Result r = s.run(Map.of())) {
+    Session s;
+    try {
+      s = Session.open(sub.build(), Device.CPU, 0);
+    } catch (GraftException e) {
+      throw GraftException.badInput(
+          "cannot evaluate the constant part of the graph (%s): %s", wanted, e.getMessage());
+    }
+    try (s; OrtSession.Result r = s.run(Map.of())) {
       for (String w : wanted) {
         OnnxValue v = r.get(w).orElseThrow();
         out.add(tensorData(w, (OnnxTensor) v));

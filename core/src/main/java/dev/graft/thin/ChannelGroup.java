@@ -6,7 +6,7 @@ import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
-import dev.graft.simplify.LinearLayer;
+import dev.graft.linalg.LinearLayer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

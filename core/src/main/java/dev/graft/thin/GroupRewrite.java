@@ -6,7 +6,7 @@ import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.TensorData;
-import dev.graft.simplify.LinearLayer;
+import dev.graft.linalg.LinearLayer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -6,16 +6,16 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.graft.GraftException;
 import dev.graft.exec.Device;
-import dev.graft.exec.OrtRunner;
+import dev.graft.exec.Ort;
+import dev.graft.exec.Session;
 import dev.graft.graph.Attribute;
+import dev.graft.io.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ValueInfo;
-import dev.graft.io.DType;
-import dev.graft.onnx.OnnxWriter;
 import java.nio.DoubleBuffer;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,7 @@ final class MomentProducts implements AutoCloseable {
   private final double[] cross;
   private final double[] yy;
   private int n;
-  private OrtSession session;
+  private Session session;
 
   MomentProducts(int features, int outputs) {
     this.f = features;
@@ -82,12 +82,10 @@ final class MomentProducts implements AutoCloseable {
     if (n == 0) {
       return;
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = Ort.env();
     try {
       if (session == null) {
-        try (OrtSession.SessionOptions opts = OrtRunner.sessionOptions(Device.CPU, 1)) {
-          session = env.createSession(OnnxWriter.toBytes(graph()), opts);
-        }
+        session = Session.open(graph(), Device.CPU, 1);
       }
       try (OnnxTensor xt = OnnxTensor.createTensor(env, DoubleBuffer.wrap(x, 0, n * f),
               new long[] {n, f});
@@ -148,11 +146,7 @@ final class MomentProducts implements AutoCloseable {
   @Override
   public void close() {
     if (session != null) {
-      try {
-        session.close();
-      } catch (OrtException e) {
-        throw GraftException.failure("cannot close a session: %s", e.getMessage());
-      }
+      session.close();
       session = null;
     }
   }

@@ -1,14 +1,15 @@
 package dev.graft.thin;
 
+import dev.graft.exec.Capture;
+import dev.graft.exec.Device;
 import dev.graft.GraftException;
 import dev.graft.data.CalibrationSource;
+import dev.graft.io.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.ValueInfo;
-import dev.graft.io.NdArray;
-import dev.graft.simplify.LinearLayer;
-import dev.graft.simplify.Patches;
-import dev.graft.simplify.Recorder;
+import dev.graft.linalg.LinearLayer;
+import dev.graft.linalg.Patches;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,7 @@ final class Moments {
    * shapes), over one pass of the data through the current graph and the teacher side by side.
    */
   static Map<String, Moments> collect(Graph current, Graph teacher, Graph shaped,
-      List<Node> consumers, CalibrationSource data) {
+      List<Node> consumers, CalibrationSource data, Device device) {
     Map<String, Moments> out = new LinkedHashMap<>();
     List<String> inputs = new ArrayList<>();
     List<String> targets = new ArrayList<>();
@@ -84,7 +85,7 @@ final class Moments {
       return t;
     });
     try {
-      Recorder.stream(data, BATCH, List.of(current, teacher), List.of(inputs, targets),
+      Capture.stream(data, BATCH, device, List.of(current, teacher), List.of(inputs, targets),
           (start, t) -> {
             List<Future<?>> jobs = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {

@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.data.ArraySource;
 import dev.graft.data.CalibrationSource;
 import dev.graft.io.NdArray;
+import dev.graft.exec.Device;
 import java.util.Map;
 
 /**
@@ -29,6 +30,7 @@ public final class ThinOptions {
   private int multiple = 8;
   private Select select = Select.SOMP;
   private CalibrationSource calibration;
+  private Device device = Device.CPU;
 
   private ThinOptions(String layers, double keep) {
     this.layers = layers;
@@ -93,5 +95,15 @@ public final class ThinOptions {
     int k = (int) Math.round(keep * channels);
     k = ((Math.max(k, 1) + multiple - 1) / multiple) * multiple;
     return Math.min(channels, k);
+  }
+
+  /** Where ONNX Runtime records the calibration data ({@code --device}); default the CPU. */
+  public ThinOptions device(Device d) {
+    this.device = d;
+    return this;
+  }
+
+  public Device device() {
+    return device;
   }
 }

@@ -9,7 +9,7 @@ import dev.graft.graph.ShapeInference;
 import dev.graft.region.Costs;
 import dev.graft.region.ModulePaths;
 import dev.graft.region.ModuleTree;
-import dev.graft.simplify.LinearLayer;
+import dev.graft.linalg.LinearLayer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -87,7 +87,8 @@ public final class Thinner {
         continue;
       }
       Map<String, Moments> moments = cal == null ? Map.of()
-          : Moments.collect(cur, teacher, shaped, grp.consumers, cal);
+          : Moments.collect(cur, teacher, shaped, grp.consumers, cal,
+              o.device());
       List<Moments> stats = new ArrayList<>();
       List<Somp> parts = new ArrayList<>();
       for (Node n : cal == null ? List.<Node>of() : grp.consumers) {

@@ -2,6 +2,7 @@ package dev.graft.train;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
+import dev.graft.exec.Ort;
 import dev.graft.GraftException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -47,7 +48,7 @@ final class BatchFeed implements AutoCloseable {
         .order(ByteOrder.nativeOrder()).asFloatBuffer();
     feedNames.put(name, feed);
     buffers.put(name, b);
-    tensors.put(name, OnnxTensor.createTensor(OrtSessions.env(), b, shape));
+    tensors.put(name, OnnxTensor.createTensor(Ort.env(), b, shape));
   }
 
   /**

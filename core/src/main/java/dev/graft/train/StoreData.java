@@ -1,8 +1,9 @@
 package dev.graft.train;
 
 import dev.graft.GraftException;
-import dev.graft.exec.ActivationStore;
 import dev.graft.io.NdArray;
+import dev.graft.data.RowSplit;
+import dev.graft.exec.ActivationStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +20,10 @@ public final class StoreData implements TrainingData {
   private final ActivationStore store;
   private final List<String> inputs;
   private final String target;
-  private final ActivationStore.Split split;
+  private final RowSplit split;
 
   private StoreData(ActivationStore store, List<String> inputs, String target,
-      ActivationStore.Split split) {
+      RowSplit split) {
     this.store = store;
     this.inputs = List.copyOf(inputs);
     this.target = target;

@@ -4,6 +4,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.graft.exec.Tensors;
+import dev.graft.exec.Session;
 import dev.graft.GraftException;
 import dev.graft.exec.Device;
 import dev.graft.exec.OrtRunner;
@@ -66,22 +68,22 @@ public final class Trainer {
     for (String p : params) {
       TensorData t = student.initializer(p).orElseThrow(() -> GraftException.badInput(
           "student %s has no parameter '%s'", student.name(), p));
-      state.put(p, OrtSessions.tensor(t.floats(), t.dims()));
+      state.put(p, Tensors.of(t.floats(), t.dims()));
       paramCount += t.floats().length;
     }
-    state.put(TrainingGraph.MOMENT1, OrtSessions.tensor(new float[paramCount],
+    state.put(TrainingGraph.MOMENT1, Tensors.of(new float[paramCount],
         new long[] {paramCount}));
-    state.put(TrainingGraph.MOMENT2, OrtSessions.tensor(new float[paramCount],
+    state.put(TrainingGraph.MOMENT2, Tensors.of(new float[paramCount],
         new long[] {paramCount}));
     List<AutoCloseable> owned = new ArrayList<>(state.values());
     Graph evalGraph = evalGraph(student, params, loss);
-    try (OrtSession many = OrtSessions.open(TrainingGraph.build(student, params, batch, k, opt, loss),
+    try (Session many = Session.open(TrainingGraph.build(student, params, batch, k, opt, loss),
             o.device(), o.threads());
-        OrtSession one = k > 1 && stepsPerEpoch % k != 0
-            ? OrtSessions.open(TrainingGraph.build(student, params, batch, 1, opt, loss), o.device(),
+        Session one = k > 1 && stepsPerEpoch % k != 0
+            ? Session.open(TrainingGraph.build(student, params, batch, 1, opt, loss), o.device(),
                 o.threads())
             : null;
-        OrtSession eval = OrtSessions.open(evalGraph, o.device(), o.threads());
+        Session eval = Session.open(evalGraph, o.device(), o.threads());
         BatchFeed manyFeed = new BatchFeed(data, k * batch, k);
         BatchFeed oneFeed = one == null ? null : new BatchFeed(data, batch, 1)) {
       Random rnd = new Random(o.seed());
@@ -117,7 +119,7 @@ public final class Trainer {
           for (String name : new ArrayList<>(state.keySet())) {
             state.put(name, (OnnxTensor) r.get(TrainingGraph.NEW + name).orElseThrow());
           }
-          for (float l : OrtSessions.floats(r.get(TrainingGraph.LOSSES).orElseThrow())) {
+          for (float l : Tensors.floats(r.get(TrainingGraph.LOSSES).orElseThrow())) {
             if (Double.isNaN(firstLoss)) {
               firstLoss = l;
             }
@@ -158,7 +160,7 @@ public final class Trainer {
       Map<String, TensorData> fitted = new LinkedHashMap<>();
       for (String p : params) {
         long[] dims = student.initializer(p).orElseThrow().dims();
-        bestState.put(p, OrtSessions.tensor(best.get(p), dims));
+        bestState.put(p, Tensors.of(best.get(p), dims));
         fitted.put(p, TensorData.ofFloats(p, dims, best.get(p)));
       }
       double trainRel = evaluate(eval, bestState, params, data, Split.TRAIN)[1];
@@ -189,7 +191,7 @@ public final class Trainer {
    */
   public static double[] score(Graph student, TrainingData data, Split split, Device device,
       int threads, TrainLoss loss) {
-    try (OrtSession s = OrtSessions.open(evalGraph(student, List.of(), loss), device,
+    try (Session s = Session.open(evalGraph(student, List.of(), loss), device,
         threads)) {
       return evaluate(s, Map.of(), List.of(), data, split);
     } catch (OrtException e) {
@@ -199,7 +201,7 @@ public final class Trainer {
   }
 
   /** Mean squared error and relative MSE of the student over a split; NaN for an empty split. */
-  static double[] evaluate(OrtSession eval, Map<String, OnnxTensor> state, List<String> params,
+  static double[] evaluate(Session eval, Map<String, OnnxTensor> state, List<String> params,
       TrainingData data, Split split) throws OrtException {
     int rows = data.rows(split);
     if (rows == 0) {
@@ -221,7 +223,7 @@ public final class Trainer {
       List<OnnxTensor> made = new ArrayList<>();
       for (Map.Entry<String, NdArray> en : data.batch(split, idx).entrySet()) {
         checkFinite(en.getKey(), en.getValue());
-        OnnxTensor t = OrtSessions.tensor(en.getValue());
+        OnnxTensor t = Tensors.of(en.getValue());
         made.add(t);
         feed.put(en.getKey().equals(data.targetName()) ? TrainingGraph.TARGET : en.getKey(), t);
         if (en.getKey().equals(data.targetName())) {
@@ -229,8 +231,8 @@ public final class Trainer {
         }
       }
       try (OrtSession.Result r = eval.run(feed)) {
-        sse += OrtSessions.floats(r.get(0))[0];
-        ssy += OrtSessions.floats(r.get(1))[0];
+        sse += Tensors.floats(r.get(0))[0];
+        ssy += Tensors.floats(r.get(1))[0];
       }
       closeAll(made);
     }
@@ -271,7 +273,7 @@ public final class Trainer {
       List<String> params) {
     Map<String, float[]> m = new HashMap<>();
     for (String p : params) {
-      m.put(p, OrtSessions.floats(state.get(p)));
+      m.put(p, Tensors.floats(state.get(p)));
     }
     return m;
   }

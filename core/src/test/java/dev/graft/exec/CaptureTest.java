@@ -55,18 +55,6 @@ class CaptureTest {
   }
 
   @Test
-  void splitsAndShufflesDeterministically() {
-    ActivationStore.Split a = ActivationStore.Split.of(100, 0.2, 7);
-    ActivationStore.Split b = ActivationStore.Split.of(100, 0.2, 7);
-    assertArrayEquals(a.train(), b.train());
-    assertEquals(80, a.train().length);
-    assertEquals(20, a.heldOut().length);
-    List<int[]> batches = ActivationStore.miniBatches(a.train(), 32, 7, 0);
-    assertEquals(3, batches.size());
-    assertEquals(16, batches.get(2).length);
-  }
-
-  @Test
   void refusesNonFiniteActivations() {
     ActivationStore s = ActivationStore.create(tmp.resolve("nan"), Map.of("t", new long[] {2}));
     GraftException e = assertThrows(GraftException.class,

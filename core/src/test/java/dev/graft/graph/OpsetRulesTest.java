@@ -12,7 +12,7 @@ import dev.graft.lowrank.LowRank;
 import dev.graft.lowrank.LowRankOptions;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.onnx.OnnxWriter;
-import dev.graft.simplify.Recorder;
+import dev.graft.exec.Capture;
 import dev.graft.testing.Fixtures;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +30,9 @@ class OpsetRulesTest {
     Graph back = OnnxReader.parse(OnnxWriter.toBytes(out), "written", null);
     NdArray x = new RandomSource(Map.of("input_image", new long[] {1, 28, 28}), 8, 1, 0, 1)
         .batch(0, 8).get("input_image");
-    float[] before = Recorder.run(g, Map.of("input_image", x)).values().iterator().next()
+    float[] before = Capture.run(g, Map.of("input_image", x)).values().iterator().next()
         .floats();
-    float[] after = Recorder.run(back, Map.of("input_image", x)).values().iterator().next()
+    float[] after = Capture.run(back, Map.of("input_image", x)).values().iterator().next()
         .floats();
     assertEquals(before.length, after.length);
     double err = 0;

@@ -7,7 +7,7 @@ import dev.graft.graph.Graph;
 import dev.graft.io.NdArray;
 import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
-import dev.graft.simplify.Recorder;
+import dev.graft.exec.Capture;
 import dev.graft.testing.Fixtures;
 import dev.graft.verify.Fidelity;
 import java.nio.file.Path;
@@ -38,8 +38,8 @@ class LowRankFixtureTest {
     }
     assertTrue(r.factorizedCount() >= 1);
     assertTrue(r.paramsAfter() < r.paramsBefore() && r.flopsAfter() < r.flopsBefore());
-    float[] t = Recorder.run(g, Map.of("input", test)).get("logits").floats();
-    float[] s = Recorder.run(r.graph(), Map.of("input", test)).get("logits").floats();
+    float[] t = Capture.run(g, Map.of("input", test)).get("logits").floats();
+    float[] s = Capture.run(r.graph(), Map.of("input", test)).get("logits").floats();
     Fidelity f = Fidelity.compare(s, t, 10);
     System.out.printf("lowrank energy 0.9 on residual_cnn: params %d -> %d, flops %d -> %d, "
         + "held-out top-1 agreement %.4f%n", r.paramsBefore(), r.paramsAfter(), r.flopsBefore(),

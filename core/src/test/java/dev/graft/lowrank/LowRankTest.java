@@ -34,7 +34,7 @@ class LowRankTest {
   }
 
   private static float[] flat(double[][] a) {
-    return dev.graft.simplify.LinearLayer.flat(a);
+    return dev.graft.linalg.LinearLayer.flat(a);
   }
 
   /** x[batch,48] → Gemm(W = A·B of rank 8, 32 outputs) → y. */

@@ -3,6 +3,7 @@ package dev.graft.simplify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.exec.Capture;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Op;
 import dev.graft.io.NdArray;
@@ -89,7 +90,7 @@ class SimplifierFixtureTest {
     for (int i = 0; i < 6; i++) {
       pre.add("/blocks/blocks." + i + "/blocks." + i + ".0/Gemm_output_0");
     }
-    java.util.Map<String, NdArray> z = Recorder.record(g, java.util.Map.of("input", train), pre,
+    java.util.Map<String, NdArray> z = Capture.record(g, java.util.Map.of("input", train), pre,
         512);
     assertEquals(6, r.reluLayers().size());
     for (int i = 0; i < 6; i++) {
@@ -125,8 +126,8 @@ class SimplifierFixtureTest {
     }
     assertTrue(r.unitsRemoved() > 0);
     assertTrue(TestGraphs.maxAbsDiff(g, r.graph(), "input", train) <= 1e-4);
-    float[] t = Recorder.run(g, java.util.Map.of("input", test)).get("logits").floats();
-    float[] s = Recorder.run(r.graph(), java.util.Map.of("input", test)).get("logits").floats();
+    float[] t = Capture.run(g, java.util.Map.of("input", test)).get("logits").floats();
+    float[] s = Capture.run(r.graph(), java.util.Map.of("input", test)).get("logits").floats();
     dev.graft.verify.Fidelity f = dev.graft.verify.Fidelity.compare(s, t, 10);
     System.out.printf("simplify --calibration deep_mlp: %d units removed, params %d -> %d, "
         + "held-out top-1 agreement %.4f, max abs err %.2e%n", r.unitsRemoved(),

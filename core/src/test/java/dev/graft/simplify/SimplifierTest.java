@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.exec.Capture;
 import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Dim;
@@ -69,7 +70,7 @@ class SimplifierTest {
     assertEquals(0, TestGraphs.count(r.graph(), Op.IDENTITY) + TestGraphs.count(r.graph(), Op.DROPOUT));
     NdArray x = NdArray.of(TestGraphs.randn(new Random(1), 64 * 192, 1), 64, 3, 8, 8);
     double err = TestGraphs.maxAbsDiff(g, r.graph(), "x", x);
-    float[] y = Recorder.run(g, java.util.Map.of("x", x)).get("y").floats();
+    float[] y = Capture.run(g, java.util.Map.of("x", x)).get("y").floats();
     double scale = 0;
     for (float v : y) {
       scale = Math.max(scale, Math.abs(v));

@@ -1,5 +1,6 @@
 package dev.graft.simplify;
 
+import dev.graft.exec.Capture;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
@@ -65,8 +66,8 @@ public final class TestGraphs {
 
   /** Max absolute difference of the first outputs of two models on the same inputs. */
   public static double maxAbsDiff(Graph a, Graph b, String input, NdArray x) {
-    float[] ya = Recorder.run(a, java.util.Map.of(input, x)).values().iterator().next().floats();
-    float[] yb = Recorder.run(b, java.util.Map.of(input, x)).values().iterator().next().floats();
+    float[] ya = Capture.run(a, java.util.Map.of(input, x)).values().iterator().next().floats();
+    float[] yb = Capture.run(b, java.util.Map.of(input, x)).values().iterator().next().floats();
     double m = 0;
     for (int i = 0; i < ya.length; i++) {
       m = Math.max(m, Math.abs(ya[i] - yb[i]));

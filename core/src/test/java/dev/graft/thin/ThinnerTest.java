@@ -11,7 +11,7 @@ import dev.graft.graph.Node;
 import dev.graft.io.NdArray;
 import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
-import dev.graft.simplify.Recorder;
+import dev.graft.exec.Capture;
 import dev.graft.simplify.TestGraphs;
 import dev.graft.testing.Fixtures;
 import dev.graft.verify.Fidelity;
@@ -27,8 +27,8 @@ class ThinnerTest {
   }
 
   private static double agreement(Graph teacher, Graph student, NdArray x) {
-    float[] t = Recorder.run(teacher, Map.of("input", x)).get("logits").floats();
-    float[] s = Recorder.run(student, Map.of("input", x)).get("logits").floats();
+    float[] t = Capture.run(teacher, Map.of("input", x)).get("logits").floats();
+    float[] s = Capture.run(student, Map.of("input", x)).get("logits").floats();
     return Fidelity.compare(s, t, 10).top1Agreement();
   }
 

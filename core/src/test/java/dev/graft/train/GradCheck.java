@@ -3,6 +3,9 @@ package dev.graft.train;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.graft.exec.Ort;
+import dev.graft.exec.Tensors;
+import dev.graft.exec.Session;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Op;
@@ -47,8 +50,8 @@ final class GradCheck {
     inputs.forEach((k, v) -> point.put(k, randoms(rnd, (int) NdShapes.count(v), positive)));
     double h = type == DType.DOUBLE ? 1e-6 : 1e-2;
     double worst = 0;
-    try (OrtSession gs = OrtSessions.open(grads, dev.graft.exec.Device.CPU, 1);
-        OrtSession fs = OrtSessions.open(fwd, dev.graft.exec.Device.CPU, 1)) {
+    try (Session gs = Session.open(grads, dev.graft.exec.Device.CPU, 1);
+        Session fs = Session.open(fwd, dev.graft.exec.Device.CPU, 1)) {
       Map<String, double[]> g = new HashMap<>();
       try (OrtSession.Result res = gs.run(feed(type, inputs, point))) {
         for (String k : inputs.keySet()) {
@@ -73,7 +76,7 @@ final class GradCheck {
     return worst;
   }
 
-  private static double lossAt(OrtSession s, DType type, Map<String, long[]> inputs,
+  private static double lossAt(Session s, DType type, Map<String, long[]> inputs,
       Map<String, double[]> point, String k, double[] v, double h) throws OrtException {
     Map<String, double[]> p = new HashMap<>(point);
     double[] moved = point.get(k).clone();
@@ -92,14 +95,14 @@ final class GradCheck {
     for (Map.Entry<String, long[]> en : inputs.entrySet()) {
       double[] d = p.get(en.getKey());
       if (type == DType.DOUBLE) {
-        m.put(en.getKey(), OnnxTensor.createTensor(OrtSessions.env(), DoubleBuffer.wrap(d),
+        m.put(en.getKey(), OnnxTensor.createTensor(Ort.env(), DoubleBuffer.wrap(d),
             en.getValue()));
       } else {
         float[] f = new float[d.length];
         for (int i = 0; i < d.length; i++) {
           f[i] = (float) d[i];
         }
-        m.put(en.getKey(), OnnxTensor.createTensor(OrtSessions.env(), FloatBuffer.wrap(f),
+        m.put(en.getKey(), OnnxTensor.createTensor(Ort.env(), FloatBuffer.wrap(f),
             en.getValue()));
       }
     }
@@ -114,7 +117,7 @@ final class GradCheck {
       b.get(out);
       return out;
     }
-    float[] f = OrtSessions.floats(t);
+    float[] f = Tensors.floats(t);
     double[] out = new double[f.length];
     for (int i = 0; i < f.length; i++) {
       out[i] = f[i];

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
+import dev.graft.exec.Tensors;
+import dev.graft.exec.Session;
 import dev.graft.exec.Device;
 import dev.graft.graph.Graph;
 import dev.graft.graph.TensorData;
@@ -33,20 +35,20 @@ class TrainingGraphTest {
   }
 
   /** Loss and gradients of one step graph at the given parameters and batch. */
-  private static Map<String, float[]> step(OrtSession s, Graph student,
+  private static Map<String, float[]> step(Session s, Graph student,
       Map<String, float[]> params, float[] x, float[] y) throws Exception {
     Map<String, OnnxTensor> feed = new HashMap<>();
     for (String p : PARAMS) {
-      feed.put(p, OrtSessions.tensor(params.get(p),
+      feed.put(p, Tensors.of(params.get(p),
           student.initializer(p).orElseThrow().dims()));
     }
-    feed.put("x", OrtSessions.tensor(x, new long[] {x.length / 6, 6}));
-    feed.put(TrainingGraph.TARGET, OrtSessions.tensor(y, new long[] {y.length / 2, 2}));
+    feed.put("x", Tensors.of(x, new long[] {x.length / 6, 6}));
+    feed.put(TrainingGraph.TARGET, Tensors.of(y, new long[] {y.length / 2, 2}));
     Map<String, float[]> out = new HashMap<>();
     try (OrtSession.Result r = s.run(feed)) {
-      out.put("loss", OrtSessions.floats(r.get("loss").orElseThrow()));
+      out.put("loss", Tensors.floats(r.get("loss").orElseThrow()));
       for (String p : PARAMS) {
-        out.put(p, OrtSessions.floats(r.get(Autodiff.gradName(p)).orElseThrow()));
+        out.put(p, Tensors.floats(r.get(Autodiff.gradName(p)).orElseThrow()));
       }
     } finally {
       feed.values().forEach(OnnxTensor::close);
@@ -62,7 +64,7 @@ class TrainingGraphTest {
     float[] y = TrainerTest.rand(r, BATCH * 2, 1.0);
     Map<String, float[]> at = initial(student);
     Graph g = TrainingGraph.stepGraph(student, PARAMS, BATCH);
-    try (OrtSession s = OrtSessions.open(g, Device.CPU, 1)) {
+    try (Session s = Session.open(g, Device.CPU, 1)) {
       Map<String, float[]> grads = step(s, student, at, x, y);
       double h = 1e-3;
       for (String p : PARAMS) {
@@ -111,7 +113,7 @@ class TrainingGraphTest {
       v.put(p, new double[f.length]);
     }
     Graph sg = TrainingGraph.stepGraph(student, PARAMS, BATCH);
-    try (OrtSession s = OrtSessions.open(sg, Device.CPU, 1)) {
+    try (Session s = Session.open(sg, Device.CPU, 1)) {
       for (int t = 1; t <= 2; t++) {
         Map<String, float[]> cur = new HashMap<>();
         w.forEach((k, d) -> cur.put(k, toFloats(d)));
@@ -138,20 +140,20 @@ class TrainingGraphTest {
     int total = 0;
     for (String p : PARAMS) {
       TensorData init = student.initializer(p).orElseThrow();
-      feed.put(p, OrtSessions.tensor(params.get(p), init.dims()));
+      feed.put(p, Tensors.of(params.get(p), init.dims()));
       total += params.get(p).length;
     }
-    feed.put(TrainingGraph.MOMENT1, OrtSessions.tensor(new float[total], new long[] {total}));
-    feed.put(TrainingGraph.MOMENT2, OrtSessions.tensor(new float[total], new long[] {total}));
-    feed.put("x", OrtSessions.tensor(x, new long[] {2 * BATCH, 6}));
-    feed.put(TrainingGraph.TARGET, OrtSessions.tensor(y, new long[] {2 * BATCH, 2}));
+    feed.put(TrainingGraph.MOMENT1, Tensors.of(new float[total], new long[] {total}));
+    feed.put(TrainingGraph.MOMENT2, Tensors.of(new float[total], new long[] {total}));
+    feed.put("x", Tensors.of(x, new long[] {2 * BATCH, 6}));
+    feed.put(TrainingGraph.TARGET, Tensors.of(y, new long[] {2 * BATCH, 2}));
     float[] hyper = new float[6];
     System.arraycopy(opt.stepScalars(1), 0, hyper, 0, 3);
     System.arraycopy(opt.stepScalars(2), 0, hyper, 3, 3);
-    feed.put(TrainingGraph.HYPER, OrtSessions.tensor(hyper, new long[] {6}));
-    try (OrtSession s = OrtSessions.open(tg, Device.CPU, 1); OrtSession.Result res = s.run(feed)) {
+    feed.put(TrainingGraph.HYPER, Tensors.of(hyper, new long[] {6}));
+    try (Session s = Session.open(tg, Device.CPU, 1); OrtSession.Result res = s.run(feed)) {
       for (String p : PARAMS) {
-        float[] got = OrtSessions.floats(res.get(TrainingGraph.NEW + p).orElseThrow());
+        float[] got = Tensors.floats(res.get(TrainingGraph.NEW + p).orElseThrow());
         double[] want = w.get(p);
         for (int i = 0; i < got.length; i++) {
           assertEquals(want[i], got[i], 1e-5, p + "[" + i + "]");

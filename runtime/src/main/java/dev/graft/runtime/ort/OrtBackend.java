@@ -35,6 +35,7 @@ import java.util.Map;
 public final class OrtBackend implements Backend {
   private OrtEnvironment env;
   private OrtSession session;
+  private OrtSession.SessionOptions sessionOptions;
   private OrtPlan plan;
   private List<TensorSpec> inputs = Collections.emptyList();
   private List<TensorSpec> outputs = Collections.emptyList();
@@ -59,7 +60,10 @@ public final class OrtBackend implements Backend {
     }
     plan = OrtPlan.from(options);
     env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+    // the options stay open while the session lives (ONNX Runtime's rule); closed with it
+    OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+    boolean kept = false;
+    try {
       if (plan.intraOpThreads() > 0) {
         so.setIntraOpNumThreads(plan.intraOpThreads());
       }
@@ -79,10 +83,16 @@ public final class OrtBackend implements Backend {
           break;
       }
       session = env.createSession(model.getPath(), so);
+      sessionOptions = so;
+      kept = true;
     } catch (OrtException e) {
       throw new BenchmarkException(
           Code.UNSUPPORTED_MODEL,
           "ONNX Runtime cannot load " + model.getPath() + ": " + firstLine(e.getMessage()), e);
+    } finally {
+      if (!kept) {
+        so.close();
+      }
     }
     try {
       inputs = specs(session.getInputInfo(), "input");
@@ -187,6 +197,10 @@ public final class OrtBackend implements Backend {
         // closing frees native memory; nothing more to do if ONNX Runtime complains
       }
       session = null;
+    }
+    if (sessionOptions != null) {
+      sessionOptions.close();
+      sessionOptions = null;
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.graft.simplify;
+package dev.graft.linalg;
 
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
@@ -6,7 +6,6 @@ import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.OpsetRules;
 import dev.graft.graph.TensorData;
-import dev.graft.linalg.Dense;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

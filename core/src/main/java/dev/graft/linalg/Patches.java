@@ -1,4 +1,4 @@
-package dev.graft.simplify;
+package dev.graft.linalg;
 
 import dev.graft.io.NdArray;
 

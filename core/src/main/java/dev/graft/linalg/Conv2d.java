@@ -1,9 +1,9 @@
-package dev.graft.simplify;
+package dev.graft.linalg;
 
 import dev.graft.graph.Node;
 
 /** A direct 2-D convolution of one image in double precision, for bounds and reference checks. */
-final class Conv2d {
+public final class Conv2d {
   final int cin;
   final int h;
   final int w;
@@ -20,7 +20,7 @@ final class Conv2d {
   final int pl;
 
   /** Geometry of conv node {@code n} on input [1, cin, h, w] giving output [1, ·, oh, ow]. */
-  Conv2d(Node n, int cin, int h, int w, int oh, int ow, long[] kernel) {
+  public Conv2d(Node n, int cin, int h, int w, int oh, int ow, long[] kernel) {
     this.cin = cin;
     this.h = h;
     this.w = w;
@@ -49,7 +49,7 @@ final class Conv2d {
   }
 
   /** y[o, i, j] = Σ weight[o][fan] · x[...], plus bias when given; weight is [out][cin/g·kh·kw]. */
-  double[] apply(double[] x, double[][] weight, double[] bias, boolean absWeights) {
+  public double[] apply(double[] x, double[][] weight, double[] bias, boolean absWeights) {
     int out = weight.length;
     int cpg = cin / group;
     int opg = out / group;
