@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import dev.graft.exec.Device;
+import dev.graft.exec.Session;
+import dev.graft.exec.Tensors;
 import dev.graft.io.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
@@ -42,21 +44,21 @@ class RoleLossTest {
     Graph step = TrainingGraph.stepGraph(s, List.of("w"), BATCH, loss);
     Graph eval = Trainer.evalGraph(s, List.of(), loss);
     Map<String, OnnxTensor> feed = new HashMap<>();
-    feed.put("x", OrtSessions.tensor(y, new long[] {BATCH, k}));
-    feed.put("w", OrtSessions.tensor(new float[BATCH * k], new long[] {BATCH, k}));
-    feed.put(TrainingGraph.TARGET, OrtSessions.tensor(t, new long[] {BATCH, k}));
-    try (OrtSession a = OrtSessions.open(step, Device.CPU, 1);
-        OrtSession b = OrtSessions.open(eval, Device.CPU, 1);
+    feed.put("x", Tensors.of(y, new long[] {BATCH, k}));
+    feed.put("w", Tensors.of(new float[BATCH * k], new long[] {BATCH, k}));
+    feed.put(TrainingGraph.TARGET, Tensors.of(t, new long[] {BATCH, k}));
+    try (Session a = Session.open(step, Device.CPU, 1);
+        Session b = Session.open(eval, Device.CPU, 1);
         OrtSession.Result r = a.run(feed);
         OrtSession.Result q = b.run(Map.of("x", feed.get("x"), TrainingGraph.TARGET,
             feed.get(TrainingGraph.TARGET)))) {
-      float[] g = OrtSessions.floats(r.get(Autodiff.gradName("w")).orElseThrow());
+      float[] g = Tensors.floats(r.get(Autodiff.gradName("w")).orElseThrow());
       double[] grad = new double[g.length];
       for (int i = 0; i < g.length; i++) {
         grad[i] = g[i];
       }
-      return new double[][] {{OrtSessions.floats(r.get("loss").orElseThrow())[0]}, grad,
-          {OrtSessions.floats(q.get(0))[0], OrtSessions.floats(q.get(1))[0]}};
+      return new double[][] {{Tensors.floats(r.get("loss").orElseThrow())[0]}, grad,
+          {Tensors.floats(q.get(0))[0], Tensors.floats(q.get(1))[0]}};
     } finally {
       feed.values().forEach(OnnxTensor::close);
     }
