@@ -7,6 +7,7 @@ import dev.graft.graph.Node;
 import dev.graft.onnx.OnnxWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -55,6 +56,7 @@ public final class TfliteConverter {
     Set<String> nhwcInputs = BoundaryLayout.nhwcInputs(prepared, options);
     Lowering lowering = new Lowering(prepared, options, nhwcInputs);
     FlatModel fm = lowering.run();
+    List<ConvertResult.FloatLayer> floatLayers = new ArrayList<>(lowering.weights.keptFloat());
     if (options.precision() == Precision.INT8) {
       FlatModel probe = new Lowering(prepared, options.withPrecision(Precision.FP32), nhwcInputs)
           .run();
@@ -62,8 +64,10 @@ public final class TfliteConverter {
         throw new IllegalStateException("float and int8 lowerings differ in tensors");
       }
       List<NdArray> samples = Calibrator.ordered(options.calibration(), lowering.io());
-      new FullInteger(fm, Calibrator.ranges(probe, samples, LiteRt.locate()), options.int8Io())
-          .apply();
+      FullInteger full = new FullInteger(fm, Calibrator.ranges(probe, samples, LiteRt.locate()),
+          options.int8Io());
+      full.apply();
+      floatLayers.addAll(byNode(prepared, full.floatForSpeed()));
     }
     fm.metadata("graft_version", OnnxWriter.GRAFT_VERSION);
     fm.metadata("graft_precision", options.precision().label());
@@ -75,8 +79,23 @@ public final class TfliteConverter {
     TfliteModel read = TfliteModel.read(bytes);
     List<String> warnings = new ArrayList<>();
     transposeNote(fm, graph).ifPresent(warnings::add);
-    return new ConvertResult(bytes, read.opCounts(), warnings, lowering.weights.keptFloat(),
-        lowering.mapped(), lowering.io());
+    return new ConvertResult(bytes, read.opCounts(), warnings, floatLayers, lowering.mapped(),
+        lowering.io());
+  }
+
+  /** Float layers by value, named by the nodes that compute them. */
+  private static List<ConvertResult.FloatLayer> byNode(Graph g,
+      Map<String, ConvertResult.FloatLayer> byValue) {
+    List<ConvertResult.FloatLayer> out = new ArrayList<>();
+    for (Node n : g.nodes()) {
+      for (String v : n.outputs()) {
+        ConvertResult.FloatLayer f = byValue.get(v);
+        if (f != null) {
+          out.add(new ConvertResult.FloatLayer(n.name(), f.op(), f.reason()));
+        }
+      }
+    }
+    return out;
   }
 
   /**
