@@ -309,21 +309,15 @@ public final class Recipe {
       return this;
     }
 
-    /** Adds a step, checking what a step can check alone and that no step follows an export. */
+    /**
+     * Adds a step (which checked its own values when it was made), checking that no step follows
+     * an export.
+     */
     public Builder step(Step s) {
       if (!Step.isExport(s) && steps.stream().anyMatch(Step::isExport)) {
         Step export = steps.stream().filter(Step::isExport).findFirst().orElseThrow();
         throw error(s.origin(), "step '%s' comes after an export (%s); exports must come last",
             s.describe(), export.origin());
-      }
-      if (s instanceof Step.Thin t && !(t.keep() > 0 && t.keep() <= 1)) {
-        throw error(s.origin(), "thin keep %s must be in (0, 1]", t.keep());
-      }
-      if (s instanceof Step.LowRank l && (l.rank() > 0) == (l.energy() > 0)) {
-        throw error(s.origin(), "lowrank needs exactly one of rank (> 0) or energy (in (0, 1])");
-      }
-      if (s instanceof Step.Simplify sm && sm.lo() != null && sm.lo() > sm.hi()) {
-        throw error(s.origin(), "input box lo %s is above hi %s", sm.lo(), sm.hi());
       }
       steps.add(s);
       return this;

@@ -53,6 +53,10 @@ public record StudentSpec(Kind kind, double width, int depth, int heads, int ffn
       throw GraftException.badInput("student %s needs width > 0 and depth, heads, ffn ≥ 1 "
           + "(got width %s, depth %d, heads %d, ffn %d)", kind.cliName, width, depth, heads, ffn);
     }
+    if (kind == Kind.MLP && width != Math.rint(width)) {
+      throw GraftException.badInput("student mlp: hidden width %s must be a whole number of units"
+          + " (a channel fraction is thin-conv's width)", width);
+    }
     if (width > MAX_WIDTH || (kind == Kind.THIN_CONV && width > 1) || depth > MAX_DEPTH
         || heads > MAX_WIDTH || ffn > MAX_WIDTH) {
       throw GraftException.badInput("student %s is too large: depth at most %d, width, heads and"

@@ -2,6 +2,7 @@ package dev.graft.tflite;
 
 import dev.graft.GraftException;
 import dev.graft.data.NdArray;
+import dev.graft.io.Json;
 import dev.graft.data.Npy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -156,7 +157,7 @@ public final class LiteRt {
     cmd.add("--out");
     cmd.add(out.toString());
     List<Map<?, ?>> result = new ArrayList<>();
-    for (Object o : (List<?>) Json.object(call(cmd)).get("outputs")) {
+    for (Object o : (List<?>) Json.parseObject(call(cmd)).get("outputs")) {
       result.add((Map<?, ?>) o);
     }
     return result;
@@ -183,12 +184,12 @@ public final class LiteRt {
 
   /** The runner's description of a model: inputs and outputs with names, shapes, dtypes. */
   public Map<String, Object> info(Path model) {
-    return Json.object(call(List.of("info", model.toAbsolutePath().toString())));
+    return Json.parseObject(call(List.of("info", model.toAbsolutePath().toString())));
   }
 
   /** Latency of a model on LiteRT's CPU (wasm) path, with random inputs of a fixed seed. */
   public Map<String, Object> bench(Path model, int warmup, int runs) {
-    return Json.object(call(List.of("bench", model.toAbsolutePath().toString(), "--warmup",
+    return Json.parseObject(call(List.of("bench", model.toAbsolutePath().toString(), "--warmup",
         Integer.toString(warmup), "--runs", Integer.toString(runs))));
   }
 
@@ -204,7 +205,7 @@ public final class LiteRt {
     models.forEach(m -> args.add(m.toAbsolutePath().toString()));
     args.addAll(List.of("--rounds", Integer.toString(rounds), "--runs", Integer.toString(runs),
         "--warmup", Integer.toString(warmup)));
-    return (List<Map<String, Object>>) Json.object(call(args)).get("models");
+    return (List<Map<String, Object>>) Json.parseObject(call(args)).get("models");
   }
 
   /**
@@ -216,7 +217,7 @@ public final class LiteRt {
     List<Map<String, Object>> out = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (!line.isBlank()) {
-        out.add(Json.object(line));
+        out.add(Json.parseObject(line));
       }
     }
     return out;

@@ -75,6 +75,18 @@ class ScriptHostSpec : FunSpec({
         e.exitStatus() shouldBe 2
     }
 
+    test("a step's bad values are refused at its line, never as a Java exception") {
+        val e = shouldThrow<GraftException> {
+            ScriptHost.eval("graft {\n  teacher(\"m.onnx\"); calibration(\"c.npy\")\n  simplify(lo = 0.0)\n}", "box.graft.kts")
+        }
+        e.message shouldBe "box.graft.kts:3: an input box needs both lo and hi, got lo 0.0 and hi null"
+        e.exitStatus() shouldBe 2
+        val thin = shouldThrow<GraftException> {
+            ScriptHost.eval("graft {\n  teacher(\"m.onnx\"); calibration(\"c.npy\")\n  thin(\"a.*\", keep = 0.5, multiple = 0)\n}", "thin.graft.kts")
+        }
+        thin.message shouldBe "thin.graft.kts:3: thin multiple 0 must be 1 to 1024 (channel counts are rounded to it)"
+    }
+
     test("a compile error is one line with file and line") {
         val e = shouldThrow<GraftException> {
             ScriptHost.eval("graft {\n  teacher(\"m.onnx\")\n  thinn(\"x\", keep = 0.5)\n}", "typo.graft.kts")

@@ -1,6 +1,7 @@
 package dev.graft.runtime;
 
-import dev.graft.runtime.internal.AtomicFiles;
+import dev.graft.GraftException;
+import dev.graft.io.AtomicFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -188,7 +189,11 @@ public final class BenchJob {
 
   /** Writes {@code result} as UTF-8 JSON through a temporary file moved into place. */
   public static void write(BenchmarkResult result, File file) throws IOException {
-    AtomicFiles.write(file, (result.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+    try {
+      AtomicFiles.write(file.toPath(), (result.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (GraftException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   /** One line for logs and screens, e.g. {@code passed ort/cpu p50 1.23 ms …}. */

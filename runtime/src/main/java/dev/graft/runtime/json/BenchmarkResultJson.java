@@ -1,5 +1,6 @@
 package dev.graft.runtime.json;
 
+import dev.graft.io.Json;
 import dev.graft.runtime.Accelerator;
 import dev.graft.runtime.BenchmarkOptions;
 import dev.graft.runtime.BenchmarkResult;

@@ -1,7 +1,6 @@
 /**
- * Minimal JSON for results, with no dependencies so the runtime stays light on Android: {@link
- * dev.graft.runtime.json.Json} writes and parses plain trees (maps, lists, strings, numbers,
- * booleans, null) and {@link dev.graft.runtime.json.BenchmarkResultJson} maps {@link
- * dev.graft.runtime.BenchmarkResult} to and from such trees.
+ * The latency result schema ({@code graft.bench/1}, {@code docs/bench-result.md}): {@link
+ * dev.graft.runtime.json.BenchmarkResultJson} maps {@link dev.graft.runtime.BenchmarkResult} to
+ * and from the plain trees that {@link dev.graft.io.Json} writes and parses.
  */
 package dev.graft.runtime.json;

@@ -14,7 +14,7 @@ import dev.graft.runtime.OutputCheck;
 import dev.graft.runtime.ReferenceData;
 import dev.graft.runtime.Stats;
 import dev.graft.runtime.TensorSpec;
-import dev.graft.runtime.json.Json;
+import dev.graft.io.Json;
 import dev.graft.runtime.npy.Npy;
 import java.io.File;
 import java.io.IOException;

@@ -2,7 +2,8 @@ package dev.graft.runtime.npy;
 
 import dev.graft.runtime.DType;
 import dev.graft.runtime.NdArray;
-import dev.graft.runtime.internal.AtomicFiles;
+import dev.graft.GraftException;
+import dev.graft.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -84,7 +85,11 @@ public final class Npy {
   public static void write(NdArray array, File file) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     write(array, bytes);
-    AtomicFiles.write(file, bytes.toByteArray());
+    try {
+      AtomicFiles.write(file.toPath(), bytes.toByteArray());
+    } catch (GraftException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   /** Writes {@code array} as an npy stream. */

@@ -1,17 +1,32 @@
 package dev.graft.io;
 
 import dev.graft.GraftException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes files so that a crash never leaves half a file behind: the bytes go to a temporary file
- * beside the target, which is then moved into place.
+ * beside the target ({@code .NAME.PID.RANDOM.tmp}), which is flushed to the disk (fsync), moved
+ * into place in one step, and then the folder itself is flushed, so that after a power cut the
+ * target holds either its old bytes or all of the new ones. Where the OS cannot flush a folder
+ * (Windows) that last step is skipped.
+ *
+ * <pre>{@code
+ * AtomicFiles.writeString(Path.of("out/report.json"), text);
+ * AtomicFiles.refuseInputs(output, List.of(teacher, data), "--report");
+ * }</pre>
+ *
+ * <p>Failures are {@link GraftException}s: writing, {@link GraftException.Kind#FAILURE}; reading a
+ * user's file or an output that is also an input, {@link GraftException.Kind#BAD_INPUT}.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -35,8 +50,11 @@ public final class AtomicFiles {
       removeStale(abs);
       tmp = Files.createTempFile(dir, tempPrefix(abs), ".tmp");
       readableByAll(tmp);
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+          OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
         writer.writeTo(out);
+        out.flush();
+        ch.force(true);
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -44,6 +62,7 @@ public final class AtomicFiles {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       }
       tmp = null;
+      syncFolder(dir);
     } catch (IOException e) {
       throw new GraftException(
           GraftException.Kind.FAILURE, "cannot write " + target + ": " + e.getMessage(), e);
@@ -55,6 +74,19 @@ public final class AtomicFiles {
           // best effort: the temporary file is hidden and named after the target
         }
       }
+    }
+  }
+
+  /**
+   * Flushes a folder's entries (the move just made) to the disk. Linux and macOS allow it through
+   * a read-only channel on the folder; Windows refuses to open a folder, and there it is skipped.
+   */
+  static boolean syncFolder(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+      return true;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
     }
   }
 

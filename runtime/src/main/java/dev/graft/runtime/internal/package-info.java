@@ -1,2 +1,0 @@
-/** Helpers shared by the runtime's packages; not an API, may change without notice. */
-package dev.graft.runtime.internal;
