@@ -1,6 +1,5 @@
 package dev.graft.bench;
 
-import dev.graft.data.NdArray;
 import dev.graft.data.RandomSource;
 import dev.graft.exec.ActivationStore;
 import dev.graft.exec.Capture;
@@ -10,6 +9,7 @@ import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

@@ -1,8 +1,8 @@
 package dev.graft.bench;
 
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.onnx.OnnxWriter;
 import dev.graft.region.ModuleTree;
@@ -52,7 +52,7 @@ public final class ConvTrainBench {
     InMemoryData data = InMemoryData.of(Map.of(region.entry(), rec.get(region.entry())),
         region.exit(), rec.get(region.exit()), (double) held / (rows + held), 0);
     long t0 = System.nanoTime();
-    Student s = Students.build(StudentSpec.of("thin-conv").withWidth(0.5), teacher, region, 0,
+    Student s = Students.build(new StudentSpec.ThinConv(0.5), teacher, region, 0,
         data);
     double buildS = (System.nanoTime() - t0) / 1e9;
     Path dir = Files.createTempDirectory("graft-conv-bench");

@@ -1,10 +1,10 @@
 package dev.graft.bench;
 
-import dev.graft.data.NdArray;
 import dev.graft.exec.Capture;
 import dev.graft.exec.Device;
 import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

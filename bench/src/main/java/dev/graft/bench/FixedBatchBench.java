@@ -1,12 +1,12 @@
 package dev.graft.bench;
 
 import dev.graft.data.ArraySource;
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
 import dev.graft.exec.Device;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.verify.Evaluator;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.graft.bench;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Op;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.tflite.ConvertOptions;
 import dev.graft.tflite.ConvertResult;

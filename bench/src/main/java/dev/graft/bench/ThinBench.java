@@ -1,8 +1,8 @@
 package dev.graft.bench;
 
 import dev.graft.data.ArraySource;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.thin.ThinOptions;
 import dev.graft.thin.ThinResult;

@@ -1,13 +1,13 @@
 package dev.graft.bench;
 
-import dev.graft.data.NdArray;
-import dev.graft.graph.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.region.Region;
 import dev.graft.replace.Student;
 import dev.graft.replace.StudentSpec;
@@ -43,8 +43,8 @@ public final class TrainBench {
         .node(Node.of("blk", Op.IDENTITY, List.of("x"), List.of("y")))
         .output(new ValueInfo("y", DType.FLOAT, s)).build();
     Region region = new Region("blk", "blk", 0, 0, List.of("blk"), "x", "y", List.of());
-    StudentSpec spec = kind.equals("mlp") ? StudentSpec.of("mlp").withWidth(256)
-        : StudentSpec.of("attention-ffn").withHeads(4).withFfn(128);
+    StudentSpec spec = kind.equals("mlp") ? new StudentSpec.Mlp(256, 1)
+        : new StudentSpec.AttentionFfn(4, 128);
     Student student = Students.build(spec, teacher, region, 0);
     Random r = new Random(0);
     float[] x = new float[rows * t * d];

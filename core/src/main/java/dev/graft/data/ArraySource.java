@@ -1,6 +1,7 @@
 package dev.graft.data;
 
 import dev.graft.GraftException;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

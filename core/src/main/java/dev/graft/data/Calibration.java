@@ -1,11 +1,13 @@
 package dev.graft.data;
 
 import dev.graft.GraftException;
-import dev.graft.graph.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
+import dev.graft.io.NpyFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

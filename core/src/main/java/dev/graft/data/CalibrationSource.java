@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.io.NdArray;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,7 @@
 package dev.graft.data;
 
 import dev.graft.GraftException;
+import dev.graft.io.NdArray;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;

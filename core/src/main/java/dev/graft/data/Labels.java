@@ -3,12 +3,17 @@ package dev.graft.data;
 import dev.graft.GraftException;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Shape;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Integer class labels from a {@code .npy} file, checked before any work: one per sample, whole
- * numbers, and each a class the model's first output can name.
+ * Integer class labels from a {@code .npy} file, checked before any work: one per sample (or, for
+ * a model whose first output is [batch, positions, classes] such as a token model's logits, an
+ * array [samples, positions] with one per position), whole numbers, and each a class the model's
+ * first output can name. Labels come flattened in row order, one per row of the output's last
+ * axis.
  *
  * <pre>{@code
  * long[] y = Labels.read(Path.of("test_y.npy"), model);
@@ -17,12 +22,22 @@ import java.util.Arrays;
 public final class Labels {
   private Labels() {}
 
-  /** Reads and checks labels; {@code model} gives the class count where its output declares one. */
+  /**
+   * Reads and checks labels, one per sample or one per position; {@code model} gives the class
+   * count and the positions where its first output declares them.
+   */
   public static long[] read(Path file, Graph model) {
     NdArray a = Npy.read(file);
-    if (a.rank() != 1) {
-      throw GraftException.badInput("labels %s must be one integer per sample, got shape %s",
-          file, Arrays.toString(a.shape()));
+    Shape out = model.outputs().isEmpty() ? null : model.outputs().get(0).shape();
+    boolean perPosition = a.rank() == 2 && out != null && out.rank() == 3;
+    if (a.rank() != 1 && !perPosition) {
+      throw GraftException.badInput("labels %s must be one integer per sample%s, got shape %s",
+          file, out != null && out.rank() == 3 ? " or [samples, positions]" : "",
+          Arrays.toString(a.shape()));
+    }
+    if (perPosition && out.dim(1).isKnown() && out.dim(1).value() != a.shape()[1]) {
+      throw GraftException.badInput("labels %s have %d positions per sample; the model's output"
+          + " %s has %d", file, a.shape()[1], model.outputs().get(0).name(), out.dim(1).value());
     }
     long[] y = switch (a.type()) {
       case INT64 -> a.longs();
@@ -39,8 +54,13 @@ public final class Labels {
     return y;
   }
 
-  /** Like {@link #read(Path, Graph)}, and there must be {@code samples} of them. */
+  /** Like {@link #read(Path, Graph)}, one per sample, and there must be {@code samples} of them. */
   public static long[] read(Path file, Graph model, int samples) {
+    long[] rank = Npy.read(file).shape();
+    if (rank.length != 1) {
+      throw GraftException.badInput("labels %s must be one integer per sample, got shape %s"
+          + " (labels per position are read by graft eval)", file, Arrays.toString(rank));
+    }
     long[] y = read(file, model);
     if (y.length != samples) {
       throw GraftException.badInput("labels hold %d samples, the data %d", y.length, samples);

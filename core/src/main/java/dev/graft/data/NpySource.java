@@ -1,6 +1,8 @@
 package dev.graft.data;
 
 import dev.graft.GraftException;
+import dev.graft.io.NdArray;
+import dev.graft.io.NpyFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

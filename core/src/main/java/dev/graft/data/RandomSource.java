@@ -1,6 +1,7 @@
 package dev.graft.data;
 
-import dev.graft.graph.DType;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class RandomSource implements CalibrationSource {
     int k = 0;
     for (Map.Entry<String, long[]> e : rowShapes.entrySet()) {
       long[] rs = e.getValue();
-      int rowSize = Math.toIntExact(NdArray.count(rs));
+      int rowSize = Math.toIntExact(NdArray.elementCount(rs));
       float[] v = new float[count * rowSize];
       for (int r = 0; r < count; r++) {
         SplittableRandom rnd = new SplittableRandom(seed * 31 + (start + r) * 7919L + k);

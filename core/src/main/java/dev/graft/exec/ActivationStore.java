@@ -1,7 +1,7 @@
 package dev.graft.exec;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,7 +42,7 @@ public final class ActivationStore implements AutoCloseable {
       channels.put(e.getKey(), FileChannel.open(f, StandardOpenOption.CREATE,
           StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ,
           StandardOpenOption.WRITE));
-      rowSizes.put(e.getKey(), Math.toIntExact(NdArray.count(e.getValue())));
+      rowSizes.put(e.getKey(), Math.toIntExact(NdArray.elementCount(e.getValue())));
     }
   }
 

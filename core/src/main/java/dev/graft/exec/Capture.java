@@ -2,11 +2,11 @@ package dev.graft.exec;
 
 import dev.graft.GraftException;
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

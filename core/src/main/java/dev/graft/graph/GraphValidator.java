@@ -1,6 +1,7 @@
 package dev.graft.graph;
 
 import dev.graft.GraftException;
+import dev.graft.io.DType;
 import java.util.HashSet;
 import java.util.Set;
 

@@ -1,6 +1,7 @@
 package dev.graft.graph;
 
 import dev.graft.GraftException;
+import dev.graft.io.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

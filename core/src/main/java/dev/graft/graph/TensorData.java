@@ -1,5 +1,6 @@
 package dev.graft.graph;
 
+import dev.graft.io.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package dev.graft.graph;
 
+import dev.graft.io.DType;
 import java.util.Objects;
 
 /** The declared type of a named tensor: element type and shape (null when not known). */

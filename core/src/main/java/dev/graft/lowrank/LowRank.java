@@ -1,12 +1,12 @@
 package dev.graft.lowrank;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.NdArray;
 import dev.graft.linalg.Dense;
 import dev.graft.region.Costs;
 import dev.graft.region.ModulePaths;

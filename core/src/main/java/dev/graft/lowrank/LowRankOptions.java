@@ -3,7 +3,7 @@ package dev.graft.lowrank;
 import dev.graft.GraftException;
 import dev.graft.data.ArraySource;
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import java.util.Map;
 
 /**

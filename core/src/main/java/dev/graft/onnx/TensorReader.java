@@ -2,8 +2,8 @@ package dev.graft.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import dev.graft.GraftException;
-import dev.graft.graph.DType;
 import dev.graft.graph.TensorData;
+import dev.graft.io.DType;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

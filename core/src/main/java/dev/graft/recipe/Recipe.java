@@ -10,13 +10,14 @@ import java.util.List;
 /**
  * A compression recipe: the teacher, its calibration data with a held-out share, ordered steps,
  * and the fidelity the result must keep. Java users build one with {@link #builder()}; Kotlin
- * users write the {@code graft { }} DSL over the same builder. Immutable.
+ * users write a {@code .graft.kts} file (or {@code graft { }} in code) over the same builder.
+ * Immutable.
  *
  * <pre>{@code
  * Recipe r = Recipe.builder()
  *     .teacher(Path.of("encoder.onnx"))
  *     .calibration(List.of("calib.npy"), 0.2)
- *     .replace("blocks.2", "blocks.4", StudentSpec.of("attention-ffn").withFfn(128), 0)
+ *     .replace("blocks.2", "blocks.4", new StudentSpec.AttentionFfn(4, 128), 0)
  *     .exportTflite(Path.of("out/model.tflite"), Precision.INT8)
  *     .require(Requirement.Metric.TOP1_AGREEMENT, 0.99)
  *     .build();

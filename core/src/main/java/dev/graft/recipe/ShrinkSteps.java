@@ -5,9 +5,9 @@ import dev.graft.graph.Graph;
 import dev.graft.lowrank.LowRank;
 import dev.graft.lowrank.LowRankOptions;
 import dev.graft.lowrank.LowRankResult;
+import dev.graft.simplify.Simplifier;
 import dev.graft.simplify.SimplifyOptions;
 import dev.graft.simplify.SimplifyResult;
-import dev.graft.simplify.Simplifier;
 import dev.graft.thin.ThinOptions;
 import dev.graft.thin.ThinResult;
 import dev.graft.thin.Thinner;
@@ -21,7 +21,7 @@ final class ShrinkSteps {
   private ShrinkSteps() {}
 
   static StepOutcome run(Graph model, Step step, RunContext ctx) {
-    Map<String, dev.graft.data.NdArray> train = ctx.split.train().inputs();
+    Map<String, dev.graft.io.NdArray> train = ctx.split.train().inputs();
     try {
       if (step instanceof Step.Thin t) {
         ThinOptions o = ThinOptions.of(t.layers(), t.keep()).multiple(t.multiple())

@@ -1,12 +1,12 @@
 package dev.graft.recipe;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import dev.graft.tflite.ConvertOptions;
 import dev.graft.tflite.ConvertResult;
 import dev.graft.tflite.LiteRt;
-import dev.graft.tflite.TfliteExport;
 import dev.graft.tflite.TfliteConverter;
+import dev.graft.tflite.TfliteExport;
 import dev.graft.tflite.Verification;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package dev.graft.replace;
 
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Op;
 import dev.graft.graph.TensorData;
+import dev.graft.io.DType;
 import dev.graft.train.GraphEmitter;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,16 +1,16 @@
 package dev.graft.replace;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Attribute;
-import dev.graft.region.Region;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.linalg.Spd;
+import dev.graft.region.Region;
 import dev.graft.train.Trainer;
 import dev.graft.train.TrainingData;
 import java.util.LinkedHashMap;

@@ -23,7 +23,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * ReplaceResult r = Replacer.replace(teacher, region,
- *     StudentSpec.of("attention-ffn").withHeads(4).withFfn(128), activations,
+ *     new StudentSpec.AttentionFfn(4, 128), activations,
  *     TrainOptions.defaults().withEpochs(40).withListener(bar));
  * OnnxWriter.write(r.graph(), out);
  * }</pre>
@@ -76,8 +76,8 @@ public final class Replacer {
     switch (spec.kind()) {
       case LINEAR:
       case SKIP: {
-        params = spec.kind() == StudentSpec.Kind.LINEAR
-            ? LinearFit.fit(student, data, spec.ridge()) : Map.of();
+        params = spec instanceof StudentSpec.Linear lin
+            ? LinearFit.fit(student, data, lin.ridge()) : Map.of();
         double fitted = (System.nanoTime() - start) / 1e9;
         Graph g = withParams(student.graph(), params);
         train = Trainer.score(g, data, Split.TRAIN, options.device(), options.threads())[1];

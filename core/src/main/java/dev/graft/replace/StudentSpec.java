@@ -5,20 +5,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Which student to graft and its sizes. {@code width} is the hidden width of {@code mlp} and the
- * channel fraction of {@code thin-conv}; {@code depth} the hidden layers of {@code mlp};
- * {@code heads} and {@code ffn} size {@code attention-ffn}; {@code activation} is {@code relu} or
- * {@code gelu}; {@code ridge} is the relative ridge penalty of {@code linear}.
+ * Which student to graft, as a value: one record per kind, each with only the sizes that kind
+ * has, checked when it is made (a bad size is a one-line bad-input error).
  *
  * <pre>{@code
- * StudentSpec s = StudentSpec.of("attention-ffn").withHeads(4).withFfn(128);
+ * StudentSpec s = new StudentSpec.AttentionFfn(4, 128);
+ * StudentSpec m = new StudentSpec.Mlp(256, 2);
+ * StudentSpec c = new StudentSpec.ThinConv(0.5);
  * }</pre>
  */
-public record StudentSpec(Kind kind, double width, int depth, int heads, int ffn,
-    String activation, double ridge) {
-
-  /** The kinds of student. */
-  public enum Kind {
+public sealed interface StudentSpec {
+  /** The kinds of student, by the name the command line and reports use. */
+  enum Kind {
     LINEAR("linear"),
     MLP("mlp"),
     ATTENTION_FFN("attention-ffn"),
@@ -36,68 +34,165 @@ public record StudentSpec(Kind kind, double width, int depth, int heads, int ffn
     }
   }
 
-  /** Upper limits: a student is smaller than the region it replaces, never thousands deep. */
-  public static final int MAX_DEPTH = 64;
+  /** The nonlinearity of an mlp's hidden layers or an attention-ffn's feed-forward layer. */
+  enum Activation {
+    RELU,
+    GELU;
 
-  public static final int MAX_WIDTH = 1 << 16;
-
-  public static final List<String> KINDS =
-      List.of("linear", "mlp", "attention-ffn", "thin-conv", "skip");
-
-  public StudentSpec {
-    if (!activation.equals("relu") && !activation.equals("gelu")) {
-      throw GraftException.badInput("unknown activation '%s', expected one of [relu, gelu]",
-          activation);
-    }
-    if (!(width > 0) || depth < 1 || heads < 1 || ffn < 1 || !(ridge >= 0)) {
-      throw GraftException.badInput("student %s needs width > 0 and depth, heads, ffn ≥ 1 "
-          + "(got width %s, depth %d, heads %d, ffn %d)", kind.cliName, width, depth, heads, ffn);
-    }
-    if (kind == Kind.MLP && width != Math.rint(width)) {
-      throw GraftException.badInput("student mlp: hidden width %s must be a whole number of units"
-          + " (a channel fraction is thin-conv's width)", width);
-    }
-    if (width > MAX_WIDTH || (kind == Kind.THIN_CONV && width > 1) || depth > MAX_DEPTH
-        || heads > MAX_WIDTH || ffn > MAX_WIDTH) {
-      throw GraftException.badInput("student %s is too large: depth at most %d, width, heads and"
-          + " ffn at most %d, a thin-conv width is a fraction up to 1 (got width %s, depth %d,"
-          + " heads %d, ffn %d)", kind.cliName, MAX_DEPTH, MAX_WIDTH, width, depth, heads, ffn);
+    /** The name {@link Layers} builds by. */
+    String key() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
-  /** Defaults per kind: mlp 256 wide, 1 hidden layer; thin-conv width 0.5; 4 heads, ffn 128. */
-  public static StudentSpec of(String kind) {
+  /** Upper limits: a student is smaller than the region it replaces, never thousands deep. */
+  int MAX_DEPTH = 64;
+
+  int MAX_WIDTH = 1 << 16;
+
+  List<String> KINDS = List.of("linear", "mlp", "attention-ffn", "thin-conv", "skip");
+
+  Kind kind();
+
+  /** A linear map fitted in closed form by ridge least squares ({@code ridge} relative). */
+  record Linear(double ridge) implements StudentSpec {
+    public Linear {
+      if (!(ridge >= 0 && ridge < 1)) {
+        throw GraftException.badInput("student linear: ridge %s must be in [0, 1)", ridge);
+      }
+    }
+
+    public Linear() {
+      this(1e-6);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.LINEAR;
+    }
+  }
+
+  /** {@code depth} hidden layers of {@code hidden} units, then a linear output layer. */
+  record Mlp(int hidden, int depth, Activation activation) implements StudentSpec {
+    public Mlp {
+      sizes("mlp", "hidden", hidden, MAX_WIDTH);
+      sizes("mlp", "depth", depth, MAX_DEPTH);
+      if (activation == null) {
+        throw GraftException.badInput("student mlp names no activation");
+      }
+    }
+
+    public Mlp(int hidden, int depth) {
+      this(hidden, depth, Activation.RELU);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.MLP;
+    }
+  }
+
+  /** One pre-norm attention block of {@code heads} heads and a feed-forward layer {@code ffn} wide. */
+  record AttentionFfn(int heads, int ffn, Activation activation) implements StudentSpec {
+    public AttentionFfn {
+      sizes("attention-ffn", "heads", heads, MAX_WIDTH);
+      sizes("attention-ffn", "ffn", ffn, MAX_WIDTH);
+      if (activation == null) {
+        throw GraftException.badInput("student attention-ffn names no activation");
+      }
+    }
+
+    public AttentionFfn(int heads, int ffn) {
+      this(heads, ffn, Activation.GELU);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.ATTENTION_FFN;
+    }
+  }
+
+  /** The region's own conv stack keeping {@code fraction} of its free channels. */
+  record ThinConv(double fraction) implements StudentSpec {
+    public ThinConv {
+      if (!(fraction > 0 && fraction <= 1)) {
+        throw GraftException.badInput("student thin-conv: channel fraction %s must be in (0, 1]",
+            fraction);
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.THIN_CONV;
+    }
+  }
+
+  /** Drops the region (identity), where its entry and exit have the same shape. */
+  record Skip() implements StudentSpec {
+    @Override
+    public Kind kind() {
+      return Kind.SKIP;
+    }
+  }
+
+  /**
+   * A student from a kind's name and the command line's sizes, each null for the default:
+   * {@code width} is an mlp's hidden units (a whole number) or a thin-conv's channel fraction,
+   * {@code depth} an mlp's hidden layers, {@code heads} and {@code ffn} an attention-ffn's. A size
+   * the kind does not have is refused rather than ignored.
+   */
+  static StudentSpec of(String kind, Double width, Integer depth, Integer heads, Integer ffn) {
+    Kind k = kindOf(kind);
+    List<String> extra = new java.util.ArrayList<>();
+    if (width != null && k != Kind.MLP && k != Kind.THIN_CONV) {
+      extra.add("width");
+    }
+    if (depth != null && k != Kind.MLP) {
+      extra.add("depth");
+    }
+    if (heads != null && k != Kind.ATTENTION_FFN) {
+      extra.add("heads");
+    }
+    if (ffn != null && k != Kind.ATTENTION_FFN) {
+      extra.add("ffn");
+    }
+    if (!extra.isEmpty()) {
+      throw GraftException.badInput("student %s has no %s", k.cliName, String.join(" or ", extra));
+    }
+    return switch (k) {
+      case LINEAR -> new Linear();
+      case MLP -> new Mlp(width == null ? 256 : wholeUnits(width), depth == null ? 1 : depth);
+      case ATTENTION_FFN -> new AttentionFfn(heads == null ? 4 : heads, ffn == null ? 128 : ffn);
+      case THIN_CONV -> new ThinConv(width == null ? 0.5 : width);
+      case SKIP -> new Skip();
+    };
+  }
+
+  /** A student of a kind with its default sizes: mlp 256 × 1, attention-ffn 4 heads and ffn 128. */
+  static StudentSpec of(String kind) {
+    return of(kind, null, null, null, null);
+  }
+
+  private static Kind kindOf(String kind) {
     for (Kind k : Kind.values()) {
       if (k.cliName.equals(kind.toLowerCase(Locale.ROOT))) {
-        double width = k == Kind.THIN_CONV ? 0.5 : 256;
-        String act = k == Kind.ATTENTION_FFN ? "gelu" : "relu";
-        return new StudentSpec(k, width, 1, 4, 128, act, 1e-6);
+        return k;
       }
     }
     throw GraftException.badInput("unknown student '%s', expected one of %s", kind, KINDS);
   }
 
-  public StudentSpec withWidth(double v) {
-    return new StudentSpec(kind, v, depth, heads, ffn, activation, ridge);
+  private static int wholeUnits(double width) {
+    if (width != Math.rint(width) || width < 1 || width > MAX_WIDTH) {
+      throw GraftException.badInput("student mlp: hidden width %s must be a whole number of units"
+          + " from 1 to %d (a channel fraction is thin-conv's)", width, MAX_WIDTH);
+    }
+    return (int) width;
   }
 
-  public StudentSpec withDepth(int v) {
-    return new StudentSpec(kind, width, v, heads, ffn, activation, ridge);
-  }
-
-  public StudentSpec withHeads(int v) {
-    return new StudentSpec(kind, width, depth, v, ffn, activation, ridge);
-  }
-
-  public StudentSpec withFfn(int v) {
-    return new StudentSpec(kind, width, depth, heads, v, activation, ridge);
-  }
-
-  public StudentSpec withActivation(String v) {
-    return new StudentSpec(kind, width, depth, heads, ffn, v, ridge);
-  }
-
-  public StudentSpec withRidge(double v) {
-    return new StudentSpec(kind, width, depth, heads, ffn, activation, v);
+  private static void sizes(String kind, String what, int value, int max) {
+    if (value < 1 || value > max) {
+      throw GraftException.badInput("student %s: %s %d must be 1 to %d", kind, what, value, max);
+    }
   }
 }

@@ -2,13 +2,13 @@ package dev.graft.replace;
 
 import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
-import dev.graft.region.Region;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.region.Region;
 import dev.graft.train.TrainingData;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +22,7 @@ import java.util.List;
  * <ul>
  *   <li>{@code linear}: per token for [B,T,D], per pixel (1×1 conv) for [B,C,H,W] with equal
  *       spatial sizes, flattened otherwise; fitted in closed form by {@link LinearFit}.
- *   <li>{@code mlp}: {@code depth} hidden layers of {@code width} units, per token for [B,T,D],
+ *   <li>{@code mlp}: {@code depth} hidden layers of {@code hidden} units, per token for [B,T,D],
  *       flattened otherwise; a residual connection when entry and exit shapes are equal.
  *   <li>{@code attention-ffn}: one pre-norm transformer block for [B,T,D] → [B,T,D], starting
  *       from the teacher's first block of the region where its shape matches
@@ -65,18 +65,19 @@ public final class Students {
       case LINEAR:
         return LinearFit.student(spec, region, xs, ys, b, l);
       case MLP:
-        y = mlp(spec, region, xs, ys, l);
+        y = mlp((StudentSpec.Mlp) spec, region, xs, ys, l);
         break;
       case ATTENTION_FFN:
         requireSame(spec, region, xs, ys);
         if (xs.rank() != 3) {
           throw refuse(spec, region, "needs [batch, tokens, features] tensors, region has " + xs);
         }
-        y = attention(spec, region, xs, l);
-        startFromTeacher(g, region, xs.dim(2).value(), spec.ffn(), b, l);
+        StudentSpec.AttentionFfn a = (StudentSpec.AttentionFfn) spec;
+        y = attention(a, region, xs, l);
+        startFromTeacher(g, region, xs.dim(2).value(), a.ffn(), b, l);
         break;
       case THIN_CONV:
-        y = ThinConv.build(spec, g, region, xs, ys, l, data);
+        y = ThinConv.build((StudentSpec.ThinConv) spec, g, region, xs, ys, l, data);
         break;
       default:
         throw new IllegalStateException(spec.kind().toString());
@@ -143,7 +144,7 @@ public final class Students {
     return d;
   }
 
-  private static String mlp(StudentSpec spec, Region region, Shape xs, Shape ys, Layers l) {
+  private static String mlp(StudentSpec.Mlp spec, Region region, Shape xs, Shape ys, Layers l) {
     boolean perToken = xs.rank() == 3 && ys.rank() == 3 && xs.dim(1).equals(ys.dim(1));
     long in = perToken ? xs.dim(2).value() : xs.rowSize();
     long out = perToken ? ys.dim(2).value() : ys.rowSize();
@@ -151,11 +152,11 @@ public final class Students {
     String h = perToken ? region.entry()
         : l.e.op(Op.FLATTEN, List.of(region.entry()), Attribute.of("axis", 1L));
     String x0 = h;
-    long width = Math.round(spec.width());
+    long width = spec.hidden();
     long prev = in;
-    double gain = spec.activation().equals("relu") ? Math.sqrt(2) : 1.0;
+    double gain = spec.activation() == StudentSpec.Activation.RELU ? Math.sqrt(2) : 1.0;
     for (int i = 0; i < spec.depth(); i++) {
-      h = l.activation(l.dense(h, rank, prev, width, gain), spec.activation());
+      h = l.activation(l.dense(h, rank, prev, width, gain), spec.activation().key());
       prev = width;
     }
     boolean residual = Arrays.equals(rowDims(xs), rowDims(ys));
@@ -186,7 +187,8 @@ public final class Students {
     });
   }
 
-  private static String attention(StudentSpec spec, Region region, Shape xs, Layers l) {
+  private static String attention(StudentSpec.AttentionFfn spec, Region region, Shape xs,
+      Layers l) {
     long t = xs.dim(1).value();
     long d = xs.dim(2).value();
     int heads = spec.heads();
@@ -215,7 +217,7 @@ public final class Students {
     o = e.op(Op.RESHAPE, List.of(o, e.longs(0, t, d)));
     String x1 = e.op(Op.ADD, List.of(x, l.dense(o, 3, d, d, 0.1)));
     String h2 = l.layerNorm(x1, d);
-    String f = l.activation(l.dense(h2, 3, d, spec.ffn(), 1.0), spec.activation());
+    String f = l.activation(l.dense(h2, 3, d, spec.ffn(), 1.0), spec.activation().key());
     return e.op(Op.ADD, List.of(x1, l.dense(f, 3, spec.ffn(), d, 0.1)));
   }
 }

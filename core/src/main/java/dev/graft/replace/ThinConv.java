@@ -2,14 +2,14 @@ package dev.graft.replace;
 
 import dev.graft.GraftException;
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.region.Region;
 import dev.graft.thin.ThinOptions;
 import dev.graft.thin.ThinResult;
@@ -46,21 +46,17 @@ final class ThinConv {
 
   private ThinConv() {}
 
-  static String build(StudentSpec spec, Graph g, Region region, Shape xs, Shape ys, Layers l,
-      TrainingData data) {
+  static String build(StudentSpec.ThinConv spec, Graph g, Region region, Shape xs, Shape ys,
+      Layers l, TrainingData data) {
     if (xs.rank() != 4 || ys.rank() != 4) {
       throw Students.refuse(spec, region, "needs [batch, channels, height, width] tensors, "
           + "region maps " + xs + " to " + ys);
-    }
-    if (!(spec.width() > 0 && spec.width() <= 1)) {
-      throw Students.refuse(spec, region, "width " + spec.width()
-          + " is not a channel fraction in (0, 1]");
     }
     Graph sub = subgraph(spec, g, region, xs, ys);
     if (sub.nodes().stream().noneMatch(n -> n.op() == Op.CONV)) {
       throw Students.refuse(spec, region, "the region has no Conv nodes");
     }
-    ThinOptions o = ThinOptions.of("*", spec.width()).multiple(1);
+    ThinOptions o = ThinOptions.of("*", spec.fraction()).multiple(1);
     CalibrationSource source = data == null ? null : new EntrySource(data, region.entry());
     o.select(source == null ? ThinOptions.Select.MAGNITUDE : ThinOptions.Select.SOMP)
         .calibration(source);
@@ -68,8 +64,8 @@ final class ThinConv {
     boolean any = thinned.groups().stream().anyMatch(gr -> gr.skipped() == null
         && gr.channelsAfter() < gr.channelsBefore());
     if (!any) {
-      throw Students.refuse(spec, region, "no conv has channels free to thin at width "
-          + spec.width() + " (all reach the exit or a residual stream)");
+      throw Students.refuse(spec, region, "no conv has channels free to thin at fraction "
+          + spec.fraction() + " (all reach the exit or a residual stream)");
     }
     return copy(thinned.graph(), region, l);
   }

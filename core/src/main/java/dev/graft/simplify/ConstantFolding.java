@@ -1,7 +1,5 @@
 package dev.graft.simplify;
 
-import dev.graft.data.NdArray;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
@@ -9,6 +7,8 @@ import dev.graft.graph.Shape;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package dev.graft.simplify;
 
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 
 /**
  * The rows a linear layer multiplies its weights with: for Gemm/MatMul the input's last-axis

@@ -2,12 +2,12 @@ package dev.graft.simplify;
 
 import dev.graft.data.ArraySource;
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
 import dev.graft.exec.Device;
 import dev.graft.exec.OrtRunner;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,12 +1,12 @@
 package dev.graft.simplify;
 
-import dev.graft.region.Costs;
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.ShapeInference;
+import dev.graft.io.NdArray;
+import dev.graft.region.Costs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

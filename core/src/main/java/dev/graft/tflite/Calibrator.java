@@ -1,6 +1,6 @@
 package dev.graft.tflite;
 
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

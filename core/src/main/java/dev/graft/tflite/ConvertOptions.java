@@ -1,7 +1,7 @@
 package dev.graft.tflite;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

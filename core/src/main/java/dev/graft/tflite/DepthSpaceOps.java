@@ -1,11 +1,11 @@
 package dev.graft.tflite;
 
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.TensorData;
+import dev.graft.io.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

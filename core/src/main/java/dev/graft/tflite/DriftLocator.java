@@ -1,14 +1,14 @@
 package dev.graft.tflite;
 
 import com.google.flatbuffers.FlatBufferBuilder;
-import dev.graft.data.NdArray;
 import dev.graft.exec.Device;
 import dev.graft.exec.OrtRunner;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.region.ModulePaths;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -91,7 +91,7 @@ public final class DriftLocator {
           ConvertResult.Mapped m = converted.tensors().get(v);
           NdArray t = got.get(probeName(m.tensor()));
           NdArray r = ref.get(v);
-          if (t == null || r == null || NdArray.count(t.shape()) != NdArray.count(r.shape())) {
+          if (t == null || r == null || NdArray.elementCount(t.shape()) != NdArray.elementCount(r.shape())) {
             continue;
           }
           float[] tv = (t.rank() == m.layout().length

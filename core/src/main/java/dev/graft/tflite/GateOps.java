@@ -1,9 +1,9 @@
 package dev.graft.tflite;
 
-import dev.graft.graph.DType;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.TensorData;
+import dev.graft.io.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.EnumSet;

@@ -1,21 +1,17 @@
 package dev.graft.tflite;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.quant.QuantParams;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Runs a model with int8 inputs or outputs on float samples, as its caller on a phone would: each
@@ -23,8 +19,6 @@ import java.util.regex.Pattern;
  * output's. Float inputs and outputs pass through unchanged, so any model can be run this way.
  */
 final class Int8Io {
-  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
-
   private Int8Io() {}
 
   /** Float outputs by name for float inputs given in the model's input order. */
@@ -44,7 +38,7 @@ final class Int8Io {
         Path f = work.resolve("input_" + i + ".npy");
         NdArray a = inputs.get(i);
         if (in.get(i) != null) {
-          Files.write(f, int8Npy(in.get(i).quantize(a.asFloats()), a.shape()));
+          Npy.write(f, NdArray.ofBytes(DType.INT8, in.get(i).quantize(a.asFloats()), a.shape()));
         } else {
           Npy.write(f, LiteRt.asInput(a));
         }
@@ -54,7 +48,7 @@ final class Int8Io {
       for (Map<?, ?> o : rt.runFiles(file, files, work.resolve("out"))) {
         int index = ((Number) o.get("index")).intValue();
         Path p = Path.of((String) o.get("path"));
-        NdArray a = "int8".equals(o.get("dtype")) ? dequantize(p, out.get(index)) : Npy.readOutput(p);
+        NdArray a = "int8".equals(o.get("dtype")) ? dequantize(p, out.get(index)) : Npy.readAsStored(p);
         result.put((String) o.get("name"), a);
       }
       return result;
@@ -65,45 +59,20 @@ final class Int8Io {
     }
   }
 
-  /** A .npy file (version 1.0) holding int8 values of the given shape. */
-  static byte[] int8Npy(byte[] values, long[] shape) {
-    StringBuilder dims = new StringBuilder();
-    for (long d : shape) {
-      dims.append(d).append(", ");
-    }
-    String s = shape.length == 1 ? dims.toString().trim() : dims.substring(0, dims.length() - 2);
-    String h = "{'descr': '|i1', 'fortran_order': False, 'shape': (" + s + "), }";
-    h = h + " ".repeat((64 - (10 + h.length() + 1) % 64) % 64) + "\n";
-    ByteBuffer b = ByteBuffer.allocate(10 + h.length() + values.length)
-        .order(ByteOrder.LITTLE_ENDIAN);
-    b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
-    b.putShort((short) h.length()).put(h.getBytes(StandardCharsets.US_ASCII)).put(values);
-    return b.array();
-  }
-
-  /** Reads an int8 .npy file the runner wrote and dequantizes it with {@code q}. */
-  static NdArray dequantize(Path file, QuantParams q) throws IOException {
+  /** An int8 tensor the runner wrote, dequantized with {@code q}. */
+  static NdArray dequantize(Path file, QuantParams q) {
     if (q == null) {
       throw GraftException.failure("LiteRT gave int8 output %s without quantization", file);
     }
-    byte[] all = Files.readAllBytes(file);
-    int headerLen = (all[8] & 0xff) | (all[9] & 0xff) << 8;
-    String h = new String(all, 10, headerLen, StandardCharsets.US_ASCII);
-    Matcher m = SHAPE.matcher(h);
-    if (all[6] != 1 || !h.contains("'|i1'") || !m.find()) {
-      throw GraftException.failure("unexpected .npy header from LiteRT in %s: %s", file, h.trim());
+    NdArray raw = Npy.readAsStored(file);
+    if (raw.type() != DType.INT8) {
+      throw GraftException.failure("LiteRT wrote %s where int8 was announced in %s", raw, file);
     }
-    List<Long> dims = new ArrayList<>();
-    for (String p : m.group(1).split(",")) {
-      if (!p.isBlank()) {
-        dims.add(Long.parseLong(p.trim()));
-      }
-    }
-    long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-    float[] v = new float[all.length - 10 - headerLen];
+    byte[] b = raw.bytes();
+    float[] v = new float[b.length];
     for (int i = 0; i < v.length; i++) {
-      v[i] = q.dequantize(all[10 + headerLen + i]);
+      v[i] = q.dequantize(b[i]);
     }
-    return NdArray.of(v, shape);
+    return NdArray.of(v, raw.shape());
   }
 }

@@ -1,25 +1,25 @@
 package dev.graft.tflite;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.io.Json;
-import dev.graft.data.Npy;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
+import dev.graft.runtime.litert.LiteRtNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs TFLite models in LiteRT (Google's runtime compiled to WebAssembly) through {@code
- * tools/litert-runner}, a Node program. The runner is found from the system property {@code
- * graft.litert.runner}, the environment variable {@code GRAFT_LITERT_RUNNER}, or {@code
- * tools/litert-runner} in the working folder or one above it.
+ * tools/litert-runner}, a Node program, as core's calls need them: arrays in and out, the
+ * runner's JSON as maps, failures as {@link GraftException}s. Which runner, and whether it can
+ * run, is {@link LiteRtNode}'s one answer: the folder named by the system property {@code
+ * graft.litert.runner} or the environment variable {@code GRAFT_LITERT_RUNNER} (a path to its
+ * {@code cli.mjs} is taken as its folder), else {@code $GRAFT_HOME/tools/litert-runner}, else
+ * {@code tools/litert-runner} in the working folder or one above it.
  *
  * <pre>{@code
  * LiteRt rt = LiteRt.locate();
@@ -29,57 +29,21 @@ import java.util.stream.Stream;
  * <p>Each call starts one Node process; instances hold no state and may be shared.
  */
 public final class LiteRt {
-  private static final long TIMEOUT_MINUTES = 10;
-  private final Path dir;
+  private static final long TIMEOUT_SECONDS = 600;
+  private final LiteRtNode node;
 
-  private LiteRt(Path dir) {
-    this.dir = dir;
+  private LiteRt(LiteRtNode node) {
+    this.node = node;
   }
 
   /** The installed runner; bad input (exit 2) when Node or the runner is missing. */
   public static LiteRt locate() {
-    String configured = System.getProperty("graft.litert.runner");
-    if (configured == null || configured.isBlank()) {
-      configured = System.getenv("GRAFT_LITERT_RUNNER");
+    LiteRtNode node = LiteRtNode.locate();
+    String why = node.unavailableReason();
+    if (why != null) {
+      throw GraftException.badInput("%s", why);
     }
-    Path dir = null;
-    String home = System.getenv("GRAFT_HOME"); // set by the graft launcher
-    if (configured != null && !configured.isBlank()) {
-      dir = Path.of(configured).toAbsolutePath();
-    } else if (home != null && Files.isRegularFile(
-        Path.of(home, "tools", "litert-runner", "cli.mjs"))) {
-      dir = Path.of(home, "tools", "litert-runner");
-    } else {
-      for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-        Path c = p.resolve("tools").resolve("litert-runner");
-        if (Files.isRegularFile(c.resolve("cli.mjs"))) {
-          dir = c;
-          break;
-        }
-      }
-    }
-    if (dir == null || !Files.isRegularFile(dir.resolve("cli.mjs"))) {
-      throw GraftException.badInput("LiteRT runner not installed: no tools/litert-runner/cli.mjs"
-          + " found%s; set graft.litert.runner or GRAFT_LITERT_RUNNER",
-          dir == null ? " above " + Path.of("").toAbsolutePath() : " in " + dir);
-    }
-    if (!Files.isDirectory(dir.resolve("node_modules").resolve("@litertjs"))) {
-      throw GraftException.badInput(
-          "LiteRT runner not installed: %s has no node_modules (run npm ci there)", dir);
-    }
-    try {
-      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw GraftException.badInput("LiteRT runner not installed: 'node --version' failed");
-      }
-    } catch (IOException e) {
-      throw GraftException.badInput("LiteRT runner not installed: node is not on the PATH");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw GraftException.failure("interrupted while looking for node");
-    }
-    return new LiteRt(dir);
+    return new LiteRt(node);
   }
 
   /** True when {@link #locate()} would succeed; for tests that skip without LiteRT. */
@@ -93,7 +57,7 @@ public final class LiteRt {
   }
 
   public Path directory() {
-    return dir;
+    return node.folder().toPath();
   }
 
   /**
@@ -109,7 +73,7 @@ public final class LiteRt {
    * them) becomes int32, which is what the writer gives integer inputs; other types pass.
    */
   static NdArray asInput(NdArray a) {
-    if (a.type() != dev.graft.graph.DType.INT64) {
+    if (a.type() != dev.graft.io.DType.INT64) {
       return a;
     }
     long[] v = a.longs();
@@ -136,7 +100,7 @@ public final class LiteRt {
       }
       Map<String, NdArray> result = new java.util.LinkedHashMap<>();
       for (Map<?, ?> m : runFiles(model, files, work.resolve("out"))) {
-        result.put((String) m.get("name"), Npy.readOutput(Path.of((String) m.get("path"))));
+        result.put((String) m.get("name"), Npy.readAsStored(Path.of((String) m.get("path"))));
       }
       return result;
     } finally {
@@ -232,53 +196,16 @@ public final class LiteRt {
   }
 
   private String exec(List<String> args, boolean allowFailure) {
-    List<String> cmd = new ArrayList<>(List.of("node", dir.resolve("cli.mjs").toString()));
-    cmd.addAll(args);
-    Path err = null;
+    LiteRtNode.Answer a;
     try {
-      err = Files.createTempFile("graft-litert", ".err");
-      Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw GraftException.failure("LiteRT runner timed out after %d minutes: %s",
-            TIMEOUT_MINUTES, String.join(" ", args));
-      }
-      String stdout = new String(out, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0 && !(allowFailure && !stdout.isBlank())) {
-        String msg = errorLine(Files.readString(err));
-        throw GraftException.failure("LiteRT failed (exit %d): %s", p.exitValue(), msg);
-      }
-      return stdout;
+      a = node.call(args, TIMEOUT_SECONDS);
     } catch (IOException e) {
       throw GraftException.failure("cannot run the LiteRT runner: %s", e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw GraftException.failure("interrupted while LiteRT was running");
-    } finally {
-      if (err != null) {
-        try {
-          Files.deleteIfExists(err);
-        } catch (IOException ignored) {
-          // a temporary file of a few bytes
-        }
-      }
     }
-  }
-
-  /** The runner's one-line message, or the first line of whatever Node printed. */
-  static String errorLine(String stderr) {
-    String first = null;
-    for (String line : stderr.split("\n")) {
-      if (line.startsWith("litert-runner:")) {
-        return line.substring("litert-runner:".length()).trim();
-      }
-      if (first == null && !line.isBlank()) {
-        first = line.trim();
-      }
+    if (a.exitCode() != 0 && !(allowFailure && !a.stdout().isBlank())) {
+      throw GraftException.failure("LiteRT failed (exit %d): %s", a.exitCode(), a.message());
     }
-    return first == null ? "no message" : first;
+    return a.stdout();
   }
 
   static Path tempDir() {

@@ -1,10 +1,10 @@
 package dev.graft.tflite;
 
 import dev.graft.GraftException;
-import dev.graft.graph.DType;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.TensorData;
+import dev.graft.io.DType;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

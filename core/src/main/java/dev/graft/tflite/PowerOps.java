@@ -1,9 +1,9 @@
 package dev.graft.tflite;
 
-import dev.graft.graph.DType;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.TensorData;
+import dev.graft.io.DType;
 import java.util.List;
 import java.util.Optional;
 import org.tensorflow.lite.schema.BuiltinOperator;

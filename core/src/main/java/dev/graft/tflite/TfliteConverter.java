@@ -1,9 +1,9 @@
 package dev.graft.tflite;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,11 +2,11 @@ package dev.graft.tflite;
 
 import dev.graft.GraftException;
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Dims;
 import dev.graft.graph.Graph;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -137,7 +137,7 @@ public final class TfliteExport {
       for (int i = 0; i < s.length; i++) {
         s[i] = i == 0 ? rows : dims.get(i).isKnown() ? dims.get(i).value() : 1;
       }
-      float[] x = new float[(int) NdArray.count(s)];
+      float[] x = new float[(int) NdArray.elementCount(s)];
       for (int i = 0; i < x.length; i++) {
         x[i] = r.nextFloat();
       }

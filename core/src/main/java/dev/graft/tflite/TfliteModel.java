@@ -191,6 +191,27 @@ public final class TfliteModel {
     return out;
   }
 
+  /**
+   * The quantization step of each output by tensor name: of the output itself when it is int8, or
+   * of the int8 tensor a boundary DEQUANTIZE made it from; outputs computed in float are absent.
+   */
+  public Map<String, Double> outputSteps() {
+    SubGraph sg = main();
+    Map<Integer, Integer> dequantizedFrom = dequantized(false);
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i = 0; i < sg.outputsLength(); i++) {
+      int t = sg.outputs(i);
+      QuantParams q = quantization(sg.tensors(t));
+      if (q == null && dequantizedFrom.containsKey(t)) {
+        q = quantization(sg.tensors(dequantizedFrom.get(t)));
+      }
+      if (q != null) {
+        out.put(sg.tensors(t).name(), (double) q.scale());
+      }
+    }
+    return out;
+  }
+
   private static QuantParams quantization(Tensor t) {
     QuantizationParameters q = t.quantization();
     if (t.type() != TensorType.INT8 || q == null || q.scaleLength() != 1) {
@@ -254,14 +275,7 @@ public final class TfliteModel {
    */
   public List<String> layerParameters() {
     SubGraph sg = main();
-    Map<Integer, Integer> dequantizedFrom = new java.util.HashMap<>();
-    for (int i = 0; i < sg.operatorsLength(); i++) {
-      Operator op = sg.operators(i);
-      int code = model.operatorCodes((int) op.opcodeIndex()).builtinCode();
-      if (code == BuiltinOperator.DEQUANTIZE && sg.tensors(op.inputs(0)).buffer() != 0) {
-        dequantizedFrom.put(op.outputs(0), op.inputs(0));
-      }
-    }
+    Map<Integer, Integer> dequantizedFrom = dequantized(true);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < sg.operatorsLength(); i++) {
       Operator op = sg.operators(i);
@@ -286,6 +300,21 @@ public final class TfliteModel {
       out.add(b.toString());
     }
     return out;
+  }
+
+  /** Tensor made by a DEQUANTIZE to the tensor it reads; of constants only, if asked. */
+  private Map<Integer, Integer> dequantized(boolean constantsOnly) {
+    SubGraph sg = main();
+    Map<Integer, Integer> from = new java.util.HashMap<>();
+    for (int i = 0; i < sg.operatorsLength(); i++) {
+      Operator op = sg.operators(i);
+      int code = model.operatorCodes((int) op.opcodeIndex()).builtinCode();
+      if (code == BuiltinOperator.DEQUANTIZE
+          && (!constantsOnly || sg.tensors(op.inputs(0)).buffer() != 0)) {
+        from.put(op.outputs(0), op.inputs(0));
+      }
+    }
+    return from;
   }
 
   /** Metadata entries whose buffers hold UTF-8 text. */

@@ -1,16 +1,17 @@
 package dev.graft.tflite;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.exec.Device;
 import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Graph;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.NdArray;
 import dev.graft.verify.Fidelity;
 import dev.graft.verify.OutputRole;
 import dev.graft.verify.OutputRoles;
 import dev.graft.verify.RoleBounds;
 import dev.graft.verify.RoleMetrics;
+import dev.graft.verify.TieTolerance;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -176,8 +177,31 @@ public final class Verification {
       checks.add(new OutputCheck(name, f.maxAbsErr(), scale, f.top1Agreement()));
     }
     List<RoleMetrics.Result> roles = RoleMetrics.measure(OutputRoles.of(graph, declared),
-        liteOut, ref, null);
+        liteOut, ref, null, tieTolerances(converted, options.precision(), liteOut.keySet()));
     return new Report(checks, rows, roles);
+  }
+
+  /**
+   * The resolution of each output in the written file, within which a classes row's two top
+   * values count as tied ({@link TieTolerance}): a full-int8 output's quantization step; else the
+   * unit roundoff of the format the precision stores (float32 2^-24, float16 2^-11, dynamic int8's
+   * weights 2^-8) relative to the row's magnitude.
+   */
+  static Map<String, TieTolerance> tieTolerances(ConvertResult converted, Precision p,
+      java.util.Collection<String> outputs) {
+    Map<String, Double> steps = p == Precision.INT8
+        ? TfliteModel.read(converted.bytes()).outputSteps() : Map.of();
+    double relative = switch (p) {
+      case FP32 -> 0x1p-24;
+      case FP16 -> 0x1p-11;
+      case INT8_DYNAMIC, INT8 -> 0x1p-8;
+    };
+    Map<String, TieTolerance> out = new LinkedHashMap<>();
+    for (String name : outputs) {
+      Double step = steps.get(name);
+      out.put(name, step != null ? TieTolerance.step(step) : TieTolerance.relative(relative));
+    }
+    return out;
   }
 
   private static Map<String, NdArray> reference(Graph g, Map<String, NdArray> samples, int rows,

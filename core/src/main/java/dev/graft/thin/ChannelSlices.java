@@ -11,7 +11,7 @@ final class ChannelSlices {
    * every axis but the channel axis {@code ax} (where it may hold one value per channel).
    */
   static boolean perChannel(TensorData c, long[] out, int ax) {
-    if (out == null || c.type() != dev.graft.graph.DType.FLOAT || c.rank() > out.length) {
+    if (out == null || c.type() != dev.graft.io.DType.FLOAT || c.rank() > out.length) {
       return false;
     }
     long[] d = c.dims();

@@ -2,10 +2,10 @@ package dev.graft.thin;
 
 import dev.graft.GraftException;
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.NdArray;
 import dev.graft.simplify.LinearLayer;
 import dev.graft.simplify.Patches;
 import dev.graft.simplify.Recorder;

@@ -1,12 +1,12 @@
 package dev.graft.train;
 
 import dev.graft.GraftException;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.ShapeInference;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

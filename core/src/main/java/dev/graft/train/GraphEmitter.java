@@ -1,12 +1,12 @@
 package dev.graft.train;
 
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.OpsetRules;
 import dev.graft.graph.TensorData;
+import dev.graft.io.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;

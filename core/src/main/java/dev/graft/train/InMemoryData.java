@@ -1,8 +1,8 @@
 package dev.graft.train;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
-import dev.graft.graph.DType;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

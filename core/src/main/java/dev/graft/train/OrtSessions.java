@@ -6,10 +6,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.exec.Device;
 import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxWriter;
 import java.nio.FloatBuffer;
 

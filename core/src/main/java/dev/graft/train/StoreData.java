@@ -1,8 +1,8 @@
 package dev.graft.train;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.exec.ActivationStore;
+import dev.graft.io.NdArray;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.graft.train;
 
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,6 @@ package dev.graft.train;
 
 import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
@@ -10,6 +9,7 @@ import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
 import dev.graft.simplify.ConstantFolding;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,10 +2,10 @@ package dev.graft.verify;
 
 import dev.graft.GraftException;
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
 import dev.graft.exec.Device;
 import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,7 +13,9 @@ import java.util.Map;
 
 /**
  * Runs a model (and optionally a reference) over a data set and measures accuracy against labels
- * and fidelity against the reference, on the model's first output.
+ * and fidelity against the reference, on the model's first output. Labels are one per sample, or
+ * one per position of a [batch, positions, classes] output (accuracy per position, e.g. per
+ * token).
  */
 public final class Evaluator {
   private Evaluator() {}
@@ -28,13 +30,19 @@ public final class Evaluator {
     if (batchSize < 1 || batchSize > 1 << 16) {
       throw GraftException.badInput("batch size %d: must be 1 to 65536 (--batch-size)", batchSize);
     }
-    if (labels != null && labels.length != data.size()) {
+    if (labels != null && (labels.length < data.size() || labels.length % data.size() != 0)) {
       throw GraftException.badInput("labels hold %d samples, the data %d", labels.length,
           data.size());
     }
     float[] out = runAll(model, data, device, batchSize);
     int rowSize = out.length / data.size();
-    Double acc = labels == null ? null : Metrics.accuracy(out, rowSize, labels);
+    int labelled = labels == null ? rowSize : out.length / labels.length;
+    if (labels != null && (long) labelled * labels.length != out.length) {
+      throw GraftException.badInput("labels hold %d per sample; the model's first output has %d"
+          + " values per sample, not a row of classes per label", labels.length / data.size(),
+          rowSize);
+    }
+    Double acc = labels == null ? null : Metrics.accuracy(out, labelled, labels);
     Double refAcc = null;
     Fidelity fid = null;
     if (reference != null) {
@@ -45,7 +53,7 @@ public final class Evaluator {
             ref.length / data.size(), rowSize);
       }
       fid = Fidelity.compare(out, ref, rowSize);
-      refAcc = labels == null ? null : Metrics.accuracy(ref, rowSize, labels);
+      refAcc = labels == null ? null : Metrics.accuracy(ref, labelled, labels);
     }
     return new Result(data.size(), rowSize, acc, refAcc, fid);
   }

@@ -1,9 +1,9 @@
 package dev.graft.verify;
 
-import dev.graft.data.NdArray;
 import dev.graft.exec.Device;
 import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import java.util.Arrays;
 import java.util.Map;
 

@@ -16,9 +16,11 @@ import java.util.Optional;
  * The role of every output of a model: those the user declared, the rest inferred from the graph.
  * Inference: a rank-3 output whose last axis is 4 and whose anchor axis matches another rank-3
  * output is {@code boxes} paired with that one, which is {@code scores}; an output made by
- * Sigmoid is {@code scores}; a rank-2 output of more than one value per row, or one made by
- * Softmax or LogSoftmax, is {@code classes}; anything else is {@code regression}. Whether values are logits follows the
- * producing node (Softmax and Sigmoid give probabilities).
+ * Sigmoid is {@code scores}; a rank-2 output of more than one value per row, a rank-3 output of
+ * more than one value per position (a token model's [batch, sequence, vocab] logits: one class per
+ * position), or one made by Softmax or LogSoftmax, is {@code classes}; anything else is
+ * {@code regression}. Whether values are logits follows the producing node (Softmax and Sigmoid
+ * give probabilities).
  *
  * <pre>{@code
  * OutputRoles roles = OutputRoles.of(graph, List.of(OutputRole.parse("scores=scores:threshold=0.7")));
@@ -103,7 +105,8 @@ public final class OutputRoles {
         continue;
       } else if (op.equals("Sigmoid")) {
         out.put(v.name(), OutputRole.scores(v.name(), OutputRole.DEFAULT_THRESHOLD, false, -1));
-      } else if ((rank == 2 && last(s) != 1) || op.equals("Softmax") || op.equals("LogSoftmax")) {
+      } else if ((rank == 2 && last(s) != 1) || (rank == 3 && last(s) > 1)
+          || op.equals("Softmax") || op.equals("LogSoftmax")) {
         out.put(v.name(), OutputRole.classes(v.name(), !op.equals("Softmax")));
       } else {
         out.put(v.name(), OutputRole.regression(v.name()));

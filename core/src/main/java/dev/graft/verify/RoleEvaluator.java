@@ -1,10 +1,10 @@
 package dev.graft.verify;
 
 import dev.graft.data.CalibrationSource;
-import dev.graft.data.NdArray;
 import dev.graft.exec.Device;
 import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

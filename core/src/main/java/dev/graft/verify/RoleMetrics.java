@@ -1,7 +1,7 @@
 package dev.graft.verify;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +55,15 @@ public final class RoleMetrics {
    */
   public static List<Result> measure(OutputRoles roles, Map<String, NdArray> result,
       Map<String, NdArray> reference, long[] labels) {
+    return measure(roles, result, reference, labels, Map.of());
+  }
+
+  /**
+   * As above, with the {@link TieTolerance} of each classes output (by name; {@link
+   * TieTolerance#EXACT} for outputs not named): the resolution of the result's precision.
+   */
+  public static List<Result> measure(OutputRoles roles, Map<String, NdArray> result,
+      Map<String, NdArray> reference, long[] labels, Map<String, TieTolerance> ties) {
     List<Result> out = new ArrayList<>();
     for (OutputRole role : roles.all()) {
       NdArray y = result.get(role.output());
@@ -71,7 +80,8 @@ public final class RoleMetrics {
       float[] rv = r.asFloats();
       int last = r.rank() == 0 ? 1 : (int) Math.max(1, r.shape()[r.rank() - 1]);
       Map<String, Double> m = switch (role.kind()) {
-        case CLASSES -> classes(yv, rv, last, role.logits(), labels);
+        case CLASSES -> classes(yv, rv, last, role.logits(), labels,
+            ties.getOrDefault(role.output(), TieTolerance.EXACT));
         case SCORES -> scores(yv, rv, last, role);
         case BOXES -> {
           OutputRole paired = roles.get(role.pairedWith());
@@ -88,10 +98,26 @@ public final class RoleMetrics {
     return out;
   }
 
-  /** Top-1 agreement over rows of {@code c} classes, mean KL(reference ‖ result), accuracy. */
+  /** {@link #classes(float[], float[], int, boolean, long[], TieTolerance)}, exact ties only. */
   static Map<String, Double> classes(float[] y, float[] r, int c, boolean logits, long[] labels) {
+    return classes(y, r, c, logits, labels, TieTolerance.EXACT);
+  }
+
+  /**
+   * Classes over rows of the last axis ({@code c} values; a [batch, sequence, vocab] output has a
+   * row per position): {@code top1_agreement} over the rows whose reference top-1/top-2 margin is
+   * past {@code ties} (1 when every row is a near-tie), {@code top1_agreement_raw} over all rows,
+   * {@code near_ties} (rows within the tolerance) and {@code tie_tolerance} (its largest value);
+   * mean KL(reference ‖ result) per row; accuracy and the reference's accuracy with one label per
+   * row.
+   */
+  static Map<String, Double> classes(float[] y, float[] r, int c, boolean logits, long[] labels,
+      TieTolerance ties) {
     int rows = y.length / c;
     long agree = 0;
+    long decided = 0;
+    long decidedAgree = 0;
+    double tolerance = 0;
     double kl = 0;
     long hit = 0;
     long refHit = 0;
@@ -101,6 +127,15 @@ public final class RoleMetrics {
       int ay = Metrics.argmax(y, off, c);
       int ar = Metrics.argmax(r, off, c);
       agree += ay == ar ? 1 : 0;
+      if (!ties.nearTie(r, off, c)) {
+        decided++;
+        decidedAgree += ay == ar ? 1 : 0;
+      }
+      double mag = 0;
+      for (int k = off; k < off + c; k++) {
+        mag = Math.max(mag, Math.abs(r[k]));
+      }
+      tolerance = Math.max(tolerance, ties.at(mag));
       double[] p = probabilities(r, off, c, logits);
       double[] q = probabilities(y, off, c, logits);
       for (int k = 0; k < c; k++) {
@@ -114,7 +149,10 @@ public final class RoleMetrics {
       }
     }
     Map<String, Double> m = new LinkedHashMap<>();
-    m.put("top1_agreement", rows == 0 ? 0 : (double) agree / rows);
+    m.put("top1_agreement", decided == 0 ? (rows == 0 ? 0 : 1) : (double) decidedAgree / decided);
+    m.put("top1_agreement_raw", rows == 0 ? 0 : (double) agree / rows);
+    m.put("near_ties", (double) (rows - decided));
+    m.put("tie_tolerance", tolerance);
     m.put("kl", rows == 0 ? 0 : kl / rows);
     if (labelled) {
       m.put("accuracy", rows == 0 ? 0 : (double) hit / rows);

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
+import dev.graft.io.NpyFile;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
 import java.nio.file.Files;

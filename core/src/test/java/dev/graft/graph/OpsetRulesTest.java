@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.data.RandomSource;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.lowrank.LowRank;
 import dev.graft.lowrank.LowRankOptions;
 import dev.graft.onnx.OnnxReader;

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
@@ -15,6 +13,8 @@ import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.linalg.Dense;
 import dev.graft.simplify.TestGraphs;
 import java.util.List;

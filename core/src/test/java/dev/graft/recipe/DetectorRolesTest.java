@@ -65,7 +65,7 @@ class DetectorRolesTest {
   @Test
   void skippingABlockLosesTheFacesAndMissesTheRecallBound() {
     RunResult r = RecipeRunner.run(detector(new Step.Replace("Conv_39", "Relu_44",
-        StudentSpec.of("skip"), 0, Origin.UNKNOWN)).build(),
+        new StudentSpec.Skip(), 0, Origin.UNKNOWN)).build(),
         RecipeRunner.Options.in(dir, dir.resolve("skip")).withCacheDir(null));
     Map<String, Object> scores = roles(r, "scores");
     System.out.println("ultraface skip Conv_39..Relu_44: " + scores + " " + roles(r, "boxes"));

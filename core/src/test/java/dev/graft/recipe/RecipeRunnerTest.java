@@ -26,7 +26,7 @@ class RecipeRunnerTest {
         .calibration(List.of(Fixtures.digits("train_x_flat.npy").toString()), 0.2)
         .step(new Step.Thin("blocks.0.0", 0.5, 8, false, new Origin("r.graft.kts", 3)))
         .step(new Step.Replace("blocks.2", "blocks.3",
-            StudentSpec.of("mlp").withWidth(64), 6, new Origin("r.graft.kts", 4)));
+            new StudentSpec.Mlp(64, 1), 6, new Origin("r.graft.kts", 4)));
   }
 
   /** Stands for a kill: stops the run in the middle of training. */
@@ -65,9 +65,9 @@ class RecipeRunnerTest {
     Recipe recipe = Recipe.builder()
         .teacher(Fixtures.model("deep_mlp.onnx"))
         .calibration(List.of(Fixtures.digits("train_x_flat.npy").toString()), 0.2)
-        .step(new Step.Replace("blocks.1", "blocks.3", StudentSpec.of("linear"), 0,
+        .step(new Step.Replace("blocks.1", "blocks.3", new StudentSpec.Linear(), 0,
             new Origin("r.graft.kts", 5)))
-        .step(new Step.Replace("blocks.3", "blocks.4", StudentSpec.of("linear"), 0,
+        .step(new Step.Replace("blocks.3", "blocks.4", new StudentSpec.Linear(), 0,
             new Origin("r.graft.kts", 6)))
         .build();
     GraftException e = assertThrows(GraftException.class,
@@ -82,10 +82,10 @@ class RecipeRunnerTest {
     Recipe recipe = Recipe.builder()
         .teacher(Fixtures.model("deep_mlp.onnx"))
         .calibration(List.of(Fixtures.digits("train_x_flat.npy").toString()), 0.2)
-        .step(new Step.Replace("blocks.0", "blocks.0", StudentSpec.of("mlp").withWidth(16), 2,
+        .step(new Step.Replace("blocks.0", "blocks.0", new StudentSpec.Mlp(16, 1), 2,
             new Origin("r.graft.kts", 3)))
         .step(new Step.Replace("blocks.2", "blocks.3",
-            StudentSpec.of("attention-ffn").withHeads(2).withFfn(32), 2,
+            new StudentSpec.AttentionFfn(2, 32), 2,
             new Origin("r.graft.kts", 4)))
         .build();
     List<String> work = new java.util.ArrayList<>();
@@ -113,7 +113,7 @@ class RecipeRunnerTest {
     Recipe recipe = Recipe.builder()
         .teacher(Fixtures.model("deep_mlp.onnx"))
         .calibration(List.of(Fixtures.digits("train_x_flat.npy").toString()), 0.2)
-        .step(new Step.Replace("block.2", "blocks.3", StudentSpec.of("linear"), 0,
+        .step(new Step.Replace("block.2", "blocks.3", new StudentSpec.Linear(), 0,
             new Origin("r.graft.kts", 7)))
         .build();
     GraftException e = assertThrows(GraftException.class,
@@ -128,7 +128,7 @@ class RecipeRunnerTest {
     Recipe recipe = Recipe.builder()
         .teacher(Fixtures.model("deep_mlp.onnx"))
         .calibration(List.of(Fixtures.digits("train_x_flat.npy").toString()), 0.2)
-        .step(new Step.Replace("blocks.1", "blocks.2", StudentSpec.of("skip"), 0,
+        .step(new Step.Replace("blocks.1", "blocks.2", new StudentSpec.Skip(), 0,
             new Origin("r.graft.kts", 3)))
         .exportOnnx(Path.of("model.onnx"))
         .require(new Requirement(Requirement.Metric.REL_MSE, 1e-9, new Origin("r.graft.kts", 9)))

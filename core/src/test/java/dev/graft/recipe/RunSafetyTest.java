@@ -120,9 +120,9 @@ class RunSafetyTest {
         {"blocks.3", "blocks.4", "blocks.0", "blocks.1"}}) {
       Recipe r = Recipe.builder().teacher(Fixtures.model("transformer_encoder.onnx"))
           .calibration(List.of(Fixtures.digits("train_x_tokens.npy").toString()), 0.2)
-          .step(new Step.Replace(order[0], order[1], dev.graft.replace.StudentSpec.of("skip"), 0,
+          .step(new Step.Replace(order[0], order[1], new dev.graft.replace.StudentSpec.Skip(), 0,
               new Origin("r.graft.kts", 4)))
-          .step(new Step.Replace(order[2], order[3], dev.graft.replace.StudentSpec.of("skip"), 0,
+          .step(new Step.Replace(order[2], order[3], new dev.graft.replace.StudentSpec.Skip(), 0,
               new Origin("r.graft.kts", 5)))
           .build();
       RunResult result = RecipeRunner.run(r,

@@ -37,7 +37,7 @@ class StepValidationTest {
   @Test
   void refusesNegativeEpochs() {
     assertEquals("r.graft.kts:7: epochs -3 and fine-tuning epochs 0 must be 0 to 10000",
-        refused(() -> new Step.Replace("blocks.1", "blocks.2", StudentSpec.of("linear"), -3,
+        refused(() -> new Step.Replace("blocks.1", "blocks.2", new StudentSpec.Linear(), -3,
             0, List.of(), AT)));
   }
 
@@ -70,8 +70,9 @@ class StepValidationTest {
 
   @Test
   void refusesAFractionalMlpWidth() {
-    assertEquals("student mlp: hidden width 0.3 must be a whole number of units (a channel fraction"
-        + " is thin-conv's width)", refused(() -> StudentSpec.of("mlp").withWidth(0.3)));
+    assertEquals("student mlp: hidden width 0.3 must be a whole number of units from 1 to 65536 (a"
+        + " channel fraction is thin-conv's)", refused(() -> StudentSpec.of("mlp", 0.3, null, null,
+        null)));
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.graft.replace;
 
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import dev.graft.train.TrainingData;
 import java.util.Map;
 

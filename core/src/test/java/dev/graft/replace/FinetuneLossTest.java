@@ -3,9 +3,9 @@ package dev.graft.replace;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.data.ArraySource;
-import dev.graft.data.Npy;
 import dev.graft.exec.Device;
 import dev.graft.graph.Graph;
+import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
 import dev.graft.train.TrainLoss;
@@ -26,7 +26,7 @@ class FinetuneLossTest {
 
   static Figures run(TrainLoss loss) throws Exception {
     FixtureRun.Outcome o = FixtureRun.run("residual_cnn.onnx", "stage1.0", "stage1.1",
-        StudentSpec.of("thin-conv").withWidth(0.5), "img",
+        new StudentSpec.ThinConv(0.5), "img",
         TrainOptions.defaults().withFinetuneEpochs(20), loss);
     Graph teacher = OnnxReader.read(Fixtures.model("residual_cnn.onnx"));
     ArraySource test = ArraySource.of(Map.of("input", Npy.read(Fixtures.digits("test_x_img.npy"))));

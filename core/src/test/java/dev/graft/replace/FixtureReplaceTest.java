@@ -23,7 +23,7 @@ class FixtureReplaceTest {
   @Test
   void thin_conv_at_half_width_over_two_residual_blocks_keeps_top1_agreement() throws Exception {
     FixtureRun.Outcome o = FixtureRun.run("residual_cnn.onnx", "stage2.0", "stage2.1",
-        StudentSpec.of("thin-conv").withWidth(0.5), "img", TrainOptions.defaults());
+        new StudentSpec.ThinConv(0.5), "img", TrainOptions.defaults());
     print("thin-conv stage2.0..stage2.1", o);
     // Inner channels 32 -> 16 in both blocks; the projection shortcut and the stream keep 32:
     // c1 (16x16x9+16 and 16x32x9+16), c2 (32x16x9+32, twice), down 32x16+32.
@@ -35,7 +35,7 @@ class FixtureReplaceTest {
   @Test
   void finetuning_through_the_rest_of_the_model_brings_the_logits_closer() throws Exception {
     FixtureRun.Outcome o = FixtureRun.run("residual_cnn.onnx", "stage1.0", "stage1.1",
-        StudentSpec.of("thin-conv").withWidth(0.5), "img",
+        new StudentSpec.ThinConv(0.5), "img",
         TrainOptions.defaults().withFinetuneEpochs(20));
     print("thin-conv stage1.0..stage1.1 fine-tuned", o);
     ReplaceResult r = o.replaced();
@@ -54,10 +54,10 @@ class FixtureReplaceTest {
     java.nio.file.Path fashion = dev.graft.testing.Fixtures.root().resolve("fashion");
     FixtureRun.Outcome o = FixtureRun.run(
         dev.graft.testing.Fixtures.root().resolve("modern").resolve("fm_mobilenetv3.onnx"),
-        "features.5", "features.6", StudentSpec.of("thin-conv").withWidth(0.25),
-        dev.graft.data.Npy.read(fashion.resolve("train_x.npy")),
-        dev.graft.data.Npy.read(fashion.resolve("test_x.npy")),
-        dev.graft.data.Npy.read(fashion.resolve("test_y.npy")).longs(),
+        "features.5", "features.6", new StudentSpec.ThinConv(0.25),
+        dev.graft.io.Npy.read(fashion.resolve("train_x.npy")),
+        dev.graft.io.Npy.read(fashion.resolve("test_x.npy")),
+        dev.graft.io.Npy.read(fashion.resolve("test_y.npy")).longs(),
         TrainOptions.defaults().withEpochs(1).withFinetuneEpochs(3));
     print("thin-conv fm_mobilenetv3 features.5..features.6 fine-tuned", o);
     ReplaceResult r = o.replaced();
@@ -72,7 +72,7 @@ class FixtureReplaceTest {
   void attention_ffn_in_place_of_three_transformer_blocks_keeps_top1_and_accuracy()
       throws Exception {
     FixtureRun.Outcome o = FixtureRun.run("transformer_encoder.onnx", "blocks.2", "blocks.4",
-        StudentSpec.of("attention-ffn").withHeads(4).withFfn(128), "tokens",
+        new StudentSpec.AttentionFfn(4, 128), "tokens",
         TrainOptions.defaults());
     print("attention-ffn blocks.2..blocks.4", o);
     assertTrue(o.agreement() >= 0.995, "top-1 agreement " + o.agreement());
@@ -86,7 +86,7 @@ class FixtureReplaceTest {
     // Over one block and with a learning rate too small to move the weights, the student is
     // the teacher's block 2 itself.
     FixtureRun.Outcome o = FixtureRun.run("transformer_encoder.onnx", "blocks.2", "blocks.2",
-        StudentSpec.of("attention-ffn").withHeads(4).withFfn(128), "tokens",
+        new StudentSpec.AttentionFfn(4, 128), "tokens",
         TrainOptions.defaults().withEpochs(1).withLr(1e-12));
     assertTrue(o.replaced().heldOutRelMse() < 1e-8, "held-out rel MSE "
         + o.replaced().heldOutRelMse());

@@ -1,12 +1,12 @@
 package dev.graft.replace;
 
 import dev.graft.data.ArraySource;
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
 import dev.graft.exec.ActivationStore;
 import dev.graft.exec.Capture;
 import dev.graft.exec.Device;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.region.ModuleTree;
 import dev.graft.region.Region;

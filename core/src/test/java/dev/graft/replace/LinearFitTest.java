@@ -2,8 +2,8 @@ package dev.graft.replace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import dev.graft.region.Region;
 import dev.graft.train.TrainOptions;
 import dev.graft.train.TrainingData;
@@ -19,7 +19,7 @@ class LinearFitTest {
     Graph teacher = Teachers.tokens(4, 6, 1);
     Region region = Teachers.tokensRegion();
     TrainingData data = Teachers.record(teacher, region, 300, 2);
-    ReplaceResult r = Replacer.replace(teacher, region, StudentSpec.of("linear").withRidge(0),
+    ReplaceResult r = Replacer.replace(teacher, region, new StudentSpec.Linear(0),
         data, TrainOptions.defaults());
     double direct = DirectSolve.relMse(data, 6, 6, 4, 1, 6, 1, 6);
     assertEquals(direct, r.trainRelMse(), 1e-4 * direct);
@@ -31,7 +31,7 @@ class LinearFitTest {
     Graph teacher = Teachers.convs(3, 4, 1);
     Region region = Teachers.convRegion();
     TrainingData data = Teachers.record(teacher, region, 200, 3);
-    ReplaceResult r = Replacer.replace(teacher, region, StudentSpec.of("linear").withRidge(0),
+    ReplaceResult r = Replacer.replace(teacher, region, new StudentSpec.Linear(0),
         data, TrainOptions.defaults());
     double direct = DirectSolve.relMse(data, 3, 3, 16, 16, 1, 16, 1);
     assertEquals(direct, r.trainRelMse(), 1e-4 * direct);

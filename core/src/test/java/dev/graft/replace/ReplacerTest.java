@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.NdArray;
 import dev.graft.region.Region;
 import dev.graft.train.TrainOptions;
 import dev.graft.train.TrainingData;
@@ -57,7 +57,7 @@ class ReplacerTest {
     Region region = Teachers.tokensRegion();
     TrainingData data = Teachers.record(teacher, region, 800, 2);
     ReplaceResult r = Replacer.replace(teacher, region,
-        StudentSpec.of("mlp").withWidth(32), data, FAST);
+        new StudentSpec.Mlp(32, 1), data, FAST);
     assertTrue(r.heldOutRelMse() < 0.02, "held-out rel MSE " + r.heldOutRelMse());
     assertFalse(r.lossCurve().isEmpty());
     assertSpliced(teacher, r.graph(), region);
@@ -72,7 +72,7 @@ class ReplacerTest {
     Region region = Teachers.tokensRegion();
     TrainingData data = Teachers.record(teacher, region, 800, 4);
     ReplaceResult r = Replacer.replace(teacher, region,
-        StudentSpec.of("attention-ffn").withHeads(2).withFfn(32), data, FAST);
+        new StudentSpec.AttentionFfn(2, 32), data, FAST);
     double start = r.lossCurve().get(0).trainMse();
     double end = r.lossCurve().get(r.lossCurve().size() - 1).trainMse();
     assertTrue(end < start / 3, "train MSE " + start + " -> " + end);
@@ -85,7 +85,7 @@ class ReplacerTest {
     Graph teacher = Teachers.convs(8, 6, 1);
     Region region = Teachers.convRegion();
     TrainingData data = Teachers.record(teacher, region, 600, 2);
-    ReplaceResult r = Replacer.replace(teacher, region, StudentSpec.of("thin-conv"), data,
+    ReplaceResult r = Replacer.replace(teacher, region, new StudentSpec.ThinConv(0.5), data,
         FAST.withEpochs(15));
     // 8 -> 8 conv at half the hidden channels: 8*8*9+8 + 8*8*9+8 weights.
     assertEquals(2 * (8 * 8 * 9 + 8), r.studentParams());
@@ -98,7 +98,7 @@ class ReplacerTest {
     Graph teacher = Teachers.tokens(4, 8, 1);
     Region region = Teachers.tokensRegion();
     TrainingData data = Teachers.record(teacher, region, 100, 2);
-    ReplaceResult r = Replacer.replace(teacher, region, StudentSpec.of("skip"), data, FAST);
+    ReplaceResult r = Replacer.replace(teacher, region, new StudentSpec.Skip(), data, FAST);
     assertEquals(0, r.studentParams());
     assertSpliced(teacher, r.graph(), region);
     assertTrue(r.trainRelMse() > 0 && r.trainRelMse() < 1);
@@ -129,7 +129,7 @@ class ReplacerTest {
     Region region = Teachers.tokensRegion();
     TrainingData data = Teachers.record(teacher, region, 50, 2);
     GraftException e = assertThrows(GraftException.class, () ->
-        Replacer.replace(leaky, region, StudentSpec.of("linear"), data, FAST));
+        Replacer.replace(leaky, region, new StudentSpec.Linear(), data, FAST));
     assertEquals(2, e.exitStatus());
     assertTrue(e.getMessage().contains("blk_r"), e.getMessage());
   }

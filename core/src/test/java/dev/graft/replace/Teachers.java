@@ -1,10 +1,8 @@
 package dev.graft.replace;
 
-import dev.graft.data.NdArray;
 import dev.graft.exec.Device;
 import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
@@ -12,6 +10,8 @@ import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.region.Region;
 import dev.graft.train.InMemoryData;
 import dev.graft.train.TrainingData;
@@ -112,7 +112,7 @@ final class Teachers {
         new ValueInfo(region.entry(), DType.FLOAT, null),
         new ValueInfo(region.exit(), DType.FLOAT, null))).build();
     try (OrtRunner run = OrtRunner.open(g, Device.CPU)) {
-      int n = (int) NdArray.count(in);
+      int n = (int) NdArray.elementCount(in);
       Map<String, NdArray> out = run.run(Map.of("input", NdArray.of(gaussian(r, n, 1.0), in)));
       return InMemoryData.of(Map.of(region.entry(), out.get(region.entry())), region.exit(),
           out.get(region.exit()), 0.2, seed);

@@ -3,10 +3,10 @@ package dev.graft.simplify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Op;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
 import org.junit.jupiter.api.Test;

@@ -3,12 +3,12 @@ package dev.graft.simplify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

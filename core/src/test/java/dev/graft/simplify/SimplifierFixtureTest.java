@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Op;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
 import java.nio.file.Files;
@@ -73,8 +73,8 @@ class SimplifierFixtureTest {
     Path p = Fixtures.root().resolve("models").resolve("deep_mlp.onnx");
     assumeTrue(Files.exists(p), "needs the trained fixtures (branch fixtures): " + p);
     Graph g = OnnxReader.read(p);
-    NdArray train = dev.graft.data.Npy.read(Fixtures.digits("train_x_flat.npy"));
-    NdArray test = dev.graft.data.Npy.read(Fixtures.digits("test_x_flat.npy"));
+    NdArray train = dev.graft.io.Npy.read(Fixtures.digits("train_x_flat.npy"));
+    NdArray test = dev.graft.io.Npy.read(Fixtures.digits("test_x_flat.npy"));
     SimplifyResult r = Simplifier.simplify(g, SimplifyOptions.calibration(
         java.util.Map.of("input", train)));
     for (SimplifyResult.ReluLayer l : r.reluLayers()) {

@@ -3,10 +3,10 @@ package dev.graft.simplify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Op;
 import dev.graft.graph.TensorData;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

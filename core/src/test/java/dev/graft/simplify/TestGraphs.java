@@ -1,8 +1,6 @@
 package dev.graft.simplify;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Attribute;
-import dev.graft.graph.DType;
 import dev.graft.graph.Dim;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
@@ -10,6 +8,8 @@ import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.onnx.OnnxWriter;
 import dev.graft.testing.Fixtures;
@@ -34,7 +34,7 @@ class ConvNetConversionTest {
       long[] s = v.shape().bind(v.shape().dim(0).isKnown() ? "" : v.shape().dim(0).symbol(), 1)
           .sizes();
       s[0] = rows;
-      float[] x = new float[(int) NdArray.count(s)];
+      float[] x = new float[(int) NdArray.elementCount(s)];
       for (int i = 0; i < x.length; i++) {
         x[i] = r.nextFloat();
       }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.quant.QuantParams;
 import dev.graft.testing.Fixtures;

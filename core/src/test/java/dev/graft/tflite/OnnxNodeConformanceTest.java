@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
 import dev.graft.io.AtomicFiles;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.onnx.TensorFiles;
 import dev.graft.testing.Fixtures;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.graft.data.NdArray;
 import dev.graft.graph.Graph;
+import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;

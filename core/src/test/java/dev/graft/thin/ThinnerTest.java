@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
-import dev.graft.data.Npy;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.simplify.Recorder;
 import dev.graft.simplify.TestGraphs;

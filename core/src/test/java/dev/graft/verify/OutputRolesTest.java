@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.graft.GraftException;
-import dev.graft.graph.DType;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
 import java.util.List;
@@ -23,6 +23,14 @@ class OutputRolesTest {
         .input(new ValueInfo("x", DType.FLOAT, Shape.of(2, 1)))
         .output(new ValueInfo("y", DType.FLOAT, Shape.of(2, 1))).build();
     assertEquals(OutputRole.Kind.REGRESSION, OutputRoles.inferred(one).get("y").kind());
+  }
+
+  @Test
+  void aTokenModelsSequenceOfLogitsIsClassesPerPosition() {
+    Graph llama = OnnxReader.read(Fixtures.root().resolve("modern").resolve("llama_decoder.onnx"));
+    assertEquals("logits=classes:logits", OutputRoles.inferred(llama).get("logits").describe());
+    Graph uf = OnnxReader.read(Fixtures.thirdParty("ultraface-slim-320.onnx"));
+    assertEquals(OutputRole.Kind.SCORES, OutputRoles.inferred(uf).get("scores").kind());
   }
 
   @Test

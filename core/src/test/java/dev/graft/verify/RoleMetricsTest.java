@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.graft.GraftException;
-import dev.graft.data.NdArray;
+import dev.graft.io.NdArray;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,6 +24,53 @@ class RoleMetricsTest {
     assertEquals(kl, m.get("kl"), 1e-9);
     assertEquals(0.5, m.get("accuracy"), TOL);
     assertEquals(1.0, m.get("teacher_accuracy"), TOL);
+  }
+
+  @Test
+  void perPositionClassesExcuseOnlyDisagreementsWhereTheReferenceIsANearTie() {
+    // [batch 1, sequence 4, vocab 3]: one row per position
+    float[] r = {1.00f, 1.05f, 0f, 3f, 0f, 0f, 0f, 0f, 2f, 0.5f, 0.45f, 0.47f};
+    float[] y = {1.10f, 1.00f, 0f, 3f, 0f, 0f, 2f, 0f, 1f, 0.5f, 0.45f, 0.47f};
+    // margins 0.05, 3, 2, 0.03: with a step of 0.1 positions 0 and 3 are near-ties; position 0
+    // disagrees (excused), position 2 disagrees on a margin of 2 (counted)
+    Map<String, Double> m = RoleMetrics.classes(y, r, 3, true, null, TieTolerance.step(0.1));
+    assertEquals(0.5, m.get("top1_agreement"), TOL);
+    assertEquals(0.5, m.get("top1_agreement_raw"), TOL);
+    assertEquals(2.0, m.get("near_ties"), TOL);
+    assertEquals(0.1, m.get("tie_tolerance"), TOL);
+    // exact ties only: both disagreements count
+    Map<String, Double> exact = RoleMetrics.classes(y, r, 3, true, null);
+    assertEquals(0.5, exact.get("top1_agreement"), TOL);
+    assertEquals(0.0, exact.get("near_ties"), TOL);
+    // position 2 fixed: only the excused near-tie disagrees
+    y[6] = 0;
+    y[8] = 2;
+    m = RoleMetrics.classes(y, r, 3, true, null, TieTolerance.step(0.1));
+    assertEquals(1.0, m.get("top1_agreement"), TOL);
+    assertEquals(0.75, m.get("top1_agreement_raw"), TOL);
+  }
+
+  @Test
+  void relativeTieToleranceScalesWithTheRowsLargestMagnitude() {
+    // margins 0.004 on a row of magnitude 10 (tolerance 0.01: tie) and 0.004 on magnitude 1
+    // (tolerance 0.001: decided)
+    float[] r = {10f, 9.996f, 1f, 0.996f};
+    float[] y = {9.99f, 10f, 0.99f, 1f};
+    Map<String, Double> m = RoleMetrics.classes(y, r, 2, true, null, TieTolerance.relative(1e-3));
+    assertEquals(1.0, m.get("near_ties"), TOL);
+    assertEquals(0.0, m.get("top1_agreement"), TOL);
+    assertEquals(0.0, m.get("top1_agreement_raw"), TOL);
+    assertEquals(0.01, m.get("tie_tolerance"), 1e-9);
+    assertEquals(Double.POSITIVE_INFINITY, TieTolerance.margin(r, 0, 1));
+  }
+
+  @Test
+  void labelsOfEveryPositionGiveTokenAccuracy() {
+    float[] r = {0, 1, 1, 0, 0, 1, 1, 0};
+    float[] y = {0, 1, 1, 0, 1, 0, 1, 0};
+    Map<String, Double> m = RoleMetrics.classes(y, r, 2, true, new long[] {1, 0, 1, 1});
+    assertEquals(0.5, m.get("accuracy"), TOL);
+    assertEquals(0.75, m.get("teacher_accuracy"), TOL);
   }
 
   /** KL(p ‖ q) by log-sum-exp: Σ p_k ((a_k − lse a) − (b_k − lse b)). */
@@ -98,11 +145,11 @@ class RoleMetricsTest {
 
   static dev.graft.graph.Graph twoOutputs() {
     var b = dev.graft.graph.Graph.builder().name("two");
-    b.input(new dev.graft.graph.ValueInfo("x", dev.graft.graph.DType.FLOAT,
+    b.input(new dev.graft.graph.ValueInfo("x", dev.graft.io.DType.FLOAT,
         dev.graft.graph.Shape.of(1, 3, 6)));
-    b.output(new dev.graft.graph.ValueInfo("scores", dev.graft.graph.DType.FLOAT,
+    b.output(new dev.graft.graph.ValueInfo("scores", dev.graft.io.DType.FLOAT,
         dev.graft.graph.Shape.of(1, 3, 2)));
-    b.output(new dev.graft.graph.ValueInfo("boxes", dev.graft.graph.DType.FLOAT,
+    b.output(new dev.graft.graph.ValueInfo("boxes", dev.graft.io.DType.FLOAT,
         dev.graft.graph.Shape.of(1, 3, 4)));
     return b.build();
   }

@@ -28,12 +28,6 @@ internal class ReplaceCommand : StepCommand("replace") {
     private val sideInputs by option("--side-input", help = "a model input (mask, positions) the region may read besides its entry; repeatable").multiple()
     private val finetune by option("--finetune", help = "then fine-tune the student through the frozen rest of the model on the teacher's outputs, N epochs").int().default(0)
 
-    override fun step(): Step {
-        var spec = StudentSpec.of(kind)
-        width?.let { spec = spec.withWidth(it) }
-        depth?.let { spec = spec.withDepth(it) }
-        heads?.let { spec = spec.withHeads(it) }
-        ffn?.let { spec = spec.withFfn(it) }
-        return Step.Replace(from, to, spec, epochs, finetune, sideInputs, origin)
-    }
+    override fun step(): Step =
+        Step.Replace(from, to, StudentSpec.of(kind, width, depth, heads, ffn), epochs, finetune, sideInputs, origin)
 }

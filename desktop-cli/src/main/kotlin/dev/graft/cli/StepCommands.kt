@@ -2,18 +2,18 @@ package dev.graft.cli
 
 import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.parameters.arguments.argument
+import com.github.ajalt.clikt.parameters.groups.provideDelegate
 import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.multiple
-import com.github.ajalt.clikt.parameters.groups.provideDelegate
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.types.double
 import com.github.ajalt.clikt.parameters.types.long
 import dev.graft.GraftException
-import dev.graft.data.Npy
 import dev.graft.data.RandomSource
 import dev.graft.graph.Dims
 import dev.graft.graph.ShapeInference
+import dev.graft.io.Npy
 import dev.graft.recipe.Origin
 import dev.graft.recipe.Recipe
 import dev.graft.recipe.RecipeRunner

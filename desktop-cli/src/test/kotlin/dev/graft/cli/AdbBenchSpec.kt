@@ -58,7 +58,7 @@ class AdbBenchSpec : FunSpec({
     test("a run pushes the model and reference, starts the activity with extras, polls and prints the pulled result") {
         val phone = FakePhone()
         val ref = java.nio.file.Files.createTempDirectory("adb-ref").toFile()
-        val x = dev.graft.runtime.NdArray.ofFloats(longArrayOf(1, 1, 28, 28), FloatArray(784) { (it % 17) / 17f })
+        val x = dev.graft.io.NdArray.of(FloatArray(784) { (it % 17) / 17f }, *longArrayOf(1, 1, 28, 28))
         val y = dev.graft.runtime.Backends.create("ort").use { ort ->
             ort.load(File(mnist), dev.graft.runtime.BenchmarkOptions.builder().build())
             ort.run(listOf(x))

@@ -42,7 +42,7 @@ class BadInputSpec : FunSpec({
 
     test("a student 100000 layers deep is refused") {
         oneLine(graftRun("replace", Fixtures.model("deep_mlp.onnx"), "--from", "blocks.2", "--to", "blocks.3", "--with", "mlp",
-            "--depth", "100000", "--calibration", Fixtures.digits("train_x_flat.npy")), 2, "depth at most 64")
+            "--depth", "100000", "--calibration", Fixtures.digits("train_x_flat.npy")), 2, "depth 100000 must be 1 to 64")
     }
 
     test("-o or --report naming an input is refused and the input is untouched") {
@@ -62,7 +62,7 @@ class BadInputSpec : FunSpec({
 
     test("labels outside the model's classes are refused") {
         val y = tmp.resolve("y.npy")
-        dev.graft.data.Npy.write(y, dev.graft.data.NdArray.ofLongs(LongArray(397) { if (it == 5) 12 else 1 }, 397))
+        dev.graft.io.Npy.write(y, dev.graft.io.NdArray.ofLongs(LongArray(397) { if (it == 5) 12 else 1 }, 397))
         oneLine(graftRun("eval", Fixtures.model("deep_mlp.onnx"), "--data", Fixtures.digits("test_x_flat.npy"), "--labels", y.toString()),
             2, "sample 5 has label 12")
     }

@@ -1,9 +1,9 @@
 package dev.graft.cli
 
+import dev.graft.io.NdArray
 import dev.graft.runtime.Backends
 import dev.graft.runtime.BenchmarkOptions
 import dev.graft.runtime.BenchmarkResult
-import dev.graft.runtime.NdArray
 import dev.graft.runtime.ReferenceData
 import dev.graft.runtime.Stats
 import io.kotest.core.spec.style.FunSpec
@@ -57,7 +57,7 @@ class BenchSpec : FunSpec({
     test("reference outputs that match pass, and outputs that differ exit 1 with one line") {
         val dir = Files.createTempDirectory("bench-ref").toFile()
         val x = Random(7).let { rnd -> FloatArray(28 * 28) { rnd.nextFloat() } }
-        val input = listOf(NdArray.ofFloats(longArrayOf(1, 1, 28, 28), x))
+        val input = listOf(NdArray.of(x, *longArrayOf(1, 1, 28, 28)))
         val expected = Backends.create("ort").use { ort ->
             ort.load(File(mnist), BenchmarkOptions.builder().build())
             ort.run(input)

@@ -26,10 +26,10 @@ class CompressSpec : FunSpec({
 
     test("recipe mistakes are reported as file:line with status 2") {
         val cases = listOf(
-            recipe("unknown.graft.kts", "replace(from = \"blocks.9\", to = \"blocks.3\") { linear() }")
+            recipe("unknown.graft.kts", "replace(from = \"blocks.9\", to = \"blocks.3\", student = linear())")
                 to "graft: unknown.graft.kts:4: unknown layer 'blocks.9'",
-            recipe("overlap.graft.kts", "replace(from = \"blocks.1\", to = \"blocks.3\") { linear() }",
-                "replace(from = \"blocks.2\", to = \"blocks.4\") { linear() }")
+            recipe("overlap.graft.kts", "replace(from = \"blocks.1\", to = \"blocks.3\", student = linear())",
+                "replace(from = \"blocks.2\", to = \"blocks.4\", student = linear())")
                 to "graft: overlap.graft.kts:5: region blocks.2..blocks.4 overlaps region blocks.1..blocks.3 (overlap.graft.kts:4)",
             recipe("late.graft.kts", "export { onnx(\"m.onnx\") }", "simplify()")
                 to "graft: late.graft.kts:5: step 'simplify",
@@ -47,7 +47,7 @@ class CompressSpec : FunSpec({
 
     test("a recipe writes ONNX, report.json and a report.html whose plots all draw in Chromium") {
         val f = recipe("ok.graft.kts", "labels(\"${Fixtures.digits("train_y.npy")}\")",
-            "replace(from = \"blocks.2\", to = \"blocks.3\", epochs = 10) { mlp(hidden = 128) }",
+            "replace(from = \"blocks.2\", to = \"blocks.3\", student = mlp(hidden = 128), epochs = 10)",
             "export { onnx(\"small.onnx\") }", "require { top1Agreement atLeast 0.95 }")
         val out = tmp.resolve("ok")
         val r = graft("compress", f.toString(), "--out", out.toString())

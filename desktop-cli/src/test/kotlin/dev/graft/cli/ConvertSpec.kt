@@ -97,7 +97,7 @@ private fun fp16OverflowModel(): dev.graft.graph.Graph {
     val r = java.util.Random(3)
     fun randn(n: Int, scale: Double) = FloatArray(n) { (r.nextGaussian() * scale).toFloat() }
     val b = dev.graft.graph.Graph.builder()
-    b.input(dev.graft.graph.ValueInfo("x", dev.graft.graph.DType.FLOAT, dev.graft.graph.Shape.of(1, 8, 4, 4)))
+    b.input(dev.graft.graph.ValueInfo("x", dev.graft.io.DType.FLOAT, dev.graft.graph.Shape.of(1, 8, 4, 4)))
     b.initializer(dev.graft.graph.TensorData.ofFloats("w1", longArrayOf(8, 8, 1, 1), randn(64, 0.3)))
     b.initializer(dev.graft.graph.TensorData.ofFloats("w2", longArrayOf(8, 8, 1, 1), randn(64, 1e5)))
     b.initializer(dev.graft.graph.TensorData.ofFloats("s", longArrayOf(1), floatArrayOf(1e-5f)))
@@ -106,6 +106,6 @@ private fun fp16OverflowModel(): dev.graft.graph.Graph {
     b.node(dev.graft.graph.Node.of("/block1/act/Relu", dev.graft.graph.Op.RELU, listOf("c1"), listOf("a1")))
     b.node(dev.graft.graph.Node.of("/block2/conv/Conv", op, listOf("a1", "w2"), listOf("c2")))
     b.node(dev.graft.graph.Node.of("/block2/Mul", dev.graft.graph.Op.MUL, listOf("c2", "s"), listOf("y")))
-    b.output(dev.graft.graph.ValueInfo("y", dev.graft.graph.DType.FLOAT, null))
+    b.output(dev.graft.graph.ValueInfo("y", dev.graft.io.DType.FLOAT, null))
     return b.opset(13).build()
 }

@@ -1,7 +1,7 @@
 package dev.graft.cli
 
-import dev.graft.data.NdArray
-import dev.graft.data.Npy
+import dev.graft.io.NdArray
+import dev.graft.io.Npy
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.shouldBe

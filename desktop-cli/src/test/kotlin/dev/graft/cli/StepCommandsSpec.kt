@@ -1,14 +1,14 @@
 package dev.graft.cli
 
 import com.google.gson.JsonParser
+import dev.graft.io.NdArray
+import dev.graft.io.Npy
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.shouldBeGreaterThan
 import io.kotest.matchers.doubles.shouldBeLessThanOrEqual
 import io.kotest.matchers.longs.shouldBeLessThan
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
-import dev.graft.data.NdArray
-import dev.graft.data.Npy
 import java.nio.file.Files
 import java.nio.file.Path
 

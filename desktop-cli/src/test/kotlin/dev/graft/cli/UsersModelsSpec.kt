@@ -1,8 +1,8 @@
 package dev.graft.cli
 
 import com.google.gson.JsonParser
-import dev.graft.data.Npy
 import dev.graft.graph.Op
+import dev.graft.io.Npy
 import dev.graft.onnx.OnnxReader
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.shouldBeGreaterThan

@@ -1,11 +1,11 @@
 package dev.graft.dsl
 
+import dev.graft.GraftException
+import dev.graft.data.ImageOptions
 import dev.graft.recipe.Origin
 import dev.graft.recipe.Recipe
-import dev.graft.recipe.Requirement
 import dev.graft.recipe.Step
 import dev.graft.replace.StudentSpec
-import dev.graft.tflite.Precision
 import java.nio.file.Path
 
 /** Marks the receivers of the recipe DSL, so inner blocks cannot call outer scopes by accident. */
@@ -13,12 +13,12 @@ import java.nio.file.Path
 internal annotation class GraftDslMarker
 
 /**
- * A compression recipe in Kotlin:
+ * A compression recipe in Kotlin code:
  *
  * ```kotlin
- * graft {
+ * val recipe = graft {
  *     teacher("encoder.onnx"); calibration("calib.npy", heldOut = 0.2)
- *     replace(from = "blocks.2", to = "blocks.4") { attentionFfn(heads = 4, ffn = 128) }
+ *     replace(from = "blocks.2", to = "blocks.4", student = attentionFfn(heads = 4, ffn = 128))
  *     simplify(); thin("stage2.*", keep = 0.5)
  *     export { onnx("out/model.onnx"); tflite("out/model.tflite", precision = Int8) }
  *     require { top1Agreement atLeast 0.99 }
@@ -26,44 +26,70 @@ internal annotation class GraftDslMarker
  * ```
  *
  * Every call maps onto one call of the Java [Recipe.Builder]; mistakes are reported with the
- * recipe's `file:line`. In a `.graft.kts` script the recipe is also handed to the script host.
+ * `file:line` of the call. A `.graft.kts` file is the body of this block itself (see [GraftScript]).
  */
 public fun graft(block: RecipeScope.() -> Unit): Recipe {
     val scope = RecipeScope()
     scope.block()
-    val recipe = scope.builder.build()
-    RecipeCollector.collect(recipe)
-    return recipe
+    return scope.build()
 }
 
-/** The body of `graft { }`. */
+/** The body of a recipe: `graft { }` in Kotlin code, the whole file in a `.graft.kts` script. */
 @GraftDslMarker
-public class RecipeScope internal constructor() {
+public open class RecipeScope internal constructor() {
     internal val builder: Recipe.Builder = Recipe.builder()
 
+    internal fun build(): Recipe = builder.build()
+
     /** The model to compress. */
-    public fun teacher(model: String) {
-        builder.teacher(Path.of(model), callerOrigin())
+    public fun teacher(model: Path) {
+        builder.teacher(model, callerOrigin())
     }
 
-    /** Calibration data (DATA forms as on the command line); [heldOut] is kept aside for fidelity. */
+    /** The model to compress. */
+    public fun teacher(model: String): Unit = teacher(Path.of(model))
+
+    /**
+     * Calibration data (DATA forms as on the command line: `X.npy`, `name=X.npy` per model input,
+     * or a folder of images); [heldOut] of it is kept aside to measure fidelity.
+     */
     public fun calibration(vararg data: String, heldOut: Double = 0.2) {
         builder.calibration(data.toList(), heldOut, callerOrigin())
     }
 
-    /** How image folders given as data become tensors: size `HxW`, per-channel mean and std after scaling to [0,1]. */
-    public fun images(size: String, mean: String? = null, std: String? = null) {
-        builder.images(dev.graft.data.ImageOptions.parse(size, mean, std))
+    /** Calibration data files or image folders; [heldOut] of it is kept aside to measure fidelity. */
+    public fun calibration(vararg data: Path, heldOut: Double = 0.2) {
+        builder.calibration(data.map { it.toString() }, heldOut, callerOrigin())
+    }
+
+    /**
+     * How image folders given as data become tensors: [size] `240 by 320` (height by width), and
+     * the per-channel [mean] and [std] applied after scaling pixels to [0, 1] (one value: every
+     * channel).
+     */
+    public fun images(size: Size, mean: List<Double>? = null, std: List<Double>? = null) {
+        val origin = callerOrigin()
+        builder.images(located(origin) {
+            ImageOptions.parse("${size.height}x${size.width}", mean?.joinToString(","), std?.joinToString(","))
+        })
     }
 
     /** Integer class labels of the calibration samples, for accuracy. */
-    public fun labels(file: String) {
-        builder.labels(Path.of(file))
+    public fun labels(file: Path) {
+        builder.labels(file)
     }
+
+    /** Integer class labels of the calibration samples, for accuracy. */
+    public fun labels(file: String): Unit = labels(Path.of(file))
 
     /** Data to measure the result on (instead of the held-out calibration rows), with labels for accuracy. */
     public fun test(vararg data: String, labels: String? = null) {
         builder.test(data.toList(), labels?.let { Path.of(it) })
+    }
+
+    /** Data to measure the result on (instead of the held-out calibration rows), with labels for accuracy. */
+    public fun test(vararg data: Path, labels: Path? = null) {
+        builder.test(data.map { it.toString() }, labels)
     }
 
     /**
@@ -80,37 +106,51 @@ public class RecipeScope internal constructor() {
     }
 
     /**
-     * Replace layers [from]..[to] by the student the block names, trained [epochs] (0: the default),
-     * then fine-tuned [finetune] epochs through the frozen rest of the model (0: not); [sideInputs]
-     * are model inputs (masks, positions) the region may read besides its entry.
+     * Replace layers [from]..[to] by [student] (`linear()`, `mlp(...)`, `attentionFfn(...)`,
+     * `thinConv(...)` or `skip()`), trained [epochs] epochs (null: the trainer's default, with
+     * early stopping), then fine-tuned [finetune] epochs through the frozen rest of the model
+     * (null: not); [sideInputs] are model inputs (masks, positions) the region may read besides
+     * its entry.
      */
     public fun replace(
         from: String,
         to: String = from,
-        epochs: Int = 0,
-        finetune: Int = 0,
+        student: StudentSpec,
+        epochs: Int? = null,
+        finetune: Int? = null,
         sideInputs: List<String> = emptyList(),
-        student: StudentScope.() -> Unit,
     ) {
         val origin = callerOrigin()
-        val s = StudentScope().apply(student).chosen
-            ?: throw Recipe.error(origin, "replace(%s..%s) names no student: add linear(), mlp(), attentionFfn(), thinConv() or skip()", from, to)
-        builder.step(Step.Replace(from, to, s, epochs, finetune, sideInputs, origin))
+        // 0 is the Java step's "not given"; here that is null, so an explicit 0 is a mistake
+        if (epochs == 0 || finetune == 0) {
+            throw Recipe.error(origin, "replace %s..%s: %s = 0 trains nothing; leave it out for %s", from, to,
+                if (epochs == 0) "epochs" else "finetune", if (epochs == 0) "the default" else "no fine-tuning")
+        }
+        builder.step(Step.Replace(from, to, student, epochs ?: 0, finetune ?: 0, sideInputs, origin))
     }
 
-    /** Keep [keep] of the channels of the layers [layers] names, chosen by SOMP (or by magnitude). */
-    public fun thin(layers: String, keep: Double, multiple: Int = 8, magnitude: Boolean = false) {
-        builder.step(Step.Thin(layers, keep, multiple, magnitude, callerOrigin()))
+    /**
+     * Keep [keep] of the output channels of the layers [layers] name (module paths, node names or
+     * globs such as `stage2.*`), chosen by SOMP (or by [magnitude]), counts rounded to [multiple].
+     */
+    public fun thin(vararg layers: String, keep: Double, multiple: Int = 8, magnitude: Boolean = false) {
+        builder.step(Step.Thin(patterns(layers), keep, multiple, magnitude, callerOrigin()))
     }
 
-    /** Factorize the layers [layers] names, at [rank] or keeping [energy] of the spectrum; [dataAware] fits to recorded inputs. */
-    public fun lowRank(layers: String, rank: Int = 0, energy: Double = 0.0, dataAware: Boolean = true) {
-        builder.step(Step.LowRank(layers, rank, energy, dataAware, callerOrigin()))
+    /**
+     * Factorize the layers [layers] name, at [rank] or keeping [energy] of the spectrum (give
+     * exactly one); [dataAware] fits the factors to the layers' recorded inputs.
+     */
+    public fun lowRank(vararg layers: String, rank: Int? = null, energy: Double? = null, dataAware: Boolean = true) {
+        builder.step(Step.LowRank(patterns(layers), rank ?: 0, energy ?: 0.0, dataAware, callerOrigin()))
     }
 
-    /** Exact simplifications on the calibration domain, or on the input box [lo]..[hi] when given. */
-    public fun simplify(lo: Double? = null, hi: Double? = null) {
-        builder.step(Step.Simplify(lo, hi, callerOrigin()))
+    /**
+     * Exact simplifications on the calibration domain, or (sound) on the input box [inputBox]
+     * (`simplify(inputBox = 0.0..1.0)`: every input element lies in it).
+     */
+    public fun simplify(inputBox: ClosedFloatingPointRange<Double>? = null) {
+        builder.step(Step.Simplify(inputBox?.start, inputBox?.endInclusive, callerOrigin()))
     }
 
     /** Where the result goes. */
@@ -127,90 +167,29 @@ public class RecipeScope internal constructor() {
     public fun require(block: RequireScope.() -> Unit) {
         RequireScope(builder).block()
     }
-}
 
-/** Chooses a student inside `replace { }`. */
-@GraftDslMarker
-public class StudentScope internal constructor() {
-    internal var chosen: StudentSpec? = null
-
-    /** A linear map (closed-form ridge least squares). */
-    public fun linear() { chosen = StudentSpec.of("linear") }
-    /** An MLP of [depth] hidden layers of width [hidden]. */
-    public fun mlp(hidden: Int = 256, depth: Int = 1) { chosen = StudentSpec.of("mlp").withWidth(hidden.toDouble()).withDepth(depth) }
-    /** One pre-norm attention + FFN block. */
-    public fun attentionFfn(heads: Int = 4, ffn: Int = 128) { chosen = StudentSpec.of("attention-ffn").withHeads(heads).withFfn(ffn) }
-    /** The region's conv stack with [width]× the channels. */
-    public fun thinConv(width: Double = 0.5) { chosen = StudentSpec.of("thin-conv").withWidth(width) }
-    /** Drop the region (identity). */
-    public fun skip() { chosen = StudentSpec.of("skip") }
-}
-
-/** Export targets inside `export { }`. */
-@GraftDslMarker
-public class ExportScope internal constructor(private val builder: Recipe.Builder) {
-    public val Fp32: Precision = Precision.FP32
-    public val Fp16: Precision = Precision.FP16
-    public val Int8Dynamic: Precision = Precision.INT8_DYNAMIC
-    public val Int8: Precision = Precision.INT8
-
-    public fun onnx(path: String) {
-        builder.step(Step.ExportOnnx(Path.of(path), callerOrigin()))
-    }
-
-    public fun tflite(path: String, precision: Precision = Precision.FP32) {
-        builder.step(Step.ExportTflite(Path.of(path), precision, callerOrigin()))
-    }
+    private fun patterns(layers: Array<out String>): String = layers.joinToString(",")
 }
 
 /**
- * Fidelity bounds inside `require { }`: `top1Agreement atLeast 0.99`, `relMse atMost 1e-3`, and
- * role metrics of a named output: `recall("scores") atLeast 0.98`, `meanAbsErr("boxes") atMost 0.1`.
+ * The recipe line that called into the DSL: the nearest frame in a `.graft.kts` script, else the
+ * nearest frame of code that is not the DSL's own (loaded from elsewhere than this class).
  */
-@GraftDslMarker
-public class RequireScope internal constructor(private val builder: Recipe.Builder) {
-    public val top1Agreement: Requirement.Metric = Requirement.Metric.TOP1_AGREEMENT
-    public val relMse: Requirement.Metric = Requirement.Metric.REL_MSE
-    public val maxAbsErr: Requirement.Metric = Requirement.Metric.MAX_ABS_ERR
-
-    public infix fun Requirement.Metric.atLeast(bound: Double) {
-        val origin = callerOrigin()
-        if (!atLeast()) throw Recipe.error(origin, "%s is an error: bound it with atMost", key())
-        builder.require(Requirement(this, bound, origin))
-    }
-
-    public infix fun Requirement.Metric.atMost(bound: Double) {
-        val origin = callerOrigin()
-        if (atLeast()) throw Recipe.error(origin, "%s is a share: bound it with atLeast", key())
-        builder.require(Requirement(this, bound, origin))
-    }
-
-    public fun top1Agreement(output: String): OutputMetric = OutputMetric(Requirement.Metric.TOP1_AGREEMENT, output)
-    public fun kl(output: String): OutputMetric = OutputMetric(Requirement.Metric.KL, output)
-    public fun accuracy(output: String): OutputMetric = OutputMetric(Requirement.Metric.ACCURACY, output)
-    public fun precision(output: String): OutputMetric = OutputMetric(Requirement.Metric.PRECISION, output)
-    public fun recall(output: String): OutputMetric = OutputMetric(Requirement.Metric.RECALL, output)
-    public fun f1(output: String): OutputMetric = OutputMetric(Requirement.Metric.F1, output)
-    public fun meanAbsErr(output: String): OutputMetric = OutputMetric(Requirement.Metric.MEAN_ABS_ERR, output)
-    public fun maxAbsErr(output: String): OutputMetric = OutputMetric(Requirement.Metric.MAX_ABS_ERR, output)
-    public fun meanCosine(output: String): OutputMetric = OutputMetric(Requirement.Metric.MEAN_COSINE, output)
-    public fun relErr(output: String): OutputMetric = OutputMetric(Requirement.Metric.REL_ERR, output)
-
-    public infix fun OutputMetric.atLeast(bound: Double) {
-        builder.requireOutput(this, bound, true)
-    }
-
-    public infix fun OutputMetric.atMost(bound: Double) {
-        builder.requireOutput(this, bound, false)
-    }
-}
-
-/** The recipe line that called into the DSL: the nearest frame in a `.graft.kts` script, else outside this package. */
 internal fun callerOrigin(): Origin {
-    val frames = Throwable().stackTrace
-    frames.firstOrNull { it.fileName?.endsWith(".graft.kts") == true }?.let {
-        return Origin(it.fileName, it.lineNumber)
+    val dsl = RecipeScope::class.java.protectionDomain?.codeSource?.location
+    val frame = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk { frames ->
+        val all = frames.toList()
+        all.firstOrNull { it.fileName?.endsWith(".graft.kts") == true }
+            ?: all.firstOrNull { it.fileName != null && it.declaringClass.protectionDomain?.codeSource?.location != dsl }
     }
-    val caller = frames.firstOrNull { !it.className.startsWith("dev.graft.dsl.") && it.fileName != null }
-    return caller?.let { Origin(it.fileName, it.lineNumber) } ?: Origin.UNKNOWN
+    return frame?.let { Origin(it.fileName, it.lineNumber) } ?: Origin.UNKNOWN
 }
+
+/** Runs [make], giving a bad-input error that names no place the recipe line [origin]. */
+internal fun <T> located(origin: Origin, make: () -> T): T =
+    try {
+        make()
+    } catch (e: GraftException) {
+        if (e.kind() != GraftException.Kind.BAD_INPUT || e.message!!.startsWith("$origin:")) throw e
+        throw Recipe.error(origin, "%s", e.message)
+    }

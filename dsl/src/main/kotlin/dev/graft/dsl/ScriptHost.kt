@@ -8,6 +8,7 @@ import kotlin.script.experimental.api.ResultValue
 import kotlin.script.experimental.api.ResultWithDiagnostics
 import kotlin.script.experimental.api.ScriptDiagnostic
 import kotlin.script.experimental.api.SourceCode
+import kotlin.script.experimental.api.implicitReceivers
 import kotlin.script.experimental.host.toScriptSource
 import kotlin.script.experimental.jvm.baseClassLoader
 import kotlin.script.experimental.jvm.jvm
@@ -18,8 +19,9 @@ import kotlin.script.experimental.jvm.compilationCache
 import kotlin.script.experimental.jvm.defaultJvmScriptingHostConfiguration
 
 /**
- * Runs `.graft.kts` recipe files and returns the recipe they build. Compile errors and recipe
- * mistakes come back as one-line `file:line: message` errors (exit status 2).
+ * Runs `.graft.kts` recipe files and returns the recipe they build: each run gets a fresh
+ * [ScriptRecipe] as the script's implicit receiver and builds it when the script ends. Compile
+ * errors and recipe mistakes come back as one-line `file:line: message` errors (exit status 2).
  *
  * ```kotlin
  * val recipe = ScriptHost.load(Path.of("examples/demo.graft.kts"))
@@ -44,8 +46,10 @@ public object ScriptHost {
         run(text.toScriptSource(name), name, text)
 
     private fun run(source: SourceCode, name: String, text: String, cacheDir: Path? = null): Recipe {
+        val recipe = ScriptRecipe()
         val evaluation = ScriptEvaluationConfiguration {
             jvm { baseClassLoader(ScriptHost::class.java.classLoader) }
+            implicitReceivers(recipe)
         }
         val host = if (cacheDir == null) {
             BasicJvmScriptingHost()
@@ -56,10 +60,7 @@ public object ScriptHost {
                 },
             )
         }
-        val (result, recipes) = RecipeCollector.collecting {
-            host.eval(source, GraftScriptConfiguration, evaluation)
-        }
-        when (result) {
+        when (val result = host.eval(source, GraftScriptConfiguration, evaluation)) {
             is ResultWithDiagnostics.Failure -> throw firstError(name, result.reports)
             is ResultWithDiagnostics.Success -> {
                 val value = result.value.returnValue
@@ -72,11 +73,14 @@ public object ScriptHost {
                 }
             }
         }
-        return when (recipes.size) {
-            1 -> recipes[0].withSource(text)
-            0 -> throw GraftException.badInput("%s: the script builds no recipe; write graft { ... }", name)
-            else -> throw GraftException.badInput("%s: the script builds %d recipes; write one graft { ... }", name, recipes.size)
+        val built = try {
+            recipe.build()
+        } catch (e: GraftException) {
+            // what the whole file lacks (no teacher, no steps) has no line: name the file
+            if (e.message!!.startsWith("$name:")) throw e
+            throw GraftException(e.kind(), "$name: ${e.message!!.removePrefix("${dev.graft.recipe.Origin.UNKNOWN}: ")}", e)
         }
+        return built.withSource(text)
     }
 
     private fun firstError(name: String, reports: List<ScriptDiagnostic>): GraftException {

@@ -7,37 +7,18 @@ import dev.graft.replace.StudentSpec
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.shouldNotBe
+import kotlin.script.experimental.api.defaultImports
+import kotlin.script.experimental.api.implicitReceivers
+import kotlin.script.experimental.api.with
 import io.kotest.matchers.string.shouldStartWith
 import io.kotest.matchers.types.shouldBeInstanceOf
 
 class ScriptHostSpec : FunSpec({
-    test("a recipe script maps one-to-one onto the Java builder") {
-        val recipe = ScriptHost.eval(
-            """
-            graft {
-                teacher("encoder.onnx"); calibration("calib.npy", heldOut = 0.25)
-                replace(from = "blocks.2", to = "blocks.4") { attentionFfn(heads = 4, ffn = 128) }
-                thin("stage2.*", keep = 0.5)
-                export { onnx("out/model.onnx"); tflite("out/model.tflite", precision = Int8) }
-                require { top1Agreement atLeast 0.99 }
-            }
-            """.trimIndent(),
-        )
-        recipe.teacher().toString() shouldBe "encoder.onnx"
-        recipe.heldOut() shouldBe 0.25
-        recipe.steps().size shouldBe 4
-        val replace = recipe.steps()[0].shouldBeInstanceOf<Step.Replace>()
-        replace.student() shouldBe StudentSpec.of("attention-ffn").withHeads(4).withFfn(128)
-        replace.origin().toString() shouldBe "recipe.graft.kts:3"
-        recipe.steps()[3].shouldBeInstanceOf<Step.ExportTflite>().precision() shouldBe dev.graft.tflite.Precision.INT8
-        recipe.requirements()[0].metric() shouldBe Requirement.Metric.TOP1_AGREEMENT
-        recipe.source() shouldStartWith "graft {"
-    }
-
     test("a compiled recipe is kept in the cache folder and reused while its text is the same") {
         val dir = java.nio.file.Files.createTempDirectory("graft-recipes")
         val file = dir.resolve("r.graft.kts")
-        java.nio.file.Files.writeString(file, "graft { teacher(\"m.onnx\"); calibration(\"c.npy\"); thin(\"stage2.*\", keep = 0.5) }\n")
+        java.nio.file.Files.writeString(file, "teacher(\"m.onnx\"); calibration(\"c.npy\"); thin(\"stage2.*\", keep = 0.5)\n")
         val cache = dir.resolve("cache")
         fun jars() = java.nio.file.Files.list(cache).use { s -> s.filter { it.fileName.toString().endsWith(".jar") }.toList() }
 
@@ -53,9 +34,20 @@ class ScriptHostSpec : FunSpec({
         ScriptHost.load(file, cache).steps() shouldBe first.steps()
         (java.nio.file.Files.size(jar) > 100) shouldBe true // a damaged jar is compiled again
 
-        java.nio.file.Files.writeString(file, "graft { teacher(\"m.onnx\"); calibration(\"c.npy\"); thin(\"stage3.*\", keep = 0.5) }\n")
+        java.nio.file.Files.writeString(file, "teacher(\"m.onnx\"); calibration(\"c.npy\"); thin(\"stage3.*\", keep = 0.5)\n")
         ScriptHost.load(file, cache).steps()[0].shouldBeInstanceOf<Step.Thin>().layers() shouldBe "stage3.*"
         jars().size shouldBe 2
+    }
+
+    test("the cache key changes with the script template's settings") {
+        val text = "teacher(\"m.onnx\")"
+        val same = CompiledRecipes.key(text, GraftScriptConfiguration)
+        same shouldBe CompiledRecipes.key(text, GraftScriptConfiguration)
+        val imports = GraftScriptConfiguration.with { defaultImports("dev.graft.recipe.*") }
+        val receiver = GraftScriptConfiguration.with { implicitReceivers(RecipeScope::class) }
+        CompiledRecipes.key(text, imports) shouldNotBe same
+        CompiledRecipes.key(text, receiver) shouldNotBe same
+        CompiledRecipes.key("$text\n", GraftScriptConfiguration) shouldNotBe same
     }
 
     test("a step after an export is reported at its line") {
@@ -77,14 +69,10 @@ class ScriptHostSpec : FunSpec({
 
     test("a step's bad values are refused at its line, never as a Java exception") {
         val e = shouldThrow<GraftException> {
-            ScriptHost.eval("graft {\n  teacher(\"m.onnx\"); calibration(\"c.npy\")\n  simplify(lo = 0.0)\n}", "box.graft.kts")
+            ScriptHost.eval("teacher(\"m.onnx\"); calibration(\"c.npy\")\nsimplify(inputBox = 1.0..0.0)\n", "box.graft.kts")
         }
-        e.message shouldBe "box.graft.kts:3: an input box needs both lo and hi, got lo 0.0 and hi null"
+        e.message shouldBe "box.graft.kts:2: input box lo 1.0, hi 0.0: both must be finite and lo at most hi"
         e.exitStatus() shouldBe 2
-        val thin = shouldThrow<GraftException> {
-            ScriptHost.eval("graft {\n  teacher(\"m.onnx\"); calibration(\"c.npy\")\n  thin(\"a.*\", keep = 0.5, multiple = 0)\n}", "thin.graft.kts")
-        }
-        thin.message shouldBe "thin.graft.kts:3: thin multiple 0 must be 1 to 1024 (channel counts are rounded to it)"
     }
 
     test("a compile error is one line with file and line") {

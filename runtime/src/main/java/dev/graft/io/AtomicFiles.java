@@ -90,7 +90,31 @@ public final class AtomicFiles {
     }
   }
 
-  private static final long PID = ProcessHandle.current().pid();
+  private static final long PID = currentPid();
+
+  /**
+   * This process's id: from {@code ProcessHandle} where Java has it, from {@code /proc/self} on
+   * Android (which lacks it), else 0.
+   */
+  static long currentPid() {
+    try {
+      return ProcessHandle.current().pid();
+    } catch (LinkageError e) {
+      try {
+        return Long.parseLong(new java.io.File("/proc/self").getCanonicalFile().getName());
+      } catch (IOException | NumberFormatException notLinux) {
+        return 0;
+      }
+    }
+  }
+
+  private static boolean alive(long pid) {
+    try {
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (LinkageError e) {
+      return new java.io.File("/proc/" + pid).exists();
+    }
+  }
 
   /** {@code .NAME.PID.}: a temporary file names its target and the process writing it. */
   private static String tempPrefix(Path target) {
@@ -113,7 +137,7 @@ public final class AtomicFiles {
         } catch (NumberFormatException e) {
           continue; // not one of ours
         }
-        if (pid > 0 && pid != PID && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        if (pid > 0 && pid != PID && alive(pid)) {
           continue; // another live process is writing it
         }
         if (pid > 0 && pid != PID) {

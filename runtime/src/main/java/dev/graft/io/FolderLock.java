@@ -58,12 +58,12 @@ public final class FolderLock implements AutoCloseable {
         lock = null; // held by this process
       }
       if (lock == null) {
-        String who = Files.readString(file, StandardCharsets.UTF_8).trim();
+        String who = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
         ch.close();
         throw GraftException.failure("%s is in use by another run (%s); wait for it to finish or"
             + " write elsewhere", folder, who.isEmpty() ? "holder unknown" : who);
       }
-      String me = "pid " + ProcessHandle.current().pid() + ", " + holder + ", since "
+      String me = "pid " + AtomicFiles.currentPid() + ", " + holder + ", since "
           + Instant.now().truncatedTo(ChronoUnit.SECONDS);
       ch.truncate(0);
       ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);

@@ -1,5 +1,6 @@
 package dev.graft.runtime;
 
+import dev.graft.io.NdArray;
 import java.io.File;
 import java.util.List;
 import java.util.Map;

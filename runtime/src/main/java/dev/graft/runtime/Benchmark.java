@@ -1,5 +1,6 @@
 package dev.graft.runtime;
 
+import dev.graft.io.NdArray;
 import dev.graft.runtime.BenchmarkResult.ErrorInfo;
 import dev.graft.runtime.BenchmarkResult.InputInfo;
 import dev.graft.runtime.BenchmarkResult.ModelInfo;
@@ -139,7 +140,7 @@ public final class Benchmark {
     for (int i = 0; i < inputs.size(); i++) {
       TensorSpec spec = specs.get(i);
       result.addInput(
-          new InputInfo(i, spec.name(), inputs.get(i).dtype(), inputs.get(i).shape(),
+          new InputInfo(i, spec.name(), inputs.get(i).type(), inputs.get(i).shape(),
               fromReference ? "reference" : "synthetic"));
     }
     for (MemoryUsage usage : memory.usages()) {

@@ -1,5 +1,6 @@
 package dev.graft.runtime;
 
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.graft.runtime;
 
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -81,14 +83,14 @@ public final class OutputCheck {
     long[] shape = a.shape();
     if (!Arrays.equals(shape, r.shape())) {
       return new Comparison(
-          index, name, a.dtype(), shape, a.size(), Double.NaN, a.size(), false,
+          index, name, a.type(), shape, a.size(), Double.NaN, a.size(), false,
           "shape " + Arrays.toString(shape) + " differs from reference "
               + Arrays.toString(r.shape()));
     }
     double maxAbs = 0;
     long mismatches = 0;
     boolean nonFinite = false;
-    for (long i = 0; i < a.size(); i++) {
+    for (int i = 0; i < a.size(); i++) {
       double x = a.getDouble(i);
       double y = r.getDouble(i);
       double d = Math.abs(x - y);
@@ -109,7 +111,7 @@ public final class OutputCheck {
       why = mismatches + " of " + a.size() + " elements outside tolerance";
     }
     return new Comparison(
-        index, name, a.dtype(), shape, a.size(), nonFinite ? Double.NaN : maxAbs, mismatches,
+        index, name, a.type(), shape, a.size(), nonFinite ? Double.NaN : maxAbs, mismatches,
         mismatches == 0, why);
   }
 

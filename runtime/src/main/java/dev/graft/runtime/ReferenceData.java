@@ -1,6 +1,8 @@
 package dev.graft.runtime;
 
-import dev.graft.runtime.npy.Npy;
+import dev.graft.GraftException;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -59,10 +61,18 @@ public final class ReferenceData {
   /** Writes this data as {@code input_<i>.npy} and {@code output_<i>.npy} into {@code dir}. */
   public void save(File dir) throws IOException {
     for (int i = 0; i < inputs.size(); i++) {
-      Npy.write(inputs.get(i), new File(dir, "input_" + i + ".npy"));
+      write(new File(dir, "input_" + i + ".npy"), inputs.get(i));
     }
     for (int i = 0; i < outputs.size(); i++) {
-      Npy.write(outputs.get(i), new File(dir, "output_" + i + ".npy"));
+      write(new File(dir, "output_" + i + ".npy"), outputs.get(i));
+    }
+  }
+
+  private static void write(File f, NdArray a) throws IOException {
+    try {
+      Npy.write(f.toPath(), a);
+    } catch (GraftException e) {
+      throw new IOException(e.getMessage(), e);
     }
   }
 
@@ -83,8 +93,8 @@ public final class ReferenceData {
         return out;
       }
       try {
-        out.add(Npy.read(f));
-      } catch (IOException e) {
+        out.add(Npy.readAsStored(f.toPath()));
+      } catch (GraftException e) {
         throw new BenchmarkException(BenchmarkException.Code.BAD_INPUT, e.getMessage(), e);
       }
     }

@@ -1,5 +1,6 @@
 package dev.graft.runtime;
 
+import dev.graft.io.NdArray;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ final class SyntheticInputs {
       ByteBuffer b =
           ByteBuffer.allocate(n * spec.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
       switch (spec.dtype()) {
-        case FLOAT32:
+        case FLOAT:
           for (int i = 0; i < n; i++) {
             b.putFloat(random.nextFloat());
           }
@@ -38,7 +39,7 @@ final class SyntheticInputs {
           break; // zeros
       }
       ((java.nio.Buffer) b).rewind();
-      out.add(NdArray.of(spec.dtype(), shape, b));
+      out.add(NdArray.fromBytes(spec.dtype(), shape, b));
     }
     return out;
   }

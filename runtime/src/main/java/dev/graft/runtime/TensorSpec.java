@@ -1,5 +1,7 @@
 package dev.graft.runtime;
 
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import java.util.Arrays;
 
 /**
@@ -50,7 +52,7 @@ public final class TensorSpec {
   /** Whether {@code array} has this spec's type and a shape that fits it. */
   public boolean accepts(NdArray array) {
     long[] s = array.shape();
-    if (array.dtype() != dtype || s.length != shape.length) {
+    if (array.type() != dtype || s.length != shape.length) {
       return false;
     }
     for (int i = 0; i < s.length; i++) {

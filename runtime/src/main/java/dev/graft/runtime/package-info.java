@@ -6,12 +6,13 @@
  * configured by {@link dev.graft.runtime.BenchmarkOptions}; its output {@link
  * dev.graft.runtime.BenchmarkResult} (JSON schema {@code graft.bench/1}) with {@link
  * dev.graft.runtime.Stats}, {@link dev.graft.runtime.OutputCheck} and {@link
- * dev.graft.runtime.DeviceInfo}; data as {@link dev.graft.runtime.NdArray} and {@link
+ * dev.graft.runtime.DeviceInfo}; data as {@link dev.graft.io.NdArray} and {@link
  * dev.graft.runtime.ReferenceData}; {@link dev.graft.runtime.BenchJob} turns string options (an
  * Android intent's extras, command-line flags) into a run and a written result file.
  *
  * <p>Implementations below: {@code tflite} and {@code ort} backends, {@code litert} (LiteRT in
- * Node), {@code memory} probes, {@code npy} files and {@code json}. The code compiles to Java 11
+ * Node), {@code memory} probes and the result {@code json}; arrays, {@code .npy} and JSON come from
+ * the shared I/O layer {@code dev.graft.io}. The code compiles to Java 11
  * bytecode and uses only APIs present on Android 8 (API 26); it has no runtime dependencies.
  */
 package dev.graft.runtime;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -11,12 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class OutputCheckTest {
   private static final List<TensorSpec> SPECS =
-      Collections.singletonList(new TensorSpec(0, "y", DType.FLOAT32, new long[] {4}));
+      Collections.singletonList(new TensorSpec(0, "y", DType.FLOAT, new long[] {4}));
 
   private static OutputCheck check(float[] actual, float[] expected, double atol, double rtol) {
     return OutputCheck.compare(SPECS,
-        Collections.singletonList(NdArray.ofFloats(new long[] {actual.length}, actual)),
-        Collections.singletonList(NdArray.ofFloats(new long[] {expected.length}, expected)),
+        Collections.singletonList(NdArray.of(actual, new long[] {actual.length})),
+        Collections.singletonList(NdArray.of(expected, new long[] {expected.length})),
         atol, rtol);
   }
 
@@ -42,14 +44,14 @@ class OutputCheckTest {
   @Test
   void shapeAndCountMismatchesFailWithReasons() {
     OutputCheck shape = OutputCheck.compare(SPECS,
-        Collections.singletonList(NdArray.ofFloats(new long[] {2, 2}, new float[4])),
-        Collections.singletonList(NdArray.ofFloats(new long[] {4}, new float[4])), 0, 0);
+        Collections.singletonList(NdArray.of(new float[4], new long[] {2, 2})),
+        Collections.singletonList(NdArray.of(new float[4], new long[] {4})), 0, 0);
     assertFalse(shape.passed());
     assertEquals("shape [2, 2] differs from reference [4]", shape.outputs().get(0).reason());
     OutputCheck count = OutputCheck.compare(SPECS,
-        Collections.singletonList(NdArray.ofFloats(new long[] {4}, new float[4])),
-        Arrays.asList(NdArray.ofFloats(new long[] {4}, new float[4]),
-            NdArray.ofFloats(new long[] {4}, new float[4])), 0, 0);
+        Collections.singletonList(NdArray.of(new float[4], new long[] {4})),
+        Arrays.asList(NdArray.of(new float[4], new long[] {4}),
+            NdArray.of(new float[4], new long[] {4})), 0, 0);
     assertEquals("Model has 1 outputs but 2 reference outputs were given", count.reason());
   }
 }

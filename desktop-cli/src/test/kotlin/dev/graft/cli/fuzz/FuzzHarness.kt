@@ -6,8 +6,8 @@ import com.github.ajalt.mordant.terminal.Terminal
 import com.github.ajalt.mordant.terminal.TerminalRecorder
 import dev.graft.cli.graftCommand
 import dev.graft.cli.runGraft
-import dev.graft.data.NdArray
-import dev.graft.data.Npy
+import dev.graft.io.NdArray
+import dev.graft.io.Npy
 import java.io.ByteArrayOutputStream
 import java.io.PrintStream
 import java.nio.file.Files

@@ -1,17 +1,18 @@
 package dev.graft.runtime.json;
 
+import dev.graft.io.DType;
 import dev.graft.io.Json;
 import dev.graft.runtime.Accelerator;
 import dev.graft.runtime.BenchmarkOptions;
-import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.BenchmarkResult.ErrorInfo;
 import dev.graft.runtime.BenchmarkResult.InputInfo;
 import dev.graft.runtime.BenchmarkResult.ModelInfo;
 import dev.graft.runtime.BenchmarkResult.Timings;
-import dev.graft.runtime.DType;
+import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.MemoryUsage;
 import dev.graft.runtime.Stats;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,12 +176,21 @@ public final class BenchmarkResultJson {
     return b.build();
   }
 
+  /** The element types a benchmark feeds and compares (the schema's {@code dtype} values). */
+  private static final List<DType> BENCH_TYPES =
+      Arrays.asList(DType.FLOAT, DType.INT8, DType.UINT8, DType.INT32, DType.INT64);
+
   static DType dtype(Fields f, String key) {
-    try {
-      return DType.fromJsonName(f.string(key));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Result field '" + f.path(key) + "': " + e.getMessage());
+    String name = f.string(key);
+    List<String> names = new ArrayList<>();
+    for (DType t : BENCH_TYPES) {
+      if (t.jsonName().equals(name)) {
+        return t;
+      }
+      names.add(t.jsonName());
     }
+    throw new IllegalArgumentException("Result field '" + f.path(key) + "': Unknown dtype '"
+        + name + "', expected one of " + names);
   }
 
   static void putIf(Map<String, Object> m, String key, Object value) {

@@ -1,21 +1,23 @@
 package dev.graft.runtime.litert;
 
+import dev.graft.GraftException;
+import dev.graft.io.Json;
+import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
+import dev.graft.io.Temporaries;
 import dev.graft.runtime.Accelerator;
-import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkException.Code;
+import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkOptions;
-import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.BenchmarkResult.InputInfo;
 import dev.graft.runtime.BenchmarkResult.ModelInfo;
 import dev.graft.runtime.BenchmarkResult.Timings;
+import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.DeviceInfo;
-import dev.graft.runtime.NdArray;
 import dev.graft.runtime.OutputCheck;
 import dev.graft.runtime.ReferenceData;
 import dev.graft.runtime.Stats;
 import dev.graft.runtime.TensorSpec;
-import dev.graft.io.Json;
-import dev.graft.runtime.npy.Npy;
 import java.io.File;
 import java.io.IOException;
 import java.time.Instant;
@@ -44,70 +46,36 @@ import java.util.Map;
  * XNNPACK, which LiteRT's wasm CPU path uses) are offered.
  */
 public final class LiteRtNodeRunner {
-  /** System property naming {@code cli.mjs}; the environment variable is GRAFT_LITERT_RUNNER. */
-  public static final String RUNNER_PROPERTY = "graft.litert.runner";
-  /** System property naming the node executable; default {@code node} on the PATH. */
-  public static final String NODE_PROPERTY = "graft.node";
+  private final LiteRtNode node;
+  private final long timeoutSeconds;
 
-  private final String node;
-  private final File cli;
-  private final ProcessRunner processes;
-
-  /** A runner for {@code cli} ({@code tools/litert-runner/cli.mjs}) started with {@code node}. */
-  public LiteRtNodeRunner(String node, File cli) {
-    this(node, cli, 600);
+  /** A benchmark backend over {@code node}, killing a runner that takes over 600 s. */
+  public LiteRtNodeRunner(LiteRtNode node) {
+    this(node, 600);
   }
 
   /** As above, killing a runner that takes longer than {@code timeoutSeconds}. */
-  public LiteRtNodeRunner(String node, File cli, long timeoutSeconds) {
+  public LiteRtNodeRunner(LiteRtNode node, long timeoutSeconds) {
     this.node = node;
-    this.cli = cli;
-    this.processes = new ProcessRunner(timeoutSeconds);
+    this.timeoutSeconds = timeoutSeconds;
   }
 
-  /**
-   * The runner named by {@value #RUNNER_PROPERTY} or GRAFT_LITERT_RUNNER, else the first {@code
-   * tools/litert-runner/cli.mjs} in the working directory or one of its parents.
-   */
+  /** Over the runner {@link LiteRtNode#locate()} finds. */
   public static LiteRtNodeRunner locate() {
-    String node = System.getProperty(NODE_PROPERTY, "node");
-    String configured = System.getProperty(RUNNER_PROPERTY, System.getenv("GRAFT_LITERT_RUNNER"));
-    if (configured != null && !configured.isEmpty()) {
-      return new LiteRtNodeRunner(node, new File(configured));
-    }
-    File dir = new File(System.getProperty("user.dir")).getAbsoluteFile();
-    for (File d = dir; d != null; d = d.getParentFile()) {
-      File cli = new File(d, "tools/litert-runner/cli.mjs");
-      if (cli.isFile()) {
-        return new LiteRtNodeRunner(node, cli);
-      }
-    }
-    return new LiteRtNodeRunner(node, new File(dir, "tools/litert-runner/cli.mjs"));
+    return new LiteRtNodeRunner(LiteRtNode.locate());
   }
 
+  /** The runner's program, {@code cli.mjs}. */
   public File cli() {
-    return cli;
+    return node.cli();
   }
 
   /**
-   * Null when the runner can be used; otherwise why not (no cli.mjs, its node_modules not
-   * installed, node not runnable), for a test skip or an error message.
+   * Null when the runner can be used; otherwise why not (see {@link
+   * LiteRtNode#unavailableReason()}), for a test skip or an error message.
    */
   public String unavailableReason() {
-    if (!cli.isFile()) {
-      return "LiteRT runner not found at " + cli.getPath() + " (set -D" + RUNNER_PROPERTY
-          + " or GRAFT_LITERT_RUNNER to its cli.mjs)";
-    }
-    File modules = new File(cli.getAbsoluteFile().getParentFile(), "node_modules");
-    if (!modules.isDirectory()) {
-      return "LiteRT runner dependencies not installed: run npm ci in " + modules.getParent();
-    }
-    try {
-      ProcessRunner.Outcome o = processes.run(listOf(node, "--version"));
-      return o.exitCode == 0 ? null : "'" + node + " --version' failed: " + o.stderrLine();
-    } catch (IOException e) {
-      return "Node.js is not runnable as '" + node + "': " + e.getMessage();
-    }
+    return node.unavailableReason();
   }
 
   /**
@@ -126,7 +94,7 @@ public final class LiteRtNodeRunner {
     File tmp = tempDir();
     try {
       List<String> inputArgs = writeInputs(reference, tmp);
-      List<String> cmd = listOf(node, cli.getPath(), "bench", model.getPath());
+      List<String> cmd = listOf("bench", model.getPath());
       cmd.addAll(inputArgs);
       cmd.addAll(listOf("--warmup", Integer.toString(options.warmup()),
           "--runs", Integer.toString(options.runs())));
@@ -149,7 +117,7 @@ public final class LiteRtNodeRunner {
       if (reference != null) {
         for (int i = 0; i < reference.inputs().size(); i++) {
           NdArray in = reference.inputs().get(i);
-          b.addInput(new InputInfo(i, "input_" + i, in.dtype(), in.shape(), "reference"));
+          b.addInput(new InputInfo(i, "input_" + i, in.type(), in.shape(), "reference"));
         }
         if (!reference.outputs().isEmpty()) {
           List<TensorSpec> specs = new ArrayList<>();
@@ -182,7 +150,7 @@ public final class LiteRtNodeRunner {
 
   private List<NdArray> runIn(File model, List<String> inputArgs, File outDir,
       List<TensorSpec> specs) throws BenchmarkException {
-    List<String> cmd = listOf(node, cli.getPath(), "run", model.getPath());
+    List<String> cmd = listOf("run", model.getPath());
     cmd.addAll(inputArgs);
     cmd.addAll(listOf("--out", outDir.getPath()));
     Map<String, Object> json = invoke(cmd);
@@ -198,11 +166,11 @@ public final class LiteRtNodeRunner {
         path = new File(outDir, path.getName());
       }
       try {
-        NdArray a = Npy.read(path);
+        NdArray a = Npy.readAsStored(path.toPath());
         arrays.add(a);
-        specs.add(new TensorSpec(arrays.size() - 1, String.valueOf(m.get("name")), a.dtype(),
+        specs.add(new TensorSpec(arrays.size() - 1, String.valueOf(m.get("name")), a.type(),
             a.shape()));
-      } catch (IOException e) {
+      } catch (GraftException e) {
         throw new BenchmarkException(Code.RUN_FAILED, "LiteRT runner output: " + e.getMessage(), e);
       }
     }
@@ -224,41 +192,33 @@ public final class LiteRtNodeRunner {
     }
   }
 
-  private Map<String, Object> invoke(List<String> cmd) throws BenchmarkException {
-    ProcessRunner.Outcome o;
+  private Map<String, Object> invoke(List<String> args) throws BenchmarkException {
+    LiteRtNode.Answer o;
     try {
-      o = processes.run(cmd);
+      o = node.call(args, timeoutSeconds);
     } catch (IOException e) {
       throw new BenchmarkException(Code.BACKEND_UNAVAILABLE,
-          "Cannot start LiteRT runner: " + e.getMessage(), e);
+          "Cannot run the LiteRT runner: " + e.getMessage(), e);
     }
-    if (o.exitCode != 0) {
-      throw new BenchmarkException(o.exitCode == 2 ? Code.BAD_INPUT : Code.RUN_FAILED,
-          "LiteRT runner: " + o.stderrLine());
+    if (o.exitCode() != 0) {
+      throw new BenchmarkException(o.exitCode() == 2 ? Code.BAD_INPUT : Code.RUN_FAILED,
+          "LiteRT runner: " + o.message());
     }
-    String line = o.lastStdoutLine();
+    String line = o.lastLine();
     try {
-      Object parsed = Json.parse(line);
-      if (parsed instanceof Map) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) parsed;
-        return m;
-      }
+      return Json.parseObject(line);
     } catch (IllegalArgumentException e) {
-      // reported below
+      throw new BenchmarkException(Code.RUN_FAILED,
+          "LiteRT runner printed no JSON object on its last line: '" + line + "'");
     }
-    throw new BenchmarkException(Code.RUN_FAILED,
-        "LiteRT runner printed no JSON object on its last line: '" + line + "'");
   }
 
   private Map<String, String> details() {
     Map<String, String> d = new LinkedHashMap<>();
-    d.put("runner", cli.getPath());
-    try {
-      ProcessRunner.Outcome o = processes.run(listOf(node, "--version"));
-      d.put("node", o.lastStdoutLine());
-    } catch (IOException e) {
-      // version unknown
+    d.put("runner", node.cli().getPath());
+    String version = node.nodeVersion();
+    if (version != null) {
+      d.put("node", version);
     }
     return d;
   }
@@ -272,8 +232,8 @@ public final class LiteRtNodeRunner {
     for (int i = 0; i < reference.inputs().size(); i++) {
       File f = new File(dir, "input_" + i + ".npy");
       try {
-        Npy.write(reference.inputs().get(i), f);
-      } catch (IOException e) {
+        Npy.write(f.toPath(), reference.inputs().get(i));
+      } catch (GraftException e) {
         throw new BenchmarkException(Code.RUN_FAILED, "Cannot write " + f + ": " + e.getMessage());
       }
       args.add("--input");
@@ -307,22 +267,14 @@ public final class LiteRtNodeRunner {
 
   private static File tempDir() throws BenchmarkException {
     try {
-      return java.nio.file.Files.createTempDirectory("graft-litert").toFile();
-    } catch (IOException e) {
-      throw new BenchmarkException(Code.RUN_FAILED, "Cannot make a temporary folder: " + e);
+      return Temporaries.folder("graft-litert").toFile();
+    } catch (GraftException e) {
+      throw new BenchmarkException(Code.RUN_FAILED, e.getMessage(), e);
     }
   }
 
   private static void deleteTree(File f) {
-    File[] children = f.listFiles();
-    if (children != null) {
-      for (File c : children) {
-        deleteTree(c);
-      }
-    }
-    if (!f.delete()) {
-      f.deleteOnExit();
-    }
+    Temporaries.delete(f.toPath());
   }
 
   private static List<String> listOf(String... items) {

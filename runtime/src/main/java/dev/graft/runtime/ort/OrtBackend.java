@@ -9,12 +9,12 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.runtime.Backend;
-import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkException.Code;
+import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkOptions;
-import dev.graft.runtime.DType;
-import dev.graft.runtime.NdArray;
 import dev.graft.runtime.TensorSpec;
 import java.io.File;
 import java.nio.ByteBuffer;
@@ -113,12 +113,12 @@ public final class OrtBackend implements Backend {
     try {
       for (int i = 0; i < values.size(); i++) {
         NdArray v = values.get(i);
-        ByteBuffer direct = ByteBuffer.allocateDirect((int) (v.size() * v.dtype().byteSize()))
+        ByteBuffer direct = ByteBuffer.allocateDirect((int) (v.size() * v.type().byteSize()))
             .order(ByteOrder.nativeOrder());
         direct.put(v.data());
         ((java.nio.Buffer) direct).rewind();
         feed.put(inputs.get(i).name(),
-            OnnxTensor.createTensor(env, direct, v.shape(), javaType(v.dtype())));
+            OnnxTensor.createTensor(env, direct, v.shape(), javaType(v.type())));
       }
     } catch (OrtException e) {
       closeFeed();
@@ -155,7 +155,7 @@ public final class OrtBackend implements Backend {
       }
       OnnxTensor t = (OnnxTensor) v;
       ByteBuffer bytes = t.getByteBuffer();
-      out.add(NdArray.of(outputs.get(i).dtype(), t.getInfo().getShape(), bytes));
+      out.add(NdArray.fromBytes(outputs.get(i).dtype(), t.getInfo().getShape(), bytes));
     }
     return out;
   }
@@ -231,7 +231,7 @@ public final class OrtBackend implements Backend {
   static DType dtype(OnnxJavaType t, String kind, String name) throws BenchmarkException {
     switch (t) {
       case FLOAT:
-        return DType.FLOAT32;
+        return DType.FLOAT;
       case INT8:
         return DType.INT8;
       case UINT8:
@@ -249,7 +249,7 @@ public final class OrtBackend implements Backend {
 
   private static OnnxJavaType javaType(DType t) {
     switch (t) {
-      case FLOAT32:
+      case FLOAT:
         return OnnxJavaType.FLOAT;
       case INT8:
         return OnnxJavaType.INT8;

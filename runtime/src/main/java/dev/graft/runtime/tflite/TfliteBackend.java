@@ -1,10 +1,10 @@
 package dev.graft.runtime.tflite;
 
+import dev.graft.io.NdArray;
 import dev.graft.runtime.Backend;
-import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkException.Code;
+import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkOptions;
-import dev.graft.runtime.NdArray;
 import dev.graft.runtime.TensorSpec;
 import java.io.File;
 import java.nio.Buffer;

@@ -1,8 +1,8 @@
 package dev.graft.runtime.tflite;
 
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.runtime.BenchmarkException;
-import dev.graft.runtime.DType;
-import dev.graft.runtime.NdArray;
 import dev.graft.runtime.TensorSpec;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
@@ -22,7 +22,7 @@ public final class TfliteTensors {
   public static DType dtype(DataType t, String kind, String name) throws BenchmarkException {
     switch (t) {
       case FLOAT32:
-        return DType.FLOAT32;
+        return DType.FLOAT;
       case INT8:
         return DType.INT8;
       case UINT8:
@@ -65,7 +65,7 @@ public final class TfliteTensors {
   /** A direct native-order buffer holding {@code array}'s bytes, positioned at 0. */
   public static ByteBuffer directCopy(NdArray array) {
     ByteBuffer b =
-        ByteBuffer.allocateDirect((int) (array.size() * array.dtype().byteSize()))
+        ByteBuffer.allocateDirect((int) (array.size() * array.type().byteSize()))
             .order(ByteOrder.nativeOrder());
     b.put(array.data());
     ((Buffer) b).rewind();
@@ -76,6 +76,6 @@ public final class TfliteTensors {
   public static NdArray toArray(DType dtype, int[] shape, ByteBuffer buffer) {
     ByteBuffer view = buffer.duplicate();
     ((Buffer) view).clear();
-    return NdArray.of(dtype, toLongs(shape), view.order(ByteOrder.LITTLE_ENDIAN));
+    return NdArray.fromBytes(dtype, toLongs(shape), view.order(ByteOrder.LITTLE_ENDIAN));
   }
 }

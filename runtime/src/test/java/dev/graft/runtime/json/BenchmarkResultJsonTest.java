@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.io.DType;
 import dev.graft.runtime.Accelerator;
 import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkOptions;
-import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.BenchmarkResult.ErrorInfo;
 import dev.graft.runtime.BenchmarkResult.InputInfo;
 import dev.graft.runtime.BenchmarkResult.ModelInfo;
 import dev.graft.runtime.BenchmarkResult.Timings;
-import dev.graft.runtime.DType;
+import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.DeviceInfo;
 import dev.graft.runtime.MemoryUsage;
 import dev.graft.runtime.OutputCheck;
@@ -43,7 +43,7 @@ class BenchmarkResultJsonTest {
         .options(BenchmarkOptions.builder().accelerator(Accelerator.GPU).xnnpack(false)
             .allowFp16(true).atol(1e-3).runs(3).build())
         .device(PHONE)
-        .addInput(new InputInfo(0, "input", DType.FLOAT32, new long[] {1, 240, 320, 3},
+        .addInput(new InputInfo(0, "input", DType.FLOAT, new long[] {1, 240, 320, 3},
             "reference"))
         .addMemory(new MemoryUsage("android-native-heap", 100, 2000, 3000, "sampled"));
   }
@@ -57,7 +57,7 @@ class BenchmarkResultJsonTest {
   @Test
   void aPassedPhoneResultValidatesAndRoundTrips() {
     OutputCheck check = new OutputCheck(OutputCheck.Status.PASSED, 1e-3, 1e-3, null,
-        Collections.singletonList(new OutputCheck.Comparison(0, "scores", DType.FLOAT32,
+        Collections.singletonList(new OutputCheck.Comparison(0, "scores", DType.FLOAT,
             new long[] {1, 4420, 2}, 8840, 2.5e-4, 0, true, null)));
     BenchmarkResult r = measured(check);
     String json = r.toJson();
@@ -80,7 +80,7 @@ class BenchmarkResultJsonTest {
   void aFailedCheckWithNonFiniteErrorValidatesAndReadsBackAsNaN() {
     OutputCheck check = new OutputCheck(OutputCheck.Status.FAILED, 1e-3, 1e-3,
         "Outputs differ from the reference beyond atol/rtol",
-        Collections.singletonList(new OutputCheck.Comparison(0, "scores", DType.FLOAT32,
+        Collections.singletonList(new OutputCheck.Comparison(0, "scores", DType.FLOAT,
             new long[] {2}, 2, Double.NaN, 1, false, "non-finite values where the reference "
                 + "differs")));
     BenchmarkResult r = measured(check);

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.io.NdArray;
 import dev.graft.runtime.Accelerator;
 import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkOptions;
 import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.DeviceInfo;
-import dev.graft.runtime.NdArray;
 import dev.graft.runtime.OutputCheck;
 import dev.graft.runtime.ReferenceData;
 import dev.graft.runtime.SchemaAssert;
@@ -43,9 +43,9 @@ class LiteRtNodeRunnerTest {
   void setUp() throws IOException {
     File cli = TestModels.resource("fake-litert-runner/cli.mjs");
     File dir = new File(tmp, "runner");
-    new File(dir, "node_modules").mkdirs();
+    new File(dir, "node_modules/@litertjs").mkdirs();
     Files.copy(cli.toPath(), new File(dir, "cli.mjs").toPath());
-    runner = new LiteRtNodeRunner("node", new File(dir, "cli.mjs"), 60);
+    runner = new LiteRtNodeRunner(LiteRtNode.at(dir, "node"), 60);
     String why = runner.unavailableReason();
     Assumptions.assumeTrue(why == null, "Node.js unavailable: " + why);
     model = new File(tmp, "identity.tflite");
@@ -53,7 +53,7 @@ class LiteRtNodeRunnerTest {
   }
 
   private static ReferenceData identity(float delta) {
-    NdArray x = NdArray.ofFloats(new long[] {1, 3}, new float[] {0.5f, -1f, 2f});
+    NdArray x = NdArray.of(new float[] {0.5f, -1f, 2f}, new long[] {1, 3});
     NdArray y = x.withElement(1, -1f + delta);
     return ReferenceData.of(Collections.singletonList(x), Collections.singletonList(y));
   }
@@ -103,14 +103,15 @@ class LiteRtNodeRunnerTest {
   @Test
   void runReturnsTheOutputsTheRunnerWrote() throws BenchmarkException {
     List<NdArray> out = runner.run(model, identity(0f).inputs());
-    assertArrayEquals(new float[] {0.5f, -1f, 2f}, out.get(0).toFloats());
+    assertArrayEquals(new float[] {0.5f, -1f, 2f}, out.get(0).asFloats());
   }
 
   @Test
   void aMissingRunnerOrItsDependenciesIsReportedNotThrown() {
-    LiteRtNodeRunner absent = new LiteRtNodeRunner("node", new File(tmp, "nowhere/cli.mjs"));
-    assertEquals("LiteRT runner not found at " + new File(tmp, "nowhere/cli.mjs").getPath()
-        + " (set -Dgraft.litert.runner or GRAFT_LITERT_RUNNER to its cli.mjs)",
+    LiteRtNodeRunner absent = new LiteRtNodeRunner(LiteRtNode.at(new File(tmp, "nowhere"), "node"));
+    assertEquals("LiteRT runner not installed: no tools/litert-runner/cli.mjs found at "
+        + new File(tmp, "nowhere").getPath() + " or above the working folder; set"
+        + " -Dgraft.litert.runner or GRAFT_LITERT_RUNNER to the runner folder",
         absent.unavailableReason());
     BenchmarkException e = assertThrows(BenchmarkException.class,
         () -> absent.bench(model, null, OPTS, DeviceInfo.fromSystem()));

@@ -3,12 +3,12 @@ package dev.graft.runtime.litert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.io.NdArray;
 import dev.graft.runtime.Backend;
 import dev.graft.runtime.Backends;
 import dev.graft.runtime.BenchmarkOptions;
 import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.DeviceInfo;
-import dev.graft.runtime.NdArray;
 import dev.graft.runtime.ReferenceData;
 import dev.graft.runtime.SchemaAssert;
 import dev.graft.runtime.TestModels;
@@ -54,9 +54,9 @@ class LiteRtRealRunnerTest {
     try (Backend ort = Backends.create("ort")) {
       ort.load(TestModels.file("ultraface-slim-320.onnx"), BenchmarkOptions.builder().build());
       ortOut = ort.run(Collections.singletonList(
-          NdArray.ofFloats(new long[] {1, 3, h, w}, nchw)));
+          NdArray.of(nchw, new long[] {1, 3, h, w})));
     }
-    NdArray input = NdArray.ofFloats(new long[] {1, h, w, 3}, nhwc);
+    NdArray input = NdArray.of(nhwc, new long[] {1, h, w, 3});
     List<NdArray> liteOut = runner.run(TestModels.file("ultraface-slim-320.tflite"),
         Collections.singletonList(input));
     // the two converters may order the outputs differently: pair them by shape

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.io.NdArray;
 import dev.graft.runtime.Accelerator;
 import dev.graft.runtime.Backend;
 import dev.graft.runtime.Backends;
@@ -14,7 +15,6 @@ import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkOptions;
 import dev.graft.runtime.BenchmarkResult;
 import dev.graft.runtime.MemoryUsage;
-import dev.graft.runtime.NdArray;
 import dev.graft.runtime.OutputCheck;
 import dev.graft.runtime.ReferenceData;
 import dev.graft.runtime.SchemaAssert;
@@ -43,7 +43,7 @@ class OrtBenchmarkTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = r.nextFloat();
     }
-    List<NdArray> in = Collections.singletonList(NdArray.ofFloats(shape, x));
+    List<NdArray> in = Collections.singletonList(NdArray.of(x, shape));
     try (Backend ort = Backends.create("ort")) {
       ort.load(model, FAST);
       ReferenceData.of(in, ort.run(in)).save(dir);
@@ -153,7 +153,7 @@ class OrtBenchmarkTest {
   @Test
   void referenceInputOfWrongShapeNamesTheModelInput() {
     ReferenceData ref = ReferenceData.of(
-        Collections.singletonList(NdArray.ofFloats(new long[] {1, 28, 28}, new float[784])),
+        Collections.singletonList(NdArray.of(new float[784], new long[] {1, 28, 28})),
         Collections.<NdArray>emptyList());
     BenchmarkException e = assertThrows(BenchmarkException.class,
         () -> Benchmark.builder().options(FAST).build().run("ort", TestModels.mnist8(), ref));

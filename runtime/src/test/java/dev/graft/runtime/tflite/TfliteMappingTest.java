@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
 import dev.graft.runtime.Accelerator;
 import dev.graft.runtime.BenchmarkException;
 import dev.graft.runtime.BenchmarkOptions;
-import dev.graft.runtime.DType;
-import dev.graft.runtime.NdArray;
 import dev.graft.runtime.TensorSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -106,7 +106,7 @@ class TfliteMappingTest {
   void tensorMetadataBecomesSpecsWithDynamicDimensions() throws BenchmarkException {
     TensorSpec s = TfliteTensors.spec(0, "input", "serving_default_x:0", DataType.FLOAT32,
         new int[] {-1, 240, 320, 3});
-    assertEquals(DType.FLOAT32, s.dtype());
+    assertEquals(DType.FLOAT, s.dtype());
     assertEquals(-1, s.shape()[0]);
     assertEquals(DType.INT8, TfliteTensors.dtype(DataType.INT8, "input", "q"));
     assertEquals(DType.UINT8, TfliteTensors.dtype(DataType.UINT8, "input", "q"));
@@ -122,10 +122,10 @@ class TfliteMappingTest {
   void filledOutputBufferBecomesAnArrayWhateverItsPosition() {
     ByteBuffer b = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
     b.putFloat(1.5f).putFloat(-2f); // position left at the end, as TFLite leaves it
-    NdArray a = TfliteTensors.toArray(DType.FLOAT32, new int[] {1, 2}, b);
+    NdArray a = TfliteTensors.toArray(DType.FLOAT, new int[] {1, 2}, b);
     assertEquals(1.5, a.getDouble(0), 0);
     assertEquals(-2.0, a.getDouble(1), 0);
-    NdArray copy = TfliteTensors.toArray(DType.FLOAT32, new int[] {1, 2},
+    NdArray copy = TfliteTensors.toArray(DType.FLOAT, new int[] {1, 2},
         TfliteTensors.directCopy(a));
     assertEquals(-2.0, copy.getDouble(1), 0);
   }
