@@ -63,12 +63,12 @@ public record ConvertResult(byte[] bytes, Map<String, Integer> opCounts, List<St
     }
 
     /** A float array in ONNX's axis order (a batch axis first) in the file's order. */
-    public dev.graft.data.NdArray toFile(dev.graft.data.NdArray onnx) {
+    public dev.graft.io.NdArray toFile(dev.graft.io.NdArray onnx) {
       return nhwc ? Verification.transpose(onnx, Layout.NHWC) : onnx;
     }
 
     /** A float array in the file's axis order back in ONNX's. */
-    public dev.graft.data.NdArray toOnnx(dev.graft.data.NdArray file) {
+    public dev.graft.io.NdArray toOnnx(dev.graft.io.NdArray file) {
       return nhwc ? Verification.transpose(file, Layout.inverse(Layout.NHWC)) : file;
     }
 

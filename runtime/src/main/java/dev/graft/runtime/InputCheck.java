@@ -39,7 +39,7 @@ final class InputCheck {
   /** NCHW for NHWC (or back): what Graft's default image layout makes of ONNX-ordered data. */
   static String layoutHint(TensorSpec spec, NdArray a) {
     long[] s = a.shape();
-    if (s.length != 4 || a.dtype() != spec.dtype()) {
+    if (s.length != 4 || a.type() != spec.dtype()) {
       return "";
     }
     if (fits(spec.shape(), new long[] {s[0], s[2], s[3], s[1]})) {

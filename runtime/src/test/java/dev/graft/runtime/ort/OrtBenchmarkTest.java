@@ -141,7 +141,7 @@ class OrtBenchmarkTest {
   @Test
   void channelsLastReferenceImagesForAnNchwModelSayToTranspose() {
     ReferenceData ref = ReferenceData.of(
-        Collections.singletonList(NdArray.ofFloats(new long[] {1, 28, 28, 1}, new float[784])),
+        Collections.singletonList(NdArray.of(new float[784], new long[] {1, 28, 28, 1})),
         Collections.<NdArray>emptyList());
     BenchmarkException e = assertThrows(BenchmarkException.class,
         () -> Benchmark.builder().options(FAST).build().run("ort", TestModels.mnist8(), ref));
