@@ -23,8 +23,20 @@ final class OpShapes {
       return;
     }
     switch (op) {
-      case SOFTMAX: case LOG_SOFTMAX: case DROPOUT: case BATCH_NORMALIZATION: case TRILU:
+      case SOFTMAX: case LOG_SOFTMAX: case TRILU:
         c.set(n, 0, c.type(n, 0).type(), c.shape(n, 0));
+        return;
+      case DROPOUT: // the optional mask has the data's shape
+        c.set(n, 0, c.type(n, 0).type(), c.shape(n, 0));
+        if (n.outputs().size() > 1) {
+          c.set(n, 1, DType.BOOL, c.shape(n, 0));
+        }
+        return;
+      case BATCH_NORMALIZATION: // training mode also returns the running mean and variance
+        c.set(n, 0, c.type(n, 0).type(), c.shape(n, 0));
+        for (int i = 1; i < n.outputs().size(); i++) {
+          c.set(n, i, c.type(n, 2 + i).type(), c.shape(n, 2 + i));
+        }
         return;
       case LAYER_NORMALIZATION:
         layerNorm(n, c);
@@ -69,7 +81,11 @@ final class OpShapes {
         return;
       case FLATTEN: {
         Shape x = c.shape(n, 0);
-        int axis = axis(n.attrLong("axis", 1), x.rank() + 1);
+        long a = n.attrLong("axis", 1); // in [-rank, rank]: the output's first axis ends there
+        int axis = (int) (a < 0 ? a + x.rank() : a);
+        if (axis < 0 || axis > x.rank()) {
+          throw new IllegalArgumentException("axis " + a + " is out of range for rank " + x.rank());
+        }
         Dim left = Dim.of(1);
         Dim right = Dim.of(1);
         for (int i = 0; i < x.rank(); i++) {
@@ -215,6 +231,14 @@ final class OpShapes {
             && d.get(0).isKnown()) {
           long step = d.get(0).value();
           len = Dim.of(Math.max(0, ceilDiv(l.get(0).value() - s.get(0).value(), step)));
+        } else if (c.type(n, 0).type().isFloating()) {
+          TensorData fs = c.constant(n, 0);
+          TensorData fl = c.constant(n, 1);
+          TensorData fd = c.constant(n, 2);
+          if (fs != null && fl != null && fd != null) {
+            double count = Math.ceil((fl.doubles()[0] - fs.doubles()[0]) / fd.doubles()[0]);
+            len = Dim.of(Math.max(0, (long) count));
+          }
         }
         c.set(n, 0, c.type(n, 0).type(), Shape.of(List.of(len)));
         return;
@@ -392,6 +416,10 @@ final class OpShapes {
       Dim in = x.dim(i + 2);
       if (!in.isKnown()) {
         d.add(Dim.unknown());
+        continue;
+      }
+      if (n.attrString("auto_pad", "NOTSET").startsWith("SAME")) {
+        d.add(Dim.of(in.value() * strides[i])); // the pads are chosen to make it so
         continue;
       }
       long k = w.dim(i + 2).value();

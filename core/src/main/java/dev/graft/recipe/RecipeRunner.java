@@ -125,7 +125,7 @@ public final class RecipeRunner {
       if (Step.isExport(step)) {
         section = Exports.run(model, step, ctx, written);
       } else {
-        String key = StepCache.key(OnnxWriter.toBytes(model), stepKey(step), ctx.dataHash,
+        String key = StepCache.key(OnnxWriter.toBytes(model), step, ctx.dataHash,
             recipe.seed());
         var hit = cache == null ? java.util.Optional.<StepCache.Entry>empty() : cache.get(key);
         StepOutcome out;
@@ -172,11 +172,6 @@ public final class RecipeRunner {
       return ReplaceStep.run(model, r, ctx);
     }
     return ShrinkSteps.run(model, step, ctx);
-  }
-
-  /** The step without its origin: moving a line in the recipe does not invalidate its cache. */
-  private static String stepKey(Step step) {
-    return step.toString().replaceAll("origin=Origin\\[[^\\]]*\\]", "");
   }
 
   @SuppressWarnings("unchecked")

@@ -7,6 +7,7 @@ import dev.graft.io.AtomicFiles;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.onnx.OnnxWriter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +28,21 @@ final class StepCache {
     this.dir = dir;
   }
 
-  static String key(byte[] model, String step, String dataHash, long seed) {
+  /**
+   * The key of {@code step} applied to {@code model}: the content hash of the model's bytes, the
+   * step without its origin (moving a line in the recipe does not invalidate its cache), the
+   * calibration data's hash and the seed, each field length-prefixed so no two splits collide.
+   */
+  static String key(byte[] model, Step step, String dataHash, long seed) {
+    String options = step.toString().replace("origin=" + step.origin(), "");
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(model);
-      md.update(step.getBytes(StandardCharsets.UTF_8));
-      md.update(dataHash.getBytes(StandardCharsets.UTF_8));
-      md.update(Long.toString(seed).getBytes(StandardCharsets.UTF_8));
+      for (byte[] field : new byte[][] {model, options.getBytes(StandardCharsets.UTF_8),
+          dataHash.getBytes(StandardCharsets.UTF_8), Long.toString(seed).getBytes(
+              StandardCharsets.UTF_8)}) {
+        md.update(ByteBuffer.allocate(8).putLong(field.length).array());
+        md.update(field);
+      }
       return HexFormat.of().formatHex(md.digest()).substring(0, 32);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

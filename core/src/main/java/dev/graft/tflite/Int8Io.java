@@ -38,9 +38,9 @@ final class Int8Io {
         Path f = work.resolve("input_" + i + ".npy");
         NdArray a = inputs.get(i);
         if (in.get(i) != null) {
-          Npy.write(f, NdArray.ofBytes(DType.INT8, in.get(i).quantize(a.asFloats()), a.shape()));
+          Npy.writeScratch(f, NdArray.ofBytes(DType.INT8, in.get(i).quantize(a.asFloats()), a.shape()));
         } else {
-          Npy.write(f, LiteRt.asInput(a));
+          Npy.writeScratch(f, LiteRt.asInput(a));
         }
         files.add(f);
       }

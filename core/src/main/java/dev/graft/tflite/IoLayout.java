@@ -1,8 +1,5 @@
 package dev.graft.tflite;
 
-import dev.graft.GraftException;
-import java.util.Arrays;
-
 /**
  * The axis order of a TFLite file's inputs and outputs ({@code graft convert --io-layout}). The
  * order each input and output got is in {@link ConvertResult#io()}, in the convert summary and
@@ -31,16 +28,5 @@ public enum IoLayout {
   /** The name used on the command line. */
   public String label() {
     return label;
-  }
-
-  /** Parses a command-line name, {@code nhwc} or {@code nchw}. */
-  public static IoLayout parse(String s) {
-    for (IoLayout l : values()) {
-      if (l.label.equals(s)) {
-        return l;
-      }
-    }
-    throw GraftException.badInput("unknown I/O layout '%s', expected one of %s", s,
-        Arrays.stream(values()).map(IoLayout::label).toList());
   }
 }

@@ -95,7 +95,7 @@ public final class LiteRt {
       List<Path> files = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) {
         Path f = work.resolve("input_" + i + ".npy");
-        Npy.write(f, asInput(inputs.get(i)));
+        Npy.writeScratch(f, asInput(inputs.get(i)));
         files.add(f);
       }
       Map<String, NdArray> result = new java.util.LinkedHashMap<>();

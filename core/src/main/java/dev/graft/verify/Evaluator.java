@@ -24,11 +24,15 @@ public final class Evaluator {
   public record Result(
       long samples, int outputSize, Double accuracy, Double referenceAccuracy, Fidelity fidelity) {}
 
+  /** The most samples per ONNX Runtime call ({@code graft eval --chunk-size}). */
+  public static final int MAX_CHUNK = 1 << 16;
+
   public static Result evaluate(
       Graph model, Graph reference, CalibrationSource data, long[] labels, Device device,
       int batchSize) {
-    if (batchSize < 1 || batchSize > 1 << 16) {
-      throw GraftException.badInput("batch size %d: must be 1 to 65536 (--batch-size)", batchSize);
+    if (batchSize < 1 || batchSize > MAX_CHUNK) {
+      throw GraftException.badInput("chunk size %d: must be 1 to %d (--chunk-size)", batchSize,
+          MAX_CHUNK);
     }
     if (labels != null && (labels.length < data.size() || labels.length % data.size() != 0)) {
       throw GraftException.badInput("labels hold %d samples, the data %d", labels.length,

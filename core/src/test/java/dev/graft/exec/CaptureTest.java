@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.GraftException;
 import dev.graft.data.Calibration;
@@ -14,13 +15,14 @@ import dev.graft.onnx.OnnxReader;
 import dev.graft.region.ModuleTree;
 import dev.graft.region.Region;
 import dev.graft.region.RegionResolver;
+import dev.graft.testing.Cuda;
 import dev.graft.testing.Fixtures;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,9 +78,39 @@ class CaptureTest {
 
   @Test
   void cudaWithoutTheGpuBuildIsAClearError() {
+    assumeTrue(Cuda.unavailableReason() != null, "CUDA works here: nothing to refuse");
     Graph g = OnnxReader.read(Fixtures.thirdParty("mnist-8.onnx"));
     GraftException e = assertThrows(GraftException.class, () -> OrtRunner.open(g, Device.CUDA));
     assertTrue(e.getMessage().startsWith("--device cuda"), e.getMessage());
-    assertTrue(Files.isDirectory(tmp));
+    assertTrue(e.getMessage().contains("-Pcuda"), e.getMessage());
+  }
+
+  @Test
+  @Tag("cuda")
+  void recordsOnCudaWhatTheCpuRecords() {
+    assumeTrue(Cuda.unavailableReason() == null, Cuda.unavailableReason());
+    Graph g = OnnxReader.read(Fixtures.model("residual_cnn.onnx"));
+    Region r = new RegionResolver(ModuleTree.of(g), Set.of()).resolve("stage1.0", "stage2.1");
+    List<String> tensors = List.of(r.entry(), r.exit());
+    try (CalibrationSource data =
+            Calibration.open(List.of(Fixtures.digits("test_x_img.npy").toString()), g, null);
+        ActivationStore cpu = Capture.run(g, tensors, data,
+            new Capture.Options(50, Device.CPU, tmp.resolve("cpu"), null));
+        ActivationStore gpu = Capture.run(g, tensors, data,
+            new Capture.Options(50, Device.CUDA, tmp.resolve("cuda"), null))) {
+      assertEquals(cpu.rows(), gpu.rows());
+      for (String t : tensors) {
+        float[] a = cpu.readRange(t, 0, (int) cpu.rows()).floats();
+        float[] b = gpu.readRange(t, 0, (int) cpu.rows()).floats();
+        double worst = 0;
+        double scale = 0;
+        for (int i = 0; i < a.length; i++) {
+          worst = Math.max(worst, Math.abs(a[i] - b[i]));
+          scale = Math.max(scale, Math.abs(a[i]));
+        }
+        // cuDNN's convolution algorithms sum in another order: equal to 1e-4 of the scale
+        assertTrue(worst <= 1e-4 * scale, t + ": CUDA differs by " + worst + " of " + scale);
+      }
+    }
   }
 }

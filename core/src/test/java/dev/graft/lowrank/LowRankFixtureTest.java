@@ -2,7 +2,6 @@ package dev.graft.lowrank;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.graph.Graph;
 import dev.graft.io.NdArray;
@@ -11,7 +10,6 @@ import dev.graft.onnx.OnnxReader;
 import dev.graft.simplify.Recorder;
 import dev.graft.testing.Fixtures;
 import dev.graft.verify.Fidelity;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,8 +17,7 @@ import org.junit.jupiter.api.Test;
 class LowRankFixtureTest {
   @Test
   void energyPointNineOnResidualCnnReportsSavingsAndPerLayerFidelity() {
-    Path p = Fixtures.root().resolve("models").resolve("residual_cnn.onnx");
-    assumeTrue(Files.exists(p), "needs the trained fixtures (branch fixtures): " + p);
+    Path p = Fixtures.model("residual_cnn.onnx");
     Graph g = OnnxReader.read(p);
     NdArray train = Npy.read(Fixtures.digits("train_x_img.npy"));
     NdArray test = Npy.read(Fixtures.digits("test_x_img.npy"));

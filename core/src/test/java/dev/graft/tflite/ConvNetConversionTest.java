@@ -3,7 +3,6 @@ package dev.graft.tflite;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.graph.Graph;
 import dev.graft.graph.ValueInfo;
@@ -11,6 +10,7 @@ import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.onnx.OnnxWriter;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -23,8 +23,7 @@ class ConvNetConversionTest {
 
   @BeforeAll
   static void runner() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
-    liteRt = LiteRt.locate();
+    liteRt = LiteRtForTests.require();
   }
 
   static Map<String, NdArray> samples(Graph g, int rows, long seed) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.GraftException;
 import dev.graft.graph.Dim;
@@ -14,7 +13,9 @@ import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
 import dev.graft.graph.ValueInfo;
 import dev.graft.io.DType;
+import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,7 +73,7 @@ class ConvertErrorsTest {
 
   @Test
   void failedVerificationLeavesNoFileAndExitsOne() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
+    LiteRtForTests.require();
     Path out = dir.resolve("mnist.tflite");
     TfliteExport.Request req = new TfliteExport.Request(Fixtures.thirdParty("mnist-8.onnx"), out,
         ConvertOptions.defaults().withPrecision(Precision.FP16), true,
@@ -85,7 +86,7 @@ class ConvertErrorsTest {
 
   @Test
   void verifiedExportWritesTheFile() throws Exception {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
+    LiteRtForTests.require();
     Path out = dir.resolve("cnn.tflite");
     TfliteExport.Outcome o = TfliteExport.run(new TfliteExport.Request(
         Fixtures.thirdParty("cnn_mnist_pytorch11.onnx"), out, ConvertOptions.defaults(), true,
@@ -95,5 +96,23 @@ class ConvertErrorsTest {
     try (var s = Files.list(dir)) {
       assertEquals(1, s.count(), "only the model, no temporary files");
     }
+  }
+
+  @Test
+  void int8WithoutCalibrationDataIsBadInput() {
+    Graph g = OnnxReader.read(Fixtures.thirdParty("mnist-8.onnx"));
+    GraftException e = assertThrows(GraftException.class, () -> TfliteConverter.convert(g,
+        ConvertOptions.defaults().withPrecision(Precision.INT8)));
+    assertEquals(2, e.exitStatus());
+    assertTrue(e.getMessage().contains("calibration"), e.getMessage());
+  }
+
+  @Test
+  void int8IoWithoutInt8PrecisionIsBadInput() {
+    Graph g = OnnxReader.read(Fixtures.thirdParty("mnist-8.onnx"));
+    GraftException e = assertThrows(GraftException.class, () -> TfliteConverter.convert(g,
+        ConvertOptions.defaults().withPrecision(Precision.FP16).withInt8Io(true)));
+    assertEquals(2, e.exitStatus());
+    assertTrue(e.getMessage().contains("--int8-io"), e.getMessage());
   }
 }

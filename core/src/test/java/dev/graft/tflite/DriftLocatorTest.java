@@ -2,7 +2,6 @@ package dev.graft.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import dev.graft.graph.Graph;
@@ -10,6 +9,7 @@ import dev.graft.graph.Node;
 import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -31,8 +31,7 @@ class DriftLocatorTest {
 
   @BeforeAll
   static void runner() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
-    liteRt = LiteRt.locate();
+    liteRt = LiteRtForTests.require();
   }
 
   @Test

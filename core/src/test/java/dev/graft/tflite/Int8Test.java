@@ -3,7 +3,6 @@ package dev.graft.tflite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.GraftException;
 import dev.graft.graph.Graph;
@@ -11,6 +10,7 @@ import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.quant.QuantParams;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,17 +24,7 @@ class Int8Test {
 
   @BeforeAll
   static void runner() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
-    liteRt = LiteRt.locate();
-  }
-
-  @Test
-  void int8WithoutCalibrationDataIsBadInput() {
-    Graph g = OnnxReader.read(Fixtures.thirdParty("mnist-8.onnx"));
-    GraftException e = assertThrows(GraftException.class, () -> TfliteConverter.convert(g,
-        ConvertOptions.defaults().withPrecision(Precision.INT8)));
-    assertEquals(2, e.exitStatus());
-    assertTrue(e.getMessage().contains("calibration"), e.getMessage());
+    liteRt = LiteRtForTests.require();
   }
 
   @ParameterizedTest
@@ -92,14 +82,5 @@ class Int8Test {
     System.out.printf("%s int8 io: input %s output %s, vs float io %.3g: %s%n", file, in, out,
         diff, rep);
     rep.require(new Verification.Bound(0.5, 0.99));
-  }
-
-  @Test
-  void int8IoWithoutInt8PrecisionIsBadInput() {
-    Graph g = OnnxReader.read(Fixtures.thirdParty("mnist-8.onnx"));
-    GraftException e = assertThrows(GraftException.class, () -> TfliteConverter.convert(g,
-        ConvertOptions.defaults().withPrecision(Precision.FP16).withInt8Io(true)));
-    assertEquals(2, e.exitStatus());
-    assertTrue(e.getMessage().contains("--int8-io"), e.getMessage());
   }
 }

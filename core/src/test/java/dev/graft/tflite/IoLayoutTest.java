@@ -3,7 +3,6 @@ package dev.graft.tflite;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
@@ -17,6 +16,7 @@ import dev.graft.io.NdArray;
 import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,8 +35,7 @@ class IoLayoutTest {
 
   @BeforeAll
   static void runner() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
-    liteRt = LiteRt.locate();
+    liteRt = LiteRtForTests.require();
   }
 
   @ParameterizedTest

@@ -2,7 +2,6 @@ package dev.graft.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.graph.Dims;
 import dev.graft.graph.Graph;
@@ -11,6 +10,7 @@ import dev.graft.io.NdArray;
 import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import dev.graft.verify.OutputRole;
 import dev.graft.verify.RoleBounds;
 import dev.graft.verify.RoleMetrics;
@@ -28,8 +28,7 @@ class ModernFixturesOpsTest {
 
   @BeforeAll
   static void runner() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
-    liteRt = LiteRt.locate();
+    liteRt = LiteRtForTests.require();
   }
 
   private static Graph modern(String file) {

@@ -1,7 +1,6 @@
 package dev.graft.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
@@ -14,6 +13,7 @@ import dev.graft.io.DType;
 import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +31,7 @@ class ModernOpsConversionTest {
 
   @BeforeAll
   static void runner() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
-    liteRt = LiteRt.locate();
+    liteRt = LiteRtForTests.require();
   }
 
   static Graph ops(String name) {

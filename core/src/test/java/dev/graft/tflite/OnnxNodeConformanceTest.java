@@ -2,7 +2,6 @@ package dev.graft.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.GraftException;
 import dev.graft.graph.Graph;
@@ -17,6 +16,8 @@ import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.onnx.TensorFiles;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
+import dev.graft.testing.OnnxNodeTests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * int32. Writes the table of results to {@code docs/tflite-ops.md}.
  */
 class OnnxNodeConformanceTest {
-  static final Path DATA = Path.of("/usr/share/libonnx-testdata/data/node");
   static final double TOLERANCE = 1e-4;
 
   @TempDir Path work;
@@ -49,15 +48,11 @@ class OnnxNodeConformanceTest {
 
   @Test
   void claimedOperatorsMatchOnnxBackendTestData() throws IOException {
-    assumeTrue(Files.isDirectory(DATA), "Debian's libonnx-testdata is not installed at " + DATA);
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
+    List<Path> dirs = OnnxNodeTests.folders();
+    LiteRt liteRt = LiteRtForTests.require();
     List<Case> cases = new ArrayList<>();
     List<Map<String, Object>> jobs = new ArrayList<>();
     List<Integer> jobCase = new ArrayList<>();
-    List<Path> dirs;
-    try (Stream<Path> s = Files.list(DATA)) {
-      dirs = s.filter(p -> Files.exists(p.resolve("model.onnx"))).sorted().toList();
-    }
     for (Path dir : dirs) {
       Graph g;
       try {
@@ -73,7 +68,7 @@ class OnnxNodeConformanceTest {
           claimed &= Ops.SUPPORTED.contains(n.op());
         }
       }
-      if (!claimed || ops.isEmpty() || !Files.isDirectory(dir.resolve("test_data_set_0"))) {
+      if (!claimed || ops.isEmpty()) {
         continue;
       }
       String name = dir.getFileName().toString();
@@ -103,7 +98,7 @@ class OnnxNodeConformanceTest {
     }
     Path jobsFile = work.resolve("jobs.json");
     Files.writeString(jobsFile, toJson(jobs));
-    List<Map<String, Object>> answers = LiteRt.locate().runJobs(jobsFile);
+    List<Map<String, Object>> answers = liteRt.runJobs(jobsFile);
     assertEquals(jobs.size(), answers.size(), "one answer per job");
     for (Map<String, Object> a : answers) {
       int k = ((Number) a.get("job")).intValue();

@@ -2,11 +2,11 @@ package dev.graft.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.graph.Graph;
 import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
+import dev.graft.testing.LiteRtForTests;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,12 +14,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** fp16 and int8-dynamic files are smaller and stay close to ONNX Runtime in LiteRT. */
 class PrecisionTest {
+  /** At most one flip in 64 samples (none in mobilenetv2's 8). */
+  static final double FP16_TOP1 = 0.98;
+
   static LiteRt liteRt;
 
   @BeforeAll
   static void runner() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
-    liteRt = LiteRt.locate();
+    liteRt = LiteRtForTests.require();
   }
 
   @ParameterizedTest
@@ -50,7 +52,8 @@ class PrecisionTest {
     Verification.Report rep = Verification.run(g, fp16, o, x, liteRt);
     System.out.printf("%s fp16 %d/%d bytes (%.3f): %s%n", file, fp16.size(), fp32.size(), ratio,
         rep);
-    rep.require(new Verification.Bound(2e-2, 0));
+    // fp16 rounding moves no decision: top-1 agreement measured 1.0 on all four models
+    rep.require(new Verification.Bound(2e-2, FP16_TOP1));
   }
 
   @ParameterizedTest

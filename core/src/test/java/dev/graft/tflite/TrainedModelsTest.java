@@ -2,14 +2,13 @@ package dev.graft.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.graph.Graph;
 import dev.graft.io.NdArray;
 import dev.graft.io.Npy;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
-import java.nio.file.Files;
+import dev.graft.testing.LiteRtForTests;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,14 +21,11 @@ class TrainedModelsTest {
 
   @BeforeAll
   static void runner() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
-    liteRt = LiteRt.locate();
+    liteRt = LiteRtForTests.require();
   }
 
   static Path model(String file) {
-    Path p = Fixtures.model(file);
-    assumeTrue(Files.exists(p), "fixture " + file + " not present in fixtures/models");
-    return p;
+    return Fixtures.model(file); // committed: a missing one fails the test
   }
 
   static NdArray data(String model, String file, int rows) {

@@ -2,7 +2,6 @@ package dev.graft.tflite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.data.Calibration;
 import dev.graft.data.CalibrationSource;
@@ -13,6 +12,7 @@ import dev.graft.graph.Graph;
 import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ class UltrafaceInt8Test {
 
   @BeforeAll
   static void convertAndRun(@TempDir Path dir) throws IOException {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
+    LiteRtForTests.require();
     graph = OnnxReader.read(Fixtures.thirdParty("ultraface-slim-320.onnx"));
     Path calib = Files.createDirectories(dir.resolve("calibration"));
     Files.copy(Fixtures.thirdParty("faces.jpg"), calib.resolve("faces.jpg"));
@@ -58,7 +58,7 @@ class UltrafaceInt8Test {
     int8 = TfliteConverter.convert(graph, o);
     photos = images(check, 2).get("input");
     // the file takes the photos channels-last
-    Map<String, NdArray> lite = LiteRt.locate().runNamed(int8.bytes(),
+    Map<String, NdArray> lite = LiteRtForTests.require().runNamed(int8.bytes(),
         List.of(int8.io("input", true).toFile(photos)));
     liteScores = lite.get("scores").asFloats();
     liteBoxes = lite.get("boxes").asFloats();
@@ -108,7 +108,7 @@ class UltrafaceInt8Test {
   void passesTheVerificationOfGraftConvert() {
     ConvertOptions o = ConvertOptions.defaults().withPrecision(Precision.INT8);
     Verification.Report r = Verification.run(graph, int8, o, Map.of("input", photos),
-        LiteRt.locate()).require(Verification.Bound.forPrecision(Precision.INT8));
+        LiteRtForTests.require()).require(Verification.Bound.forPrecision(Precision.INT8));
     System.out.println("ultraface int8 verification: " + r);
   }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.GraftException;
 import dev.graft.data.Calibration;
@@ -13,6 +12,7 @@ import dev.graft.graph.Graph;
 import dev.graft.io.NdArray;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.testing.Fixtures;
+import dev.graft.testing.LiteRtForTests;
 import dev.graft.verify.OutputRole;
 import dev.graft.verify.OutputRoles;
 import dev.graft.verify.RoleBounds;
@@ -35,7 +35,6 @@ class UltrafaceRolesTest {
 
   @BeforeAll
   static void convert() {
-    assumeTrue(LiteRt.available(), "LiteRT runner not installed (tools/litert-runner)");
     graph = OnnxReader.read(Fixtures.thirdParty("ultraface-slim-320.onnx"));
     try (CalibrationSource s = Calibration.open(
         List.of(Fixtures.thirdParty("faces").toString()), graph, UltrafaceInt8Test.IMAGES)) {
@@ -55,7 +54,7 @@ class UltrafaceRolesTest {
   @Test
   void int8DecisionsAgreeSoVerificationByRolesPasses() {
     Verification.Report r = Verification.run(graph, int8, ConvertOptions.defaults(), photos,
-        LiteRt.locate(), ROLES);
+        LiteRtForTests.require(), ROLES);
     r.roles().forEach(x -> System.out.println("ultraface int8 " + RoleBounds.describe(x)));
     RoleMetrics.Result scores = r.roles().get(0);
     assertTrue(scores.value("positives_teacher") > 50, scores.toString());
@@ -68,7 +67,7 @@ class UltrafaceRolesTest {
     List<OutputRole> tight = List.of(ROLES.get(0),
         OutputRole.parse("boxes=boxes:pairedWith=scores,bound=0.001"));
     Verification.Report r = Verification.run(graph, int8, ConvertOptions.defaults(), photos,
-        LiteRt.locate(), tight);
+        LiteRtForTests.require(), tight);
     GraftException e = assertThrows(GraftException.class,
         () -> r.require(Verification.Bound.forPrecision(Precision.INT8, tight)));
     assertEquals(1, e.exitStatus());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.GraftException;
 import dev.graft.graph.Graph;
@@ -16,7 +15,6 @@ import dev.graft.simplify.Recorder;
 import dev.graft.simplify.TestGraphs;
 import dev.graft.testing.Fixtures;
 import dev.graft.verify.Fidelity;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class ThinnerTest {
   private static Path residualCnn() {
-    Path p = Fixtures.root().resolve("models").resolve("residual_cnn.onnx");
-    assumeTrue(Files.exists(p), "needs the trained fixtures (branch fixtures): " + p);
+    Path p = Fixtures.model("residual_cnn.onnx");
     return p;
   }
 

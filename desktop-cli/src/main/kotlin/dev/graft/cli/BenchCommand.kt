@@ -7,7 +7,10 @@ import com.github.ajalt.clikt.parameters.arguments.optional
 import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.option
+import com.github.ajalt.clikt.parameters.types.enum
 import com.github.ajalt.clikt.parameters.types.int
+import com.github.ajalt.clikt.parameters.types.path
+import com.github.ajalt.clikt.parameters.types.restrictTo
 import dev.graft.runtime.Accelerator
 import dev.graft.runtime.Benchmark
 import dev.graft.runtime.BenchmarkException
@@ -49,41 +52,42 @@ internal class BenchCommand(private val env: Map<String, String> = System.getenv
         2 bad input (missing model, a model the backend cannot run, adb/device/app missing).
     """.trimIndent()
 
-    private val model by argument("MODEL", help = "the model: .onnx or .tflite")
-    private val modelB by argument("MODEL_B", help = "a second model to compare with MODEL").optional()
-    private val backendName by option("--backend", help = "ort, litert, adb or browser (default: from the model)")
-    private val runs by option("--runs", help = "timed runs (default 50)").int().default(50)
-    private val warmup by option("--warmup", help = "untimed runs after the first inference (default 10)").int().default(10)
-    private val threads by option("--threads", help = "CPU threads (ort, adb); default: the runtime's")
-        .int()
-    private val acceleratorName by option(
+    private val model by argument("MODEL", help = "the model: .onnx or .tflite").path(mustExist = true, canBeDir = false)
+    private val modelB by argument("MODEL_B", help = "a second model to compare with MODEL").path(mustExist = true, canBeDir = false).optional()
+    private val backendChoice by option("--backend", help = "where the model runs (default: litert for a TFLite file, ort otherwise)")
+        .enum<BenchBackend> { it.id }
+    private val runs by option("--runs", metavar = "N", help = "timed runs").int().restrictTo(min = 1).default(50)
+    private val warmup by option("--warmup", metavar = "N", help = "untimed runs after the first inference").int().restrictTo(min = 0).default(10)
+    private val threads by option("--threads", metavar = "N", help = "CPU threads (ort, adb); default: the runtime's")
+        .int().restrictTo(min = 1)
+    private val accelerator by option(
         "--accelerator",
-        help = "cpu, xnnpack, gpu or nnapi (adb: all with tflite; ort: cpu, xnnpack and nnapi " +
-            "where the build has them; litert: cpu, xnnpack; browser: gpu asks for WebGPU)",
-    ).default("cpu")
+        help = "adb: all with tflite; ort: cpu, xnnpack and nnapi where the build has them; " +
+            "litert: cpu, xnnpack; browser: gpu asks for WebGPU",
+    ).enum<Accelerator> { it.jsonName() }.default(Accelerator.CPU, defaultForHelp = "cpu")
     private val reference by option(
-        "--reference",
+        "--reference", metavar = "DIR",
         help = "folder with input_<i>.npy and output_<i>.npy: inputs to feed and outputs to expect",
-    )
-    private val json by option("--json", help = "print the graft.bench/1 result JSON (an array for two models)").flag()
-    private val port by option("--port", help = "browser: the port to serve on (default: any free port)")
-        .int().default(0)
-    private val timeout by option("--timeout", help = "adb, browser: seconds to wait for the result (default 300)")
-        .int().default(300)
-    private val serial by option("--serial", help = "adb: the device's serial number (adb -s)")
+    ).path(mustExist = true, canBeFile = false)
+    private val json by jsonOption()
+    private val port by option("--port", metavar = "P", help = "browser: the port to serve on (0: any free port)")
+        .int().restrictTo(0, 65535).default(0)
+    private val timeout by option("--timeout", metavar = "SECONDS", help = "adb, browser: seconds to wait for the result")
+        .int().restrictTo(min = 1).default(300)
+    private val serial by option("--serial", metavar = "SERIAL", help = "adb: the device's serial number (adb -s)")
     private val dims by dimOption()
 
     override fun run() = graftCall {
-        val backend = BenchBackend.parse(backendName, File(model))
+        val backend = backendChoice ?: BenchBackend.of(model.toFile())
         val options = options(backend)
-        val setup = BenchSetup(options, reference?.let(::File), timeout, port, serial, env) { echo(it, err = true) }
+        val setup = BenchSetup(options, reference?.toFile(), timeout, port, serial, env) { echo(it, err = true) }
         if (reference != null && backend == BenchBackend.BROWSER) {
             throw GraftCliError(
                 "--reference is not offered by --backend browser: the page feeds seeded random inputs",
                 ExitStatus.BAD_INPUT,
             )
         }
-        val files = listOfNotNull(model, modelB).map { bound(backend.check(File(it))) }
+        val files = listOfNotNull(model, modelB).map { bound(backend.check(it.toFile())) }
         val results = files.map { file ->
             runOne(backend, file, setup).also { r ->
                 r.error()?.let { throw GraftCliError("$file: ${it.message()}", exitOf(it.code())) }
@@ -118,18 +122,13 @@ internal class BenchCommand(private val env: Map<String, String> = System.getenv
         }
         val dir = Files.createTempDirectory("graft-bench-dims")
         val out = dir.resolve(file.name)
-        OnnxWriter.write(readModel(file.path, dims), out)
+        OnnxWriter.write(readModel(file.toPath(), dims), out)
         out.toFile().deleteOnExit()
         dir.toFile().deleteOnExit()
         return out.toFile()
     }
 
     private fun options(backend: BenchBackend): BenchmarkOptions {
-        val accelerator = try {
-            Accelerator.parse(acceleratorName)
-        } catch (e: IllegalArgumentException) {
-            throw GraftCliError(e.message ?: "bad --accelerator", ExitStatus.BAD_INPUT)
-        }
         if (threads != null && !backend.takesThreads) {
             throw GraftCliError(
                 "--threads is not offered by --backend ${backend.id}: LiteRT.js runs on one thread",
@@ -217,14 +216,8 @@ internal enum class BenchBackend(val id: String, val takesThreads: Boolean) {
     }
 
     companion object {
-        /** The backend named [name], or the default for [model]'s kind when null. */
-        fun parse(name: String?, model: File): BenchBackend {
-            if (name == null) return if (model.isFile && isTflite(model)) LITERT else ORT
-            return entries.firstOrNull { it.id == name.lowercase() } ?: throw GraftCliError(
-                "unknown --backend '$name', expected one of ${entries.joinToString(", ") { it.id }}",
-                ExitStatus.BAD_INPUT,
-            )
-        }
+        /** The default backend for [model]'s kind: litert for a TFLite file, ort otherwise. */
+        fun of(model: File): BenchBackend = if (model.isFile && isTflite(model)) LITERT else ORT
 
         /** True when [file] carries the TFLite FlatBuffer identifier `TFL3` at offset 4. */
         fun isTflite(file: File): Boolean {

@@ -3,10 +3,12 @@ package dev.graft.cli
 import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.core.Context
 import com.github.ajalt.clikt.parameters.arguments.argument
-import com.github.ajalt.clikt.parameters.options.check
 import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
+import com.github.ajalt.clikt.parameters.types.enum
 import com.github.ajalt.clikt.parameters.types.long
+import com.github.ajalt.clikt.parameters.types.path
+import com.github.ajalt.clikt.parameters.types.restrictTo
 import com.github.ajalt.clikt.parameters.options.option
 import dev.graft.dsl.ScriptHost
 import dev.graft.exec.Device
@@ -22,23 +24,24 @@ internal class CompressCommand : CliktCommand(name = "compress") {
         "Run a compression recipe file: its steps in order, then report.json and report.html in " +
             "the output folder. An interrupted run resumes without redoing finished steps."
 
-    private val recipeFile by argument("RECIPE", help = "a .graft.kts recipe")
-    private val out by option("--out", help = "output folder (default: the recipe's folder)")
-    private val deviceName by option("--device", help = "cpu or cuda; overrides the recipe")
-    private val json by option("--json", help = "print the report as JSON").flag()
+    private val recipeFile by argument("RECIPE.graft.kts", help = "the recipe").path(mustExist = true, canBeDir = false)
+    private val out by option("--out", metavar = "DIR", help = "output folder (default: the recipe's folder)").path(canBeFile = false)
+    private val device by option("--device", help = "where ONNX Runtime runs; overrides the recipe")
+        .enum<Device> { it.cliName() }
+    private val json by jsonOption()
     private val noCache by option("--no-cache", help = "redo every step even if an earlier run finished it").flag()
-    private val timeout by option("--timeout", help = "stop the run after this many seconds (exit 1)").long().default(0)
-        .check("must be 0 (no limit) or more seconds") { it >= 0 }
+    private val timeout by option("--timeout", metavar = "SECONDS", help = "stop the run after this many seconds (exit 1); 0: no limit")
+        .long().restrictTo(min = 0).default(0)
     private val dims by dimOption()
 
     override fun run() = graftCall {
-        val file = Path.of(recipeFile).toAbsolutePath()
-        val outDir = out?.let { Path.of(it).toAbsolutePath() } ?: file.parent
+        val file = recipeFile.toAbsolutePath()
+        val outDir = out?.toAbsolutePath() ?: file.parent
         RecipeGuard.run(timeout) {
             // the output folder is taken before the recipe compiles, so a second run stops at once
             FolderLock.acquire(RecipeRunner.Options.`in`(file.parent, outDir).cacheDir(), "graft compress ${file.fileName}").use {
                 compress(file, file.parent, outDir, json, noCache) { r ->
-                    val onDevice = deviceName?.let { r.withDevice(Device.parse(it)) } ?: r
+                    val onDevice = device?.let { r.withDevice(it) } ?: r
                     if (dims.isEmpty()) onDevice else onDevice.withDims(Dims.parse(dims))
                 }
             }

@@ -2,15 +2,15 @@ package dev.graft.cli
 
 import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.core.Context
-import com.github.ajalt.clikt.parameters.arguments.argument
 import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
-import com.github.ajalt.clikt.parameters.options.multiple
 import com.github.ajalt.clikt.parameters.groups.provideDelegate
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.options.required
-import com.github.ajalt.clikt.parameters.types.choice
+import com.github.ajalt.clikt.parameters.types.enum
 import com.github.ajalt.clikt.parameters.types.int
+import com.github.ajalt.clikt.parameters.types.path
+import com.github.ajalt.clikt.parameters.types.restrictTo
 import dev.graft.data.Calibration
 import dev.graft.report.Json
 import dev.graft.graph.Dims
@@ -33,37 +33,40 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
         --verify bounds: fp32 1e-4 and fp16 2e-2 of each output's scale (largest error over the scale); int8 and int8-dynamic each output's role metric (--role; inspect shows the inferred roles): classes 99% top-1 agreement, scores an F1 of 0.95, boxes a mean absolute error of 0.1 on the teacher's positive anchors, embedding a mean cosine of 0.99, regression a relative error of 0.1. Past the bound nothing is written, the status is 1 and the first layers (module paths) whose values leave the bound are named; --explain names them even when the outputs keep it; --json always prints the verification."""
             .trimIndent()
 
-    private val model by argument("MODEL", help = "an ONNX model")
-    private val output by option("-o", "--output", help = "the .tflite to write").required()
-    private val precision by option("--precision").choice("fp32", "fp16", "int8-dynamic", "int8").default("fp32")
-    private val calibration by option("--calibration", help = "DATA for int8 ranges and verification").multiple()
+    private val model by modelArgument()
+    private val output by option("-o", "--output", metavar = "OUT.tflite", help = "the .tflite to write")
+        .path(canBeDir = false).required()
+    private val precision by option("--precision", help = "numeric precision of the written file (see Precisions above)")
+        .enum<Precision> { it.label() }.default(Precision.FP32, defaultForHelp = "fp32")
+    private val calibration by calibrationOption("samples for int8 ranges and for --verify")
     private val verify by option("--verify", help = "run the file in LiteRT and compare with ONNX Runtime (exit 1 past the bound, naming the first layers past it)").flag()
     private val explain by option("--explain", help = "with --verify: name the first layers past the bound even when the outputs keep it").flag()
     private val ioLayout by option("--io-layout", help = "nhwc: image inputs and outputs channels-last (default); nchw: every input and output in ONNX's axis order")
-        .choice("nhwc", "nchw").default("nhwc")
+        .enum<IoLayout> { it.label() }.default(IoLayout.NHWC, defaultForHelp = "nhwc")
     private val nhwcIo by option("--nhwc-io", help = "deprecated alias of --io-layout nhwc, the default").flag()
     private val int8Io by option("--int8-io", help = "with --precision int8: int8 inputs and outputs (no boundary QUANTIZE/DEQUANTIZE)").flag()
-    private val batch by option("--batch", help = "size given to the symbolic batch axis (the first; other axes: --dim)").int().default(1)
+    private val batch by option("--batch", metavar = "N", help = "size given to the symbolic batch axis (the first; other axes: --dim)")
+        .int().restrictTo(min = 1).default(1)
     private val dims by dimOption()
-    private val json by option("--json", help = "print the result as JSON").flag()
+    private val json by jsonOption()
     private val images by ImageOptionsGroup()
     private val roles by roleOption()
 
     override fun run() = graftCall {
-        AtomicFiles.refuseInputs(Path.of(output), listOf(Path.of(model)) + calibration.map { Path.of(it.substringAfter('=')) }, "output")
+        AtomicFiles.refuseInputs(output, listOf(model) + calibration.map { Path.of(it.substringAfter('=')) }, "output")
         val graph = readModel(model, dims)
-        if (nhwcIo && ioLayout == "nchw") throw GraftCliError("--nhwc-io contradicts --io-layout nchw", ExitStatus.BAD_INPUT)
+        if (nhwcIo && ioLayout == IoLayout.NCHW) throw GraftCliError("--nhwc-io contradicts --io-layout nchw", ExitStatus.BAD_INPUT)
         if (nhwcIo) echo("graft: --nhwc-io is deprecated: NHWC image inputs and outputs are the default (--io-layout nhwc)", err = true)
-        var options = ConvertOptions.defaults().withPrecision(Precision.parse(precision)).withIoLayout(IoLayout.parse(ioLayout)).withInt8Io(int8Io).withBatch(batch)
+        var options = ConvertOptions.defaults().withPrecision(precision).withIoLayout(ioLayout).withInt8Io(int8Io).withBatch(batch)
             .withDims(Dims.parse(dims))
         if (calibration.isNotEmpty()) {
             Calibration.open(calibration, graph, images.options()).use { options = options.withCalibration(TfliteExport.samples(it, 512)) }
         }
         if (explain && !verify) throw GraftCliError("--explain needs --verify", ExitStatus.BAD_INPUT)
-        val outcome = TfliteExport.attempt(TfliteExport.Request(Path.of(model), Path.of(output), options, verify,
+        val outcome = TfliteExport.attempt(TfliteExport.Request(model, output, options, verify,
             dev.graft.tflite.Verification.Bound.forPrecision(options.precision(), parseRoles(roles)), explain))
         val result = linkedMapOf<String, Any?>(
-            "model" to model, "output" to outcome.written()?.toString(), "precision" to precision,
+            "model" to model.toString(), "output" to outcome.written()?.toString(), "precision" to precision.label(),
             "bytes" to outcome.result().bytes().size, "ops" to outcome.result().opCounts(),
             "io" to outcome.result().io().map { it.toMap() },
             "float_layers" to outcome.result().floatLayers().map { linkedMapOf("layer" to it.layer(), "op" to it.op(), "reason" to it.reason()) },
@@ -85,7 +88,7 @@ internal class ConvertCommand : CliktCommand(name = "convert") {
         if (json) {
             echo(Json.write(result))
         } else if (outcome.failure() == null) {
-            echo("wrote $output: ${Format.count(outcome.result().bytes().size.toLong())} bytes, $precision")
+            echo("wrote $output: ${Format.count(outcome.result().bytes().size.toLong())} bytes, ${precision.label()}")
             echo("ops   " + outcome.result().opCounts().entries.joinToString(" ") { (k, v) -> if (v == 1) k else "$k×$v" })
             echo("io    " + ioSummary(outcome.result().io()))
             outcome.result().warnings().forEach { echo("note  $it") }

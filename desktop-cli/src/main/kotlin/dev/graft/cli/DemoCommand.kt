@@ -5,6 +5,7 @@ import com.github.ajalt.clikt.core.Context
 import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.option
+import com.github.ajalt.clikt.parameters.types.path
 import dev.graft.GraftException
 import java.nio.file.Files
 import java.nio.file.Path
@@ -20,11 +21,11 @@ internal class DemoCommand : CliktCommand(name = "demo") {
         "Run the whole pipeline on the embedded default model (a transformer encoder trained on " +
             "the digits data set) and show what changed."
 
-    private val out by option("--out", help = "where the demo's files go").default("graft-demo")
-    private val noCache by option("--no-cache", help = "redo every step").flag()
+    private val out by option("--out", metavar = "DIR", help = "where the demo's files go").path(canBeFile = false).default(Path.of("graft-demo"))
+    private val noCache by option("--no-cache", help = "redo every step even if an earlier run finished it").flag()
 
     override fun run() = graftCall {
-        val dir = Path.of(out).toAbsolutePath()
+        val dir = out.toAbsolutePath()
         Files.createDirectories(dir)
         for (name in FILES) {
             val stream = DemoCommand::class.java.getResourceAsStream("demo/$name")

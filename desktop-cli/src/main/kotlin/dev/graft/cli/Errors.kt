@@ -64,10 +64,16 @@ internal inline fun graftCall(block: () -> Unit): Unit =
     }
 
 /**
- * Help as Clikt renders it, but a usage error on one line: `graft: MESSAGE (see 'graft CMD --help')`.
+ * Help as Clikt renders it, with every default and required option tagged, but a usage error on
+ * one line: `graft: MESSAGE (see 'graft CMD --help')`.
  */
 internal class OneLineUsageErrors(private val context: Context) : HelpFormatter {
-    private val full = MordantHelpFormatter(context)
+    private val full = object : MordantHelpFormatter(context, showDefaultValues = true, showRequiredTag = true) {
+        /** Metavars as the README writes them: `--calibration DATA`, `MODEL`, `[OPTIONS]`. */
+        override fun normalizeParameter(name: String): String = if (name == name.lowercase()) name.uppercase() else name
+
+        override fun renderAttachedOptionValue(metavar: String): String = " $metavar"
+    }
 
     override fun formatHelp(
         error: UsageError?,

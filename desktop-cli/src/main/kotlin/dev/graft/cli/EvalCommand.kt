@@ -3,59 +3,71 @@ package dev.graft.cli
 import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.core.Context
 import com.github.ajalt.clikt.parameters.arguments.argument
-import com.github.ajalt.clikt.parameters.options.default
-import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.multiple
 import com.github.ajalt.clikt.parameters.groups.provideDelegate
 import com.github.ajalt.clikt.parameters.options.option
-import com.github.ajalt.clikt.parameters.options.required
+import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.types.int
+import com.github.ajalt.clikt.parameters.types.path
+import com.github.ajalt.clikt.parameters.types.restrictTo
+import com.github.ajalt.clikt.core.UsageError
 import dev.graft.data.Calibration
 import dev.graft.data.Labels
 import dev.graft.region.ModuleTree
 import dev.graft.report.Json
 import dev.graft.verify.Evaluator
-import java.nio.file.Path
 
-/** `graft eval MODEL --data X.npy [--labels Y.npy] [--reference TEACHER.onnx] [--json]`. */
+/** `graft eval MODEL --calibration DATA [--labels Y.npy] [--teacher TEACHER.onnx] [--json]`. */
 internal class EvalCommand : CliktCommand(name = "eval") {
     override fun help(context: Context): String =
         "Measure a model on data: accuracy against labels, and top-1 agreement, max abs error " +
-            "and relative MSE against a reference model."
+            "and relative MSE against its teacher."
 
-    private val model by argument("MODEL", help = "an ONNX model")
-    private val data by option("--data", help = "X.npy, or name=X.npy per model input").multiple(required = true)
-    private val labels by option("--labels", help = "Y.npy of integer class labels")
-    private val reference by option("--reference", help = "the teacher ONNX model to compare with")
-    private val json by option("--json", help = "print JSON").flag()
-    private val batchSize by option("--batch-size", help = "samples per ONNX Runtime call").int().default(64)
-    private val deviceName by deviceOption()
+    private val model by modelArgument()
+    private val dataNew by calibrationOption("the samples to measure on")
+    private val dataOld by renamedOption("--data", "--calibration", "DATA").multiple().deprecatedAlias("--data", "--calibration")
+    private val labels by option("--labels", metavar = "Y.npy", help = "integer class labels of the samples, for accuracy")
+        .path(mustExist = true, canBeDir = false)
+    private val teacherNew by option("--teacher", metavar = "TEACHER.onnx", help = "the teacher model to compare with")
+        .path(mustExist = true, canBeDir = false)
+    private val teacherOld by renamedOption("--reference", "--teacher", "TEACHER.onnx")
+        .path(mustExist = true, canBeDir = false).deprecatedAlias("--reference", "--teacher")
+    private val json by jsonOption()
+    private val chunkNew by option("--chunk-size", metavar = "N", help = "samples per ONNX Runtime call")
+        .int().restrictTo(1, Evaluator.MAX_CHUNK).default(64)
+    private val chunkOld by renamedOption("--batch-size", "--chunk-size", "N")
+        .int().restrictTo(1, Evaluator.MAX_CHUNK).deprecatedAlias("--batch-size", "--chunk-size")
+    private val device by deviceOption()
     private val dims by dimOption()
     private val images by ImageOptionsGroup()
     private val roles by roleOption()
 
     override fun run() = graftCall {
+        val data = renamed(dataNew, dataOld, "--calibration", "--data")
+        if (data.isEmpty()) throw UsageError("missing option --calibration")
+        val batchSize = chunkOld ?: chunkNew
+        val teacher = renamed(teacherNew, teacherOld, "--teacher", "--reference")
         val graph = readModel(model, dims)
-        val ref = reference?.let { readModel(it, dims) }
-        val y = labels?.let { Labels.read(Path.of(it), graph) }
+        val ref = teacher?.let { readModel(it, dims) }
+        val y = labels?.let { Labels.read(it, graph) }
         val declared = parseRoles(roles)
         val outputRoles = dev.graft.verify.OutputRoles.of(ref ?: graph, declared)
         var roleResults: List<dev.graft.verify.RoleMetrics.Result> = emptyList()
         val result = Calibration.open(data, graph, images.options()).use { source ->
-            val r = Evaluator.evaluate(graph, ref, source, y, device(deviceName), batchSize)
+            val r = Evaluator.evaluate(graph, ref, source, y, device, batchSize)
             if (ref != null) {
-                val teacher = dev.graft.verify.RoleEvaluator.outputs(ref, source, device(deviceName), batchSize)
-                roleResults = dev.graft.verify.RoleEvaluator.compare(graph, teacher, outputRoles, source, y, device(deviceName), batchSize)
+                val teacher = dev.graft.verify.RoleEvaluator.outputs(ref, source, device, batchSize)
+                roleResults = dev.graft.verify.RoleEvaluator.compare(graph, teacher, outputRoles, source, y, device, batchSize)
             }
             r
         }
         val tree = ModuleTree.of(graph)
         val out = linkedMapOf<String, Any?>(
-            "model" to model,
+            "model" to model.toString(),
             "samples" to result.samples(),
             "params" to tree.totalParams(),
             "flops" to tree.totalMacs(),
-            "device" to deviceName,
+            "device" to device.cliName(),
         )
         result.accuracy()?.let { out["accuracy"] = it }
         result.referenceAccuracy()?.let { out["reference_accuracy"] = it }

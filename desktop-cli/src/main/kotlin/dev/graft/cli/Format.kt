@@ -1,6 +1,13 @@
 package dev.graft.cli
 
 import dev.graft.graph.ValueInfo
+import com.github.ajalt.mordant.rendering.AnsiLevel
+import com.github.ajalt.mordant.rendering.BorderType
+import com.github.ajalt.mordant.rendering.TextAlign
+import com.github.ajalt.mordant.rendering.Whitespace
+import com.github.ajalt.mordant.table.Borders
+import com.github.ajalt.mordant.table.table
+import com.github.ajalt.mordant.terminal.Terminal
 import java.util.Locale
 
 /** Number and table formatting shared by the commands' text output. */
@@ -25,18 +32,25 @@ internal object Format {
     fun signature(v: ValueInfo): String =
         "${v.name()} ${v.type().name.lowercase()}${v.shape() ?: "[?]"}"
 
-    /** Left-aligned columns separated by two spaces; the last column is not padded. */
+    /**
+     * A Mordant table without borders: columns two spaces apart, [rightAligned] columns (numbers)
+     * aligned right, cells kept as written (leading spaces indent). Rendered without colour and
+     * never wrapped, so that logs and pipes read it as text.
+     */
     fun table(header: List<String>, rows: List<List<String>>, rightAligned: Set<Int> = emptySet()): String {
-        val all = listOf(header) + rows
-        val widths = header.indices.map { c -> all.maxOf { it[c].length } }
-        return all.joinToString("\n") { row ->
-            row.indices.joinToString("  ") { c ->
-                when {
-                    c == row.size - 1 && c !in rightAligned -> row[c]
-                    c in rightAligned -> row[c].padStart(widths[c])
-                    else -> row[c].padEnd(widths[c])
-                }
-            }.trimEnd()
+        val widget = table {
+            borderType = BorderType.BLANK
+            tableBorders = Borders.NONE
+            cellBorders = Borders.NONE
+            whitespace = Whitespace.PRE
+            padding { right = 2 }
+            rightAligned.forEach { column(it) { align = TextAlign.RIGHT } }
+            header { row(*header.toTypedArray()) }
+            body { rows.forEach { rowFrom(it) } }
         }
+        return PLAIN.render(widget).lines().joinToString("\n") { it.trimEnd() }
     }
+
+    /** Renders text as it reads in a log: no colour, no wrapping. */
+    private val PLAIN = Terminal(ansiLevel = AnsiLevel.NONE, width = 100_000, interactive = false, hyperlinks = false)
 }

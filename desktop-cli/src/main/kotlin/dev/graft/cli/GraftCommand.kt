@@ -6,11 +6,14 @@ import com.github.ajalt.clikt.core.context
 import com.github.ajalt.clikt.core.subcommands
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.option
+import com.github.ajalt.clikt.parameters.options.versionOption
+import java.util.Properties
 
 /** The root `graft` command; it only dispatches. */
 internal class GraftCommand : CliktCommand(name = "graft") {
     init {
         context { helpFormatter = { OneLineUsageErrors(it) } }
+        versionOption(VERSION, names = setOf("--version"), message = { "graft $it" })
     }
 
     override fun help(context: Context): String =
@@ -22,6 +25,13 @@ internal class GraftCommand : CliktCommand(name = "graft") {
     override fun run() {
         dev.graft.exec.Ort.verbose(verbose)
     }
+}
+
+/** The project version from the pom, which the build writes into `graft.properties`. */
+internal val VERSION: String by lazy {
+    val props = Properties()
+    GraftCommand::class.java.getResourceAsStream("graft.properties")?.use { props.load(it) }
+    props.getProperty("version") ?: error("graft.properties holds no version: the build did not filter it")
 }
 
 /** The command tree, one class per subcommand. */

@@ -2,12 +2,8 @@ package dev.graft.cli
 
 import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.core.Context
-import com.github.ajalt.clikt.parameters.arguments.argument
-import com.github.ajalt.clikt.parameters.options.flag
-import com.github.ajalt.clikt.parameters.options.option
 import dev.graft.report.Json
 import dev.graft.report.ModelSummary
-import java.nio.file.Path
 
 /** `graft inspect MODEL [--json]`: the module tree with ops, params, MACs, shapes, regions. */
 internal class InspectCommand : CliktCommand(name = "inspect") {
@@ -15,13 +11,13 @@ internal class InspectCommand : CliktCommand(name = "inspect") {
         "Show a model's module tree: ops, params, MACs (flops), output shapes, and where a " +
             "region may start or end."
 
-    private val model by argument("MODEL", help = "an ONNX model")
-    private val json by option("--json", help = "print JSON instead of a table").flag()
+    private val model by modelArgument()
+    private val json by jsonOption()
     private val dims by dimOption()
 
     override fun run() = graftCall {
         val graph = readModel(model, dims)
-        val summary = ModelSummary.of(Path.of(model).fileName.toString(), graph)
+        val summary = ModelSummary.of(model.fileName.toString(), graph)
         val roles = dev.graft.verify.OutputRoles.inferred(graph).all()
         if (json) {
             val m = LinkedHashMap(summary.toJson())

@@ -1,6 +1,7 @@
 package dev.graft.cli
 
 import com.github.ajalt.clikt.core.CliktCommand
+import com.github.ajalt.clikt.core.terminal
 import dev.graft.io.AtomicFiles
 import dev.graft.recipe.RecipeRunner
 import dev.graft.recipe.Recipe
@@ -20,7 +21,7 @@ internal fun CliktCommand.runRecipe(recipe: Recipe, options: RecipeRunner.Option
     val inputs = RecipeRunner.inputs(recipe, options)
     targets.json?.let { AtomicFiles.refuseInputs(it, inputs, "report") }
     targets.html?.let { AtomicFiles.refuseInputs(it, inputs, "report") }
-    val result = RecipeRunner.run(recipe, options.withListener(TerminalProgress(prelude = prelude)))
+    val result = RecipeRunner.run(recipe, options.withListener(Progress(terminal, prelude)))
     val report = result.report()
     targets.json?.let { Json.writeFile(it, report) }
     targets.html?.let { AtomicFiles.writeString(it, HtmlReport.render(report)) }

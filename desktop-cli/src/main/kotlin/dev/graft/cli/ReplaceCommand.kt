@@ -1,15 +1,18 @@
 package dev.graft.cli
 
 import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.core.UsageError
 import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.multiple
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.options.required
-import com.github.ajalt.clikt.parameters.types.choice
 import com.github.ajalt.clikt.parameters.types.double
+import com.github.ajalt.clikt.parameters.types.enum
 import com.github.ajalt.clikt.parameters.types.int
+import com.github.ajalt.clikt.parameters.types.restrictTo
 import dev.graft.recipe.Step
 import dev.graft.replace.StudentSpec
+import dev.graft.replace.StudentSpec.Kind
 
 /** `graft replace MODEL --from A --to B --with KIND ... --calibration DATA`. */
 internal class ReplaceCommand : StepCommand("replace") {
@@ -17,17 +20,59 @@ internal class ReplaceCommand : StepCommand("replace") {
         "Cut layers A..B out of a model and graft a fitted student in their place: linear, mlp, " +
             "attention-ffn, thin-conv or skip."
 
-    private val from by option("--from", help = "first layer of the region (module path, node or tensor)").required()
-    private val to by option("--to", help = "last layer of the region").required()
-    private val kind by option("--with", help = "the student").choice(*StudentSpec.KINDS.toTypedArray()).required()
-    private val width by option("--width", help = "mlp: hidden width; thin-conv: channel fraction").double()
-    private val depth by option("--depth", help = "mlp: hidden layers").int()
-    private val heads by option("--heads", help = "attention-ffn: attention heads").int()
-    private val ffn by option("--ffn", help = "attention-ffn: feed-forward width").int()
-    private val epochs by option("--epochs", help = "training epochs (early stopping may end sooner)").int().default(0)
-    private val sideInputs by option("--side-input", help = "a model input (mask, positions) the region may read besides its entry; repeatable").multiple()
-    private val finetune by option("--finetune", help = "then fine-tune the student through the frozen rest of the model on the teacher's outputs, N epochs").int().default(0)
+    private val from by option("--from", metavar = "A", help = "first layer of the region (module path, node or tensor)").required()
+    private val to by option("--to", metavar = "B", help = "last layer of the region").required()
+    private val kind by option("--with", metavar = "KIND", help = "the student")
+        .enum<Kind> { it.cliName() }.required()
+    private val hidden by option("--hidden", metavar = "W", help = "mlp: hidden width (default: 256)")
+        .int().restrictTo(1, StudentSpec.MAX_WIDTH)
+    private val fraction by option("--fraction", metavar = "F", help = "thin-conv: share of the channels kept, in (0, 1] (default: 0.5)")
+        .fraction()
+    /** The old `--width`: its deprecation line is printed once it maps onto [hidden] or [fraction]. */
+    private val width by renamedOption("--width", "--hidden or --fraction", "W").double()
+    private val depth by option("--depth", metavar = "D", help = "mlp: hidden layers (default: 1)")
+        .int().restrictTo(1, StudentSpec.MAX_DEPTH)
+    private val heads by option("--heads", metavar = "H", help = "attention-ffn: attention heads (default: 4)")
+        .int().restrictTo(1, StudentSpec.MAX_WIDTH)
+    private val ffn by option("--ffn", metavar = "F", help = "attention-ffn: feed-forward width (default: 128)")
+        .int().restrictTo(1, StudentSpec.MAX_WIDTH)
+    private val epochs by option("--epochs", metavar = "N", help = "training epochs, 0 for the fit alone (early stopping may end sooner)")
+        .int().restrictTo(min = 0).default(0)
+    private val sideInputs by option("--side-input", metavar = "NAME", help = "a model input (mask, positions) the region may read besides its entry; repeatable").multiple()
+    private val finetune by option("--finetune", metavar = "N", help = "then fine-tune the student through the frozen rest of the model on the teacher's outputs, N epochs")
+        .int().restrictTo(min = 0).default(0)
 
-    override fun step(): Step =
-        Step.Replace(from, to, StudentSpec.of(kind, width, depth, heads, ffn), epochs, finetune, sideInputs, origin)
+    override fun step(): Step = Step.Replace(from, to, student(), epochs, finetune, sideInputs, origin)
+
+    /** The student `--with` names, sized by the options that apply to it; any other is refused. */
+    private fun student(): StudentSpec {
+        var hidden = this.hidden
+        var fraction = this.fraction
+        width?.let { w ->
+            when (kind) {
+                Kind.MLP -> {
+                    if (w != Math.rint(w) || w < 1 || w > StudentSpec.MAX_WIDTH) {
+                        throw UsageError("--width $w: mlp's hidden width is a whole number from 1 to ${StudentSpec.MAX_WIDTH} (--hidden)")
+                    }
+                    hidden = renamed(hidden, w.toInt(), "--hidden", "--width")
+                }
+                Kind.THIN_CONV -> {
+                    if (!(w > 0 && w <= 1)) throw UsageError("--width $w: thin-conv's channel fraction must be in (0, 1] (--fraction)")
+                    fraction = renamed(fraction, w, "--fraction", "--width")
+                }
+                else -> throw UsageError("--width applies to --with mlp (use --hidden) or thin-conv (use --fraction)")
+            }
+            echo("graft: --width is deprecated, use --hidden (mlp) or --fraction (thin-conv) (it will be removed)", err = true)
+        }
+        applies("--hidden", hidden, Kind.MLP)
+        applies("--depth", depth, Kind.MLP)
+        applies("--fraction", fraction, Kind.THIN_CONV)
+        applies("--heads", heads, Kind.ATTENTION_FFN)
+        applies("--ffn", ffn, Kind.ATTENTION_FFN)
+        return StudentSpec.of(kind.cliName(), hidden?.toDouble() ?: fraction, depth, heads, ffn)
+    }
+
+    private fun applies(option: String, value: Any?, to: Kind) {
+        if (value != null && kind != to) throw UsageError("$option applies to --with ${to.cliName()}, not ${kind.cliName()}")
+    }
 }

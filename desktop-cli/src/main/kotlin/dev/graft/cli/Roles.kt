@@ -14,6 +14,7 @@ import dev.graft.verify.RoleMetrics
 internal fun CliktCommand.roleOption() =
     option(
         "--role",
+        metavar = "NAME=ROLE",
         help = "what model output NAME means: NAME=classes|scores|boxes|embedding|regression[:options], " +
             "e.g. scores=scores:threshold=0.7, boxes=boxes:pairedWith=scores,bound=0.1; repeatable " +
             "(undeclared outputs get the roles `graft inspect` shows)",

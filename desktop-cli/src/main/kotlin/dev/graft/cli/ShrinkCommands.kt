@@ -1,12 +1,17 @@
 package dev.graft.cli
 
 import com.github.ajalt.clikt.core.Context
+import com.github.ajalt.clikt.parameters.groups.mutuallyExclusiveOptions
+import com.github.ajalt.clikt.parameters.groups.provideDelegate
+import com.github.ajalt.clikt.parameters.groups.required
+import com.github.ajalt.clikt.parameters.groups.single
+import com.github.ajalt.clikt.parameters.options.convert
 import com.github.ajalt.clikt.parameters.options.default
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.options.required
-import com.github.ajalt.clikt.parameters.types.choice
-import com.github.ajalt.clikt.parameters.types.double
+import com.github.ajalt.clikt.parameters.types.enum
 import com.github.ajalt.clikt.parameters.types.int
+import com.github.ajalt.clikt.parameters.types.restrictTo
 import dev.graft.GraftException
 import dev.graft.recipe.Step
 
@@ -16,12 +21,18 @@ internal class ThinCommand : StepCommand("thin") {
         "Keep a fraction of the output channels of the layers PATTERN names, chosen by SOMP so " +
             "the next layers are best reconstructed (or by magnitude), and refit the next layers."
 
-    private val layers by option("--layers", help = "module paths, node names or globs (stage2.*), comma-separated").required()
-    private val keep by option("--keep", help = "fraction of channels kept, in (0, 1]").double().required()
-    private val multiple by option("--multiple", help = "round channel counts to a multiple of this").int().default(8)
-    private val select by option("--select", help = "somp (default) or magnitude (the baseline)").choice("somp", "magnitude").default("somp")
+    /** How the kept channels are chosen. */
+    enum class Select { SOMP, MAGNITUDE }
 
-    override fun step(): Step = Step.Thin(layers, keep, multiple, select == "magnitude", origin)
+    private val layers by option("--layers", metavar = "PATTERN", help = "module paths, node names or globs (stage2.*), comma-separated").required()
+    private val keep by option("--keep", metavar = "FRACTION", help = "share of the channels kept, in (0, 1]")
+        .fraction().required()
+    private val multiple by option("--multiple", metavar = "M", help = "round channel counts to a multiple of this")
+        .int().restrictTo(1, Step.Thin.MAX_MULTIPLE).default(8)
+    private val select by option("--select", help = "how channels are chosen: somp, or magnitude (the baseline)")
+        .enum<Select> { it.name.lowercase() }.default(Select.SOMP, defaultForHelp = "somp")
+
+    override fun step(): Step = Step.Thin(layers, keep, multiple, select == Select.MAGNITUDE, origin)
 }
 
 /** `graft lowrank MODEL --layers PATTERN (--rank R | --energy E) [--calibration DATA] -o OUT.onnx`. */
@@ -30,19 +41,18 @@ internal class LowRankCommand : StepCommand("lowrank") {
         "Factorize the layers PATTERN names into two thinner layers by SVD (data-aware with " +
             "calibration data); layers that would not shrink are left alone."
 
-    private val layers by option("--layers", help = "module paths, node names or globs, comma-separated").required()
-    private val rank by option("--rank", help = "rank of every factorized layer").int()
-    private val energy by option("--energy", help = "share of the spectrum's energy kept, in (0, 1]").double()
+    private val layers by option("--layers", metavar = "PATTERN", help = "module paths, node names or globs, comma-separated").required()
+    private val size by mutuallyExclusiveOptions<Number>(
+        option("--rank", metavar = "R", help = "rank of every factorized layer").int().restrictTo(min = 1),
+        option("--energy", metavar = "E", help = "share of the spectrum's energy kept, in (0, 1]").fraction(),
+        name = "Size of the factors (one of)",
+    ).single().required()
 
     override fun needsCalibration(): Boolean = false
 
-    override fun step(): Step {
-        if ((rank == null) == (energy == null)) {
-            throw GraftException.badInput("give exactly one of --rank R or --energy E")
-        }
-        rank?.let { if (it <= 0) throw GraftException.badInput("--rank %d must be positive", it) }
-        energy?.let { if (!(it > 0 && it <= 1)) throw GraftException.badInput("--energy %s must be in (0, 1]", it) }
-        return Step.LowRank(layers, rank ?: 0, energy ?: 0.0, calibration.isNotEmpty(), origin)
+    override fun step(): Step = when (val s = size) {
+        is Int -> Step.LowRank(layers, s, 0.0, calibration.isNotEmpty(), origin)
+        else -> Step.LowRank(layers, 0, s.toDouble(), calibration.isNotEmpty(), origin)
     }
 }
 
@@ -52,28 +62,26 @@ internal class SimplifyCommand : StepCommand("simplify") {
         "Exact simplifications: BatchNorm folding, constant folding, and removal of ReLUs that " +
             "never switch on the calibration data or (soundly) on an input box."
 
-    private val box by option("--input-box", help = "LO,HI: every input element lies in [LO, HI]")
-
-    private fun bounds(): Pair<Double, Double>? = box?.let {
-        val parts = it.split(",")
-        val lo = parts.getOrNull(0)?.trim()?.toDoubleOrNull()
-        val hi = parts.getOrNull(1)?.trim()?.toDoubleOrNull()
-        if (parts.size != 2 || lo == null || hi == null) throw GraftException.badInput("--input-box %s: expected LO,HI, e.g. 0,1", it)
-        if (lo > hi) throw GraftException.badInput("--input-box %s: LO %s is above HI %s", it, lo, hi)
-        lo to hi
-    }
+    private val box by option("--input-box", metavar = "LO,HI", help = "every input element lies in [LO, HI]; instead of --calibration")
+        .convert { text ->
+            val parts = text.split(",").map { it.trim().toDoubleOrNull() }
+            val lo = parts.getOrNull(0)
+            val hi = parts.getOrNull(1)
+            if (parts.size != 2 || lo == null || hi == null) fail("$text: expected LO,HI, e.g. 0,1")
+            lo to hi
+        }
 
     override fun needsCalibration(): Boolean = box == null
 
     override fun step(): Step {
-        val b = bounds()
+        val b = box
         if (b == null && calibration.isEmpty()) throw GraftException.badInput("give --calibration DATA or --input-box LO,HI")
         return Step.Simplify(b?.first, b?.second, origin)
     }
 
     /** Fidelity on an input box is measured on 2,000 uniform random points of the box. */
     override fun defaultCalibration(): String {
-        val (lo, hi) = bounds()!!
+        val (lo, hi) = box!!
         return randomCalibration(lo, hi)
     }
 }

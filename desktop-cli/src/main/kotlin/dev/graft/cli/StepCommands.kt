@@ -1,14 +1,14 @@
 package dev.graft.cli
 
 import com.github.ajalt.clikt.core.CliktCommand
-import com.github.ajalt.clikt.parameters.arguments.argument
+import com.github.ajalt.clikt.parameters.options.check
 import com.github.ajalt.clikt.parameters.groups.provideDelegate
 import com.github.ajalt.clikt.parameters.options.default
-import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.multiple
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.types.double
 import com.github.ajalt.clikt.parameters.types.long
+import com.github.ajalt.clikt.parameters.types.path
 import dev.graft.GraftException
 import dev.graft.data.RandomSource
 import dev.graft.graph.Dims
@@ -18,7 +18,6 @@ import dev.graft.recipe.Origin
 import dev.graft.recipe.Recipe
 import dev.graft.recipe.RecipeRunner
 import dev.graft.recipe.Step
-import java.nio.file.Files
 import java.nio.file.Path
 
 /**
@@ -27,20 +26,25 @@ import java.nio.file.Path
  * measures, caches and reports exactly as `graft compress` does.
  */
 internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
-    protected val model by argument("MODEL", help = "the teacher ONNX model")
-    protected val calibration by option("--calibration", help = "DATA: X.npy, name=X.npy per input").multiple()
-    protected val labels by option("--labels", help = "integer labels of the calibration samples, for accuracy")
-    protected val heldOut by option("--held-out", help = "share of the calibration set held out for fidelity").double().default(0.2)
-    protected val seed by option("--seed", help = "seed of every random choice").long().default(0)
-    protected val deviceName by deviceOption()
-    protected val output by option("-o", "--output", help = "the ONNX model to write")
-    protected val report by option("--report", help = "write the report as JSON here")
-    protected val json by option("--json", help = "print the report as JSON").flag()
+    protected val model by modelArgument("the teacher ONNX model")
+    protected val calibration by calibrationOption("the samples the step fits on, a share held out to measure fidelity")
+    protected val labels by option("--labels", metavar = "Y.npy", help = "integer class labels of the calibration samples, for accuracy")
+        .path(mustExist = true, canBeDir = false)
+    protected val heldOut by option("--held-out", metavar = "SHARE", help = "share of the calibration set held out for fidelity, in [0, 1)")
+        .double().default(0.2).check("must be in [0, 1)") { it >= 0 && it < 1 }
+    protected val seed by option("--seed", metavar = "S", help = "seed of every random choice").long().default(0)
+    protected val device by deviceOption()
+    protected val output by option("-o", "--output", metavar = "OUT.onnx", help = "the ONNX model to write (default: MODEL.COMMAND.onnx here)")
+        .path(canBeDir = false)
+    protected val report by option("--report", metavar = "REPORT.json", help = "write the report as JSON here")
+        .path(canBeDir = false)
+    protected val json by jsonOption()
     protected val dims by dimOption()
     private val images by ImageOptionsGroup()
     private val roles by roleOption()
     private val requires by option(
         "--require",
+        metavar = "'METRIC(OUTPUT)>=X'",
         help = "a bound the result must meet, METRIC[(OUTPUT)]>=X or <=X, e.g. recall(scores)>=0.9, " +
             "top1_agreement>=0.99; repeatable; a miss exits 1 and writes nothing",
     ).multiple()
@@ -65,30 +69,30 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
     }
 
     private fun runStep() {
-        val out = Path.of(output ?: defaultOutput())
+        val out = output ?: Path.of(defaultOutput())
         val step = step()
         val data = calibration.ifEmpty {
             if (needsCalibration()) throw GraftCliError("--calibration DATA is required", ExitStatus.BAD_INPUT)
             listOf(defaultCalibration())
         }
         val builder = Recipe.builder()
-            .teacher(Path.of(model).toAbsolutePath(), origin)
+            .teacher(model.toAbsolutePath(), origin)
             .calibration(data.map { absolute(it) }, heldOut, origin)
             .seed(seed)
             .dims(Dims.parse(dims))
-            .device(device(deviceName))
+            .device(device)
             .step(step)
             .step(Step.ExportOnnx(out.toAbsolutePath(), origin))
-        labels?.let { builder.labels(Path.of(it).toAbsolutePath()) }
+        labels?.let { builder.labels(it.toAbsolutePath()) }
         parseRoles(roles).forEach { builder.output(it) }
         requires.forEach { builder.require(dev.graft.recipe.Requirement.parse(it, origin)) }
         images.options()?.let { builder.images(it) }
         val options = RecipeRunner.Options.`in`(Path.of("").toAbsolutePath(), Path.of("").toAbsolutePath()).withCacheDir(null)
-        runRecipe(builder.build(), options, ReportTargets(report?.let { Path.of(it) }, null, json))
+        runRecipe(builder.build(), options, ReportTargets(report, null, json))
     }
 
     private fun defaultOutput(): String =
-        Path.of(model).fileName.toString().removeSuffix(".onnx") + ".$commandName.onnx"
+        model.fileName.toString().removeSuffix(".onnx") + ".$commandName.onnx"
 
     /**
      * For steps that need no data, fidelity is measured on 2,000 uniform random inputs in
@@ -116,6 +120,4 @@ internal abstract class StepCommand(name: String) : CliktCommand(name = name) {
         return if (eq > 0) spec.substring(0, eq + 1) + Path.of(spec.substring(eq + 1)).toAbsolutePath()
         else Path.of(spec).toAbsolutePath().toString()
     }
-
-    protected fun exists(path: String): Boolean = Files.exists(Path.of(path))
 }

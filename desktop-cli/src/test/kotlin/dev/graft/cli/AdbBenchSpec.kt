@@ -51,7 +51,9 @@ class AdbBenchSpec : FunSpec({
 
     test("a missing model is refused before adb is called") {
         val phone = FakePhone()
-        bench(phone.env, "no/such/model.onnx").shouldBeOneLineError("graft: model file not found: no/such/model.onnx")
+        val r = graftRun(GraftCommand().subcommands(BenchCommand(phone.env)), "bench", "no/such/model.onnx", "--backend", "adb")
+        r.status shouldBe 2
+        r.stderr.trim() shouldBe "graft: invalid value for MODEL: file \"no/such/model.onnx\" does not exist. (see 'graft bench --help')"
         phone.callLines().shouldBeEmpty()
     }
 

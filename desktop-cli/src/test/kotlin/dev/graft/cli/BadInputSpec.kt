@@ -14,35 +14,28 @@ class BadInputSpec : FunSpec({
     }
     val ultraface = Fixtures.thirdParty("ultraface-slim-320.onnx")
 
-    fun oneLine(r: GraftRun, status: Int, text: String) {
-        r.status shouldBe status
-        r.stderr.trim().lines().size shouldBe 1
-        r.stderr shouldStartWith "graft: "
-        r.stderr shouldContain text
-    }
-
     test("a --mean or --std count that fits no channel count is one line with status 2") {
-        oneLine(graftRun("eval", ultraface, "--data", faces.toString(), "--image-size", "240x320", "--mean", "0,0"),
+        oneLine(graftRun("eval", ultraface, "--calibration", faces.toString(), "--image-size", "240x320", "--mean", "0,0"),
             2, "--mean has 2 values; give 1 (every channel) or 3")
-        oneLine(graftRun("eval", ultraface, "--data", faces.toString(), "--image-size", "240x320", "--std", "1,1,1,1"),
+        oneLine(graftRun("eval", ultraface, "--calibration", faces.toString(), "--image-size", "240x320", "--std", "1,1,1,1"),
             2, "--std has 4 values")
     }
 
     test("a zero or NaN --std is refused") {
-        oneLine(graftRun("eval", ultraface, "--data", faces.toString(), "--image-size", "240x320", "--std", "0"), 2, "--std 0")
-        oneLine(graftRun("eval", ultraface, "--data", faces.toString(), "--image-size", "240x320", "--std", "NaN"), 2, "--std NaN")
+        oneLine(graftRun("eval", ultraface, "--calibration", faces.toString(), "--image-size", "240x320", "--std", "0"), 2, "--std 0")
+        oneLine(graftRun("eval", ultraface, "--calibration", faces.toString(), "--image-size", "240x320", "--std", "NaN"), 2, "--std NaN")
     }
 
-    test("eval --batch-size 0 or -1 is refused instead of running forever") {
+    test("eval --chunk-size 0 or -1 is refused instead of running forever") {
         for (b in listOf("0", "-1")) {
-            oneLine(graftRun("eval", Fixtures.model("deep_mlp.onnx"), "--data", Fixtures.digits("test_x_flat.npy"), "--batch-size", b),
-                2, "batch size $b: must be 1 to 65536")
+            oneLine(graftRun("eval", Fixtures.model("deep_mlp.onnx"), "--calibration", Fixtures.digits("test_x_flat.npy"), "--chunk-size", b),
+                2, "invalid value for --chunk-size: $b is not in the valid range of 1 to 65536")
         }
     }
 
     test("a student 100000 layers deep is refused") {
         oneLine(graftRun("replace", Fixtures.model("deep_mlp.onnx"), "--from", "blocks.2", "--to", "blocks.3", "--with", "mlp",
-            "--depth", "100000", "--calibration", Fixtures.digits("train_x_flat.npy")), 2, "depth 100000 must be 1 to 64")
+            "--depth", "100000", "--calibration", Fixtures.digits("train_x_flat.npy")), 2, "invalid value for --depth: 100000 is not in the valid range of 1 to 64")
     }
 
     test("-o or --report naming an input is refused and the input is untouched") {
@@ -63,7 +56,7 @@ class BadInputSpec : FunSpec({
     test("labels outside the model's classes are refused") {
         val y = tmp.resolve("y.npy")
         dev.graft.io.Npy.write(y, dev.graft.io.NdArray.ofLongs(LongArray(397) { if (it == 5) 12 else 1 }, 397))
-        oneLine(graftRun("eval", Fixtures.model("deep_mlp.onnx"), "--data", Fixtures.digits("test_x_flat.npy"), "--labels", y.toString()),
+        oneLine(graftRun("eval", Fixtures.model("deep_mlp.onnx"), "--calibration", Fixtures.digits("test_x_flat.npy"), "--labels", y.toString()),
             2, "sample 5 has label 12")
     }
 })

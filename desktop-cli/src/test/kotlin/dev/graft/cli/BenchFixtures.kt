@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper
 import com.networknt.schema.JsonSchemaFactory
 import com.networknt.schema.SpecVersion
 import dev.graft.runtime.litert.LiteRtNodeRunner
+import io.kotest.assertions.fail
 import io.kotest.matchers.collections.shouldBeEmpty
 import java.io.File
 
@@ -18,13 +19,22 @@ object BenchFixtures {
     /** Why the LiteRT runner cannot run here (node or npm packages missing), or null. */
     fun liteRtReason(): String? = LiteRt.runner(System.getenv()).unavailableReason()
 
-    /** Why a browser test cannot run here, or null. */
-    fun chromiumReason(): String? = when {
-        !File(CHROMIUM).canExecute() -> "$CHROMIUM is not installed (apt-get install chromium)"
-        !File(runnerDir, "node_modules/playwright-core").isDirectory ->
-            "playwright-core is not installed: run npm ci in $runnerDir"
-        else -> liteRtReason()
+    /**
+     * Fails, saying how to install it, when the LiteRT runner or its playwright-core is missing:
+     * the build installs both (`npm ci` in tools/litert-runner, the reactor's first module).
+     */
+    fun requireLiteRt(playwright: Boolean = false) {
+        val why = liteRtReason() ?: if (playwright && !File(runnerDir, "node_modules/playwright-core").isDirectory) {
+            "playwright-core is not installed"
+        } else {
+            null
+        }
+        if (why != null) fail("$why; `mvn -B verify` installs it, or run npm ci in $runnerDir")
     }
+
+    /** Why a browser test cannot run here (Chromium, a system package, is missing), or null. */
+    fun chromiumReason(): String? =
+        if (File(CHROMIUM).canExecute()) null else "$CHROMIUM is not installed (apt-get install chromium; .ci/run does)"
 
     const val CHROMIUM: String = "/usr/bin/chromium"
 }

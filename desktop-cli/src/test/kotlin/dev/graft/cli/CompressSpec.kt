@@ -42,7 +42,7 @@ class CompressSpec : FunSpec({
             r.stderr.trim().lines().size shouldBe 1
             r.stderr shouldStartWith message
         }
-        graft("compress", tmp.resolve("absent.graft.kts").toString()).stderr shouldStartWith "graft: recipe file not found"
+        graft("compress", tmp.resolve("absent.graft.kts").toString()).stderr shouldContain "absent.graft.kts\" does not exist"
     }
 
     test("a recipe writes ONNX, report.json and a report.html whose plots all draw in Chromium") {

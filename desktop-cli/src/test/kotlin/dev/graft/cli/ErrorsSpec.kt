@@ -50,10 +50,10 @@ class ErrorsSpec : FunSpec({
     }
 
     test("a usage error is one line that names the option and the help") {
-        val r = graftRun("eval", Fixtures.model("deep_mlp.onnx"), "--data", "x.npy", "--batch-size", "many")
+        val r = graftRun("eval", Fixtures.model("deep_mlp.onnx"), "--calibration", "x.npy", "--chunk-size", "many")
         r.status shouldBe 2
         r.stderr.trimEnd().lines().size shouldBe 1
-        r.stderr shouldContain "--batch-size"
+        r.stderr shouldContain "--chunk-size"
         r.stderr shouldContain "graft eval --help"
     }
 

@@ -10,8 +10,8 @@ import java.nio.file.Path
 
 class EvalSpec : FunSpec({
     test("measures accuracy and agreement against a reference on .npy data") {
-        val r = graft("eval", Fixtures.model("residual_cnn_bn.onnx"), "--data", Fixtures.digits("test_x_img.npy"),
-            "--labels", Fixtures.digits("test_y.npy"), "--reference", Fixtures.model("residual_cnn.onnx"), "--json")
+        val r = graft("eval", Fixtures.model("residual_cnn_bn.onnx"), "--calibration", Fixtures.digits("test_x_img.npy"),
+            "--labels", Fixtures.digits("test_y.npy"), "--teacher", Fixtures.model("residual_cnn.onnx"), "--json")
         r.statusCode shouldBe 0
         val json = JsonParser.parseString(r.stdout).asJsonObject
         json["accuracy"].asDouble shouldBeGreaterThan 0.95
@@ -23,17 +23,17 @@ class EvalSpec : FunSpec({
         val dir = Files.createTempDirectory("graft-images")
         Files.copy(Path.of(Fixtures.thirdParty("faces.jpg")), dir.resolve("faces.jpg"))
         val model = Fixtures.thirdParty("ultraface-slim-320.onnx")
-        val r = graft("eval", model, "--data", dir.toString(), "--image-size", "240x320",
-            "--mean", "0.498", "--std", "0.502", "--reference", model, "--json")
+        val r = graft("eval", model, "--calibration", dir.toString(), "--image-size", "240x320",
+            "--mean", "0.498", "--std", "0.502", "--teacher", model, "--json")
         r.statusCode shouldBe 0
         JsonParser.parseString(r.stdout).asJsonObject["samples"].asInt shouldBe 1
-        val missing = graft("eval", model, "--data", dir.toString())
+        val missing = graft("eval", model, "--calibration", dir.toString())
         missing.statusCode shouldBe 2
         missing.stderr shouldContain "--image-size"
     }
 
     test("labels of the wrong length are refused") {
-        val r = graft("eval", Fixtures.model("deep_mlp.onnx"), "--data", Fixtures.digits("test_x_flat.npy"),
+        val r = graft("eval", Fixtures.model("deep_mlp.onnx"), "--calibration", Fixtures.digits("test_x_flat.npy"),
             "--labels", Fixtures.digits("train_y.npy"))
         r.statusCode shouldBe 2
         r.stderr shouldContain "labels hold 1400 samples, the data 397"

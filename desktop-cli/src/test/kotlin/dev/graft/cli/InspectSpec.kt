@@ -30,16 +30,27 @@ class InspectSpec : FunSpec({
     }
 
     test("names modules by node where the exporter wrote no scopes") {
-        val r = graft("inspect", Fixtures.thirdParty("cnn_mnist_pytorch11.onnx"))
+        val model = Fixtures.thirdParty("cnn_mnist_pytorch11.onnx")
+        val g = dev.graft.onnx.OnnxReader.read(java.nio.file.Path.of(model))
+        val r = graft("inspect", model, "--json")
         r.statusCode shouldBe 0
-        r.stdout shouldContain "module"
-        r.stdout shouldContain "params (weight elements in the file)"
+        val modules = JsonParser.parseString(r.stdout).asJsonObject["modules"].asJsonArray.map { it.asJsonObject }
+        // one module per node, named by the node, holding its op and its weights
+        modules.map { it["path"].asString } shouldBe g.nodes().map { it.name() }
+        modules.take(4).map { it["path"].asString } shouldBe listOf("Conv_0", "MaxPool_1", "Relu_2", "Conv_3")
+        modules.map { it["ops"].asJsonObject.keySet() } shouldBe g.nodes().map { setOf(it.op().onnxName()) }
+        modules.map { it["params"].asLong } shouldBe g.nodes().map { n ->
+            n.inputs().mapNotNull { g.initializer(it).orElse(null) }.filter { it.type().isFloating }.sumOf { it.elementCount() }
+        }
+        // conv 10x1x5x5 + 10, conv 20x10x5x5 + 20, fc 50x320 + 50, fc 10x50 + 10
+        modules.filter { it["params"].asLong > 0 }.map { it["path"].asString to it["params"].asLong } shouldBe
+            listOf("Conv_0" to 260L, "Conv_3" to 5020L, "Gemm_8" to 16050L, "Gemm_10" to 510L)
     }
 
     test("a missing model is a one-line error with status 2") {
-        val r = graft("inspect", "no/such/model.onnx")
-        r.statusCode shouldBe 2
-        r.stderr.trim() shouldStartWith "graft: model file not found"
+        val r = graftRun("inspect", "no/such/model.onnx")
+        r.status shouldBe 2
+        r.stderr.trim() shouldStartWith "graft: invalid value for MODEL: file \"no/such/model.onnx\" does not exist"
         r.stderr.trim().lines().size shouldBe 1
     }
 
@@ -48,7 +59,7 @@ class InspectSpec : FunSpec({
         Files.writeString(f, "hello, this is text and not a protobuf model at all")
         val r = graft("inspect", f.toString())
         r.statusCode shouldBe 2
-        r.stderr shouldContain "not"
+        r.stderr.trim() shouldStartWith "graft: $f is not a readable ONNX model"
         r.stderr.trim().lines().size shouldBe 1
     }
 
@@ -58,6 +69,7 @@ class InspectSpec : FunSpec({
         Files.write(f, bytes.copyOf(bytes.size / 2))
         val r = graft("inspect", f.toString())
         r.statusCode shouldBe 2
+        r.stderr.trim() shouldStartWith "graft: $f is not a readable ONNX model (truncated"
         r.stderr.trim().lines().size shouldBe 1
     }
 })

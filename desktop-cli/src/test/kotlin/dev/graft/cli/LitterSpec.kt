@@ -19,8 +19,8 @@ class LitterSpec : FunSpec({
         val tmp = Files.createDirectories(root.resolve("tmp1"))
         val x = root.resolve("faces.npy")
         Npy.write(x, NdArray.of(FloatArray(3 * 240 * 320) { (it % 255) / 255f }, 1, 3, 240, 320))
-        val p = graftProcess(tmp, root, "eval", Fixtures.thirdParty("ultraface-slim-320.onnx"), "--data", x.toString(),
-            "--batch-size", "1")
+        val p = graftProcess(tmp, root, "eval", Fixtures.thirdParty("ultraface-slim-320.onnx"), "--calibration", x.toString(),
+            "--chunk-size", "1")
         val out = String(p.inputStream.readAllBytes())
         p.waitFor(120, TimeUnit.SECONDS) shouldBe true
         p.exitValue() shouldBe 0

@@ -55,23 +55,23 @@ class ModernFixturesSpec : FunSpec({
     val detectorX = modern.resolve("detector_b1.test_input.npy")
 
     val cases = listOf(
-        Case("fm_mobilenetv3", emptyList(), "features.1", listOf("--data", fx, "--labels", fy), 0.8359375, 512,
+        Case("fm_mobilenetv3", emptyList(), "features.1", listOf("--calibration", fx, "--labels", fy), 0.8359375, 512,
             listOf("thin", "--layers", "features.*.block.0", "--keep", "0.5", "--calibration", "@fashion", "--labels", "@fashionY"),
             "@fashion16"),
-        Case("fm_vit", emptyList(), "blocks.0", listOf("--data", fx, "--labels", fy), 0.865234375, 512,
+        Case("fm_vit", emptyList(), "blocks.0", listOf("--calibration", fx, "--labels", fy), 0.865234375, 512,
             listOf("lowrank", "--layers", "blocks.*.mlp.fc1", "--energy", "0.9", "--calibration", "@fashion", "--labels", "@fashionY"),
             "@fashion16"),
         // labels per token: 3642 of 4096 positions (2..15 always right, 0 and 1 without context rarely)
         Case("llama_decoder", listOf("--dim", "sequence=16"), "layers.0",
-            listOf("--data", llamaIds.toString(), "--labels", modern.resolve("llama_decoder.test_labels.npy").toString()),
+            listOf("--calibration", llamaIds.toString(), "--labels", modern.resolve("llama_decoder.test_labels.npy").toString()),
             3642.0 / 4096, 256,
             listOf("lowrank", "--layers", "layers.*.mlp.*", "--energy", "0.9", "--calibration", llamaIds.toString()),
             "@llama16"),
-        Case("detector_b1", emptyList(), "backbone.1", listOf("--data", detectorX.toString()), null, 16,
+        Case("detector_b1", emptyList(), "backbone.1", listOf("--calibration", detectorX.toString()), null, 16,
             listOf("thin", "--layers", "backbone.1,backbone.2", "--keep", "0.5", "--calibration", detectorX.toString()),
             detectorX.toString()),
         Case("token_encoder", listOf("--dim", "sequence=24"), "layers.0",
-            listOf("--data", tokenIds.toString(), "--labels", modern.resolve("token_encoder.test_labels.npy").toString()), 0.97265625, 256,
+            listOf("--calibration", tokenIds.toString(), "--labels", modern.resolve("token_encoder.test_labels.npy").toString()), 0.97265625, 256,
             listOf("lowrank", "--layers", "layers.*.intermediate", "--energy", "0.9", "--calibration", tokenIds.toString(),
                 "--labels", modern.resolve("token_encoder.test_labels.npy").toString()),
             "@token16"),

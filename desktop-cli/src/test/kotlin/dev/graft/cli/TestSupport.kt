@@ -4,8 +4,12 @@ import com.github.ajalt.clikt.testing.CliktCommandTestResult
 import com.github.ajalt.clikt.core.context
 import com.github.ajalt.clikt.core.terminal
 import com.github.ajalt.clikt.testing.test
+import com.github.ajalt.mordant.rendering.AnsiLevel
 import com.github.ajalt.mordant.terminal.Terminal
 import com.github.ajalt.mordant.terminal.TerminalRecorder
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.string.shouldStartWith
 import java.nio.file.Files
 import java.nio.file.Path
 
@@ -30,10 +34,21 @@ fun graft(vararg args: String): CliktCommandTestResult = graftCommand().test(arg
 /** What a run of `graft` printed and the status it exits with, as [main] would. */
 data class GraftRun(val stdout: String, val stderr: String, val status: Int)
 
+/** Asserts that [r] ended with [status] and one line on standard error, `graft: …` holding [text]. */
+fun oneLine(r: GraftRun, status: Int, text: String) {
+    r.status shouldBe status
+    r.stderr.trim().lines().size shouldBe 1
+    r.stderr shouldStartWith "graft: "
+    r.stderr shouldContain text
+}
+
 /** Runs `graft` through the same error path as [main], with its output recorded. */
-fun graftRun(vararg args: String): GraftRun {
-    val recorder = TerminalRecorder(width = 200)
-    val command = graftCommand().context { terminal = Terminal(terminalInterface = recorder) }
+fun graftRun(vararg args: String): GraftRun = graftRun(graftCommand(), *args)
+
+/** Runs [root] (a `graft` tree) through the same error path as [main], with its output recorded. */
+fun graftRun(root: com.github.ajalt.clikt.core.CliktCommand, vararg args: String): GraftRun {
+    val recorder = TerminalRecorder(ansiLevel = AnsiLevel.NONE, width = 200)
+    val command = root.context { terminal = Terminal(terminalInterface = recorder) }
     val status = runGraft(command, arrayOf(*args))
     return GraftRun(recorder.stdout(), recorder.stderr(), status)
 }

@@ -47,7 +47,7 @@ class UsersModelsSpec : FunSpec({
         val reports = listOf(dynamo, torchscript).mapIndexed { i, m ->
             val report = tmp.resolve("rep$i.json")
             val r = graft("replace", m, "--from", "layer2.0", "--to", "layer2.2", "--with", "thin-conv",
-                "--width", "0.5", "--epochs", "2", "--calibration", calib.toString(),
+                "--fraction", "0.5", "--epochs", "2", "--calibration", calib.toString(),
                 "-o", tmp.resolve("rep$i.onnx").toString(), "--report", report.toString())
             r.statusCode shouldBe 0
             JsonParser.parseString(Files.readString(report)).asJsonObject["regions"].asJsonArray[0].asJsonObject
@@ -59,7 +59,7 @@ class UsersModelsSpec : FunSpec({
     }
 
     test("a fixed-batch-1 detector runs eval, lowrank and replace --finetune without a flag, keeping its batch") {
-        graft("eval", detector, "--data", detectorData).let {
+        graft("eval", detector, "--calibration", detectorData).let {
             it.statusCode shouldBe 0
             it.stdout shouldContain "16 samples"
         }
@@ -69,7 +69,7 @@ class UsersModelsSpec : FunSpec({
         val ft = tmp.resolve("det.finetune.onnx")
         val report = tmp.resolve("det.finetune.json")
         graft("replace", detector, "--from", "backbone.2", "--to", "backbone.3", "--with", "thin-conv",
-            "--width", "0.5", "--epochs", "2", "--finetune", "1", "--calibration", detectorData,
+            "--fraction", "0.5", "--epochs", "2", "--finetune", "1", "--calibration", detectorData,
             "-o", ft.toString(), "--report", report.toString()).statusCode shouldBe 0
         val region = JsonParser.parseString(Files.readString(report)).asJsonObject["regions"].asJsonArray[0].asJsonObject
         region.has("finetune") shouldBe true
@@ -86,7 +86,7 @@ class UsersModelsSpec : FunSpec({
         oneLine(r.stderr)
         r.stderr shouldContain "dimension 'sequence' (axis 1 of input 'input_ids'); bind it with --dim sequence=SIZE"
         graft("inspect", tokens, "--dim", "sequence=24").statusCode shouldBe 0
-        graft("eval", tokens, "--dim", "sequence=24", "--data", tokenIds, "--labels",
+        graft("eval", tokens, "--dim", "sequence=24", "--calibration", tokenIds, "--labels",
             modern.resolve("token_encoder.test_labels.npy").toString()).let {
             it.statusCode shouldBe 0
             it.stdout shouldContain "accuracy            97.27%"

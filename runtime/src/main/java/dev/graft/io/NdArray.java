@@ -232,17 +232,24 @@ public final class NdArray {
   /** A new little-endian buffer holding the values, positioned at 0, for native runtimes. */
   public ByteBuffer data() {
     ByteBuffer b = ByteBuffer.allocate(size() * type.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
-    if (floats != null) {
-      b.asFloatBuffer().put(floats);
-    } else if (longs != null) {
-      b.asLongBuffer().put(longs);
-    } else if (ints != null) {
-      b.asIntBuffer().put(ints);
-    } else {
-      b.put(bytes);
-      ((Buffer) b).rewind();
-    }
+    putValues(b);
+    ((Buffer) b).rewind();
     return b;
+  }
+
+  /** Puts the values, little-endian, at {@code b}'s position and moves it past them. */
+  void putValues(ByteBuffer b) {
+    ByteBuffer le = b.slice().order(ByteOrder.LITTLE_ENDIAN);
+    if (floats != null) {
+      le.asFloatBuffer().put(floats);
+    } else if (longs != null) {
+      le.asLongBuffer().put(longs);
+    } else if (ints != null) {
+      le.asIntBuffer().put(ints);
+    } else {
+      le.put(bytes);
+    }
+    ((Buffer) b).position(b.position() + size() * type.byteSize());
   }
 
   /** A copy with element {@code i} replaced by {@code value} (converted to this type). */

@@ -1,7 +1,6 @@
 package dev.graft.io;
 
 import dev.graft.GraftException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -72,6 +71,19 @@ public final class Npy {
     AtomicFiles.write(file, toBytes(a));
   }
 
+  /**
+   * Writes an array to a scratch file in a temporary folder, for a child process to read next (a
+   * runtime's inputs): neither moved into place nor flushed to the disk, which a file that lives
+   * for one call does not need. Outputs are written with {@link #write}.
+   */
+  public static void writeScratch(Path file, NdArray a) {
+    try {
+      Files.write(file, toBytes(a));
+    } catch (IOException e) {
+      throw GraftException.failure("cannot write %s: %s", file, e.getMessage());
+    }
+  }
+
   /** An array as the bytes of a {@code .npy} file, as NumPy's {@code np.save} writes them. */
   public static byte[] toBytes(NdArray a) {
     long[] s = a.shape();
@@ -94,17 +106,17 @@ public final class Npy {
     }
     header.append('\n');
     byte[] h = header.toString().getBytes(StandardCharsets.ISO_8859_1);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(prefix + h.length
-        + a.size() * a.type().byteSize());
-    out.write(MAGIC, 0, MAGIC.length);
-    out.write(major);
-    out.write(0);
-    ByteBuffer len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(h.length);
-    out.write(len.array(), 0, major == 1 ? 2 : 4);
-    out.write(h, 0, h.length);
-    ByteBuffer body = a.data();
-    out.write(body.array(), body.arrayOffset(), body.remaining());
-    return out.toByteArray();
+    ByteBuffer out = ByteBuffer.allocate(prefix + h.length + a.size() * a.type().byteSize())
+        .order(ByteOrder.LITTLE_ENDIAN);
+    out.put(MAGIC).put((byte) major).put((byte) 0);
+    if (major == 1) {
+      out.putShort((short) h.length);
+    } else {
+      out.putInt(h.length);
+    }
+    out.put(h);
+    a.putValues(out);
+    return out.array();
   }
 
   static boolean hasMagic(ByteBuffer pre) {

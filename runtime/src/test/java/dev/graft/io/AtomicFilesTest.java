@@ -10,6 +10,7 @@ import dev.graft.GraftException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,5 +79,29 @@ class AtomicFilesTest {
     assertThrows(GraftException.class,
         () -> AtomicFiles.refuseInputs(tmp.resolve("./x.npy"), java.util.List.of(data), "-o"));
     AtomicFiles.refuseInputs(tmp.resolve("y.npy"), java.util.List.of(data), "-o");
+  }
+
+  @Test
+  void theFileAWriteLeavesIsReadableByAllAndItsFolderIsMade() throws Exception {
+    Path target = tmp.resolve("a/b/report.json");
+    AtomicFiles.writeString(target, "a much longer first version of the file");
+    AtomicFiles.writeString(target, "short");
+    assertEquals("short", Files.readString(target));
+    assertEquals(PosixFilePermissions.fromString("rw-r--r--"),
+        Files.getPosixFilePermissions(target), "read like any other output");
+  }
+
+  @Test
+  void aMissingOrFolderInputIsBadInputNamingIt() throws Exception {
+    GraftException missing = assertThrows(GraftException.class,
+        () -> AtomicFiles.readInput(tmp.resolve("none.onnx"), "model file"));
+    assertEquals(GraftException.Kind.BAD_INPUT, missing.kind());
+    assertEquals("model file not found: " + tmp.resolve("none.onnx"), missing.getMessage());
+    GraftException folder = assertThrows(GraftException.class,
+        () -> AtomicFiles.readInput(tmp, "model file"));
+    assertEquals(GraftException.Kind.BAD_INPUT, folder.kind());
+    assertTrue(folder.getMessage().startsWith("model file is a directory"), folder.getMessage());
+    Path p = Files.write(tmp.resolve("m.onnx"), new byte[] {1, 2, 3});
+    assertArrayEquals(new byte[] {1, 2, 3}, AtomicFiles.readInput(p, "model file"));
   }
 }

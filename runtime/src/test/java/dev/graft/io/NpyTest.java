@@ -125,6 +125,15 @@ class NpyTest {
   }
 
   @Test
+  void aScratchFileHoldsTheSameBytesAsAnOutput() throws Exception {
+    NdArray a = NdArray.ofLongs(new long[] {3, -4}, 2, 1);
+    Path scratch = tmp.resolve("input_0.npy");
+    Npy.writeScratch(scratch, a);
+    assertArrayEquals(Npy.toBytes(a), Files.readAllBytes(scratch));
+    assertArrayEquals(new long[] {3, -4}, Npy.readAsStored(scratch).longs());
+  }
+
+  @Test
   void writesThroughATemporaryFileAndLeavesNoneBehind() throws Exception {
     Path f = tmp.resolve("sub/x.npy");
     Npy.write(f, NdArray.of(new float[] {1, 2}, 2));

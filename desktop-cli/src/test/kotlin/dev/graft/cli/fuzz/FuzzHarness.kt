@@ -114,7 +114,7 @@ public class FuzzHarness(
         val name = "onnx-${if (protobuf) "proto" else "bytes"}:${base.fileName}:$what"
         return name to when (id % 4) {
             0 -> listOf("inspect", m.toString())
-            1 -> listOf("eval", m.toString(), "--data", x, "--batch-size", if (base == onnx[2]) "1" else "4")
+            1 -> listOf("eval", m.toString(), "--calibration", x, "--chunk-size", if (base == onnx[2]) "1" else "4")
             2 -> listOf("convert", m.toString(), "-o", dir.resolve("out.tflite").toString())
             else -> listOf("simplify", m.toString(), "--input-box", "0,1", "-o", dir.resolve("out.onnx").toString())
         }
@@ -126,9 +126,9 @@ public class FuzzHarness(
         val x = dir.resolve("x.npy")
         Files.write(x, bytes)
         return "npy:$what" to when (id % 3) {
-            0 -> listOf("eval", mlp.toString(), "--data", x.toString())
+            0 -> listOf("eval", mlp.toString(), "--calibration", x.toString())
             1 -> listOf("convert", mlp.toString(), "--precision", "int8", "--calibration", x.toString(), "-o", dir.resolve("out.tflite").toString())
-            else -> listOf("eval", mlp.toString(), "--data", flat.toString(), "--labels", x.toString())
+            else -> listOf("eval", mlp.toString(), "--calibration", flat.toString(), "--labels", x.toString())
         }
     }
 

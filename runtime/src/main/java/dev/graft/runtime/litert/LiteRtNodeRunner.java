@@ -232,7 +232,7 @@ public final class LiteRtNodeRunner {
     for (int i = 0; i < reference.inputs().size(); i++) {
       File f = new File(dir, "input_" + i + ".npy");
       try {
-        Npy.write(f.toPath(), reference.inputs().get(i));
+        Npy.writeScratch(f.toPath(), reference.inputs().get(i));
       } catch (GraftException e) {
         throw new BenchmarkException(Code.RUN_FAILED, "Cannot write " + f + ": " + e.getMessage());
       }
