@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Export steps: the current model written as ONNX, or as TFLite verified in LiteRT. */
+/**
+ * Export steps: the current model written as ONNX, or as TFLite verified in LiteRT and measured
+ * against the teacher at the same precision.
+ */
 final class Exports {
   private Exports() {}
 
@@ -21,7 +24,8 @@ final class Exports {
         .build();
   }
 
-  static Map<String, Object> run(Graph model, Step step, RunContext ctx, List<Path> written) {
+  static Map<String, Object> run(Graph model, Step step, RunContext ctx, List<Path> written,
+      TfliteFigures figures) {
     Map<String, Object> m = new LinkedHashMap<>();
     if (step instanceof Step.ExportOnnx e) {
       Path out = ctx.output(e.path());
@@ -33,7 +37,7 @@ final class Exports {
       return m;
     }
     if (step instanceof Step.ExportTflite t) {
-      return TfliteStep.run(stamped(model, ctx), t, ctx, written);
+      return TfliteStep.run(stamped(model, ctx), t, ctx, written, figures);
     }
     throw GraftException.badInput("%s: not an export step", step.origin());
   }

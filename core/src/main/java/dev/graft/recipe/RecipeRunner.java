@@ -1,6 +1,5 @@
 package dev.graft.recipe;
 
-import com.google.gson.Gson;
 import dev.graft.GraftException;
 import dev.graft.graph.Graph;
 import dev.graft.io.FolderLock;
@@ -8,11 +7,11 @@ import dev.graft.onnx.OnnxWriter;
 import dev.graft.region.ModuleTree;
 import dev.graft.region.Region;
 import dev.graft.report.Json;
+import dev.graft.report.RunReport;
 import dev.graft.verify.Evaluator;
 import dev.graft.verify.Fidelity;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -103,27 +102,26 @@ public final class RecipeRunner {
     validate(ctx);
     StepCache cache = options.cacheDir() == null ? null : new StepCache(options.cacheDir());
     Graph model = ctx.teacher;
-    List<Map<String, Object>> steps = new ArrayList<>();
+    List<RunReport.StepReport> steps = new ArrayList<>();
+    List<RunReport.StepTiming> timings = new ArrayList<>();
     List<Map<String, Object>> regions = new ArrayList<>();
     List<Path> written = new ArrayList<>();
-    Map<String, Object> report = new LinkedHashMap<>();
-    List<String> unmet = new ArrayList<>();
-    boolean measured = false;
+    TfliteFigures tflite = new TfliteFigures();
+    Measured measured = null;
     int index = 0;
     for (Step step : recipe.steps()) {
       options.listener().stepStarted(index, recipe.steps().size(), step);
       long t0 = System.nanoTime();
-      if (Step.isExport(step) && !measured) {
-        measured = true;
-        unmet = measure(ctx, model, report);
-        if (!unmet.isEmpty()) {
+      if (Step.isExport(step) && measured == null) {
+        measured = measure(ctx, model);
+        if (!measured.unmet().isEmpty()) {
           break;
         }
       }
       Map<String, Object> section;
       boolean cached = false;
       if (Step.isExport(step)) {
-        section = Exports.run(model, step, ctx, written);
+        section = Exports.run(model, step, ctx, written, tflite);
       } else {
         String key = StepCache.key(OnnxWriter.toBytes(model), step, ctx.dataHash,
             recipe.seed());
@@ -139,32 +137,31 @@ public final class RecipeRunner {
           }
         }
         model = out.model();
-        section = out.section();
+        // the section as the cache holds it, so a fresh run reports what a cached one will
+        section = parse(Json.write(out.section()));
         if (step instanceof Step.Replace) {
           regions.add(section);
         }
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("step", step.describe());
-      entry.put("origin", step.origin().toString());
-      entry.put("cached", cached);
-      entry.put("seconds", secs);
-      entry.put("details", section);
-      if (!Step.isExport(step)) {
-        entry.put("roles", dev.graft.verify.RoleEvaluator.section(ctx.roleMetrics(model)));
-      }
-      steps.add(entry);
+      steps.add(new RunReport.StepReport(step.describe(), step.origin().toString(), section,
+          Step.isExport(step) ? null
+              : dev.graft.verify.RoleEvaluator.section(ctx.roleMetrics(model))));
+      timings.add(new RunReport.StepTiming(step.describe(), cached, secs));
       options.listener().stepFinished(index++, step, cached, secs);
     }
-    if (!measured) {
-      unmet = measure(ctx, model, report);
+    if (measured == null) {
+      measured = measure(ctx, model);
     }
-    report.put("regions", regions);
-    report.put("steps", steps);
-    report.put("outputs", written.stream().map(Path::toString).toList());
-    report.put("seconds", (System.nanoTime() - start) / 1e9);
-    return new RunResult(model, header(ctx, report), written, unmet);
+    RunReport report = new RunReport(OnnxWriter.GRAFT_VERSION, ctx.recipe.teacher().toString(),
+        new RunReport.Calibration(ctx.samples.size(), ctx.calibrationAvailable,
+            ctx.split.trainRows().length, ctx.split.heldOutRows().length),
+        ctx.recipe.seed(), ctx.recipe.device().cliName(), measured.params(), measured.flops(),
+        measured.fidelity(), measured.accuracy(), measured.roles(), measured.requirements(),
+        regions, steps, written.stream().map(Path::toString).toList(), tflite.files(),
+        new RunReport.Timings((System.nanoTime() - start) / 1e9, timings, measured.latency(),
+            tflite.latencies()));
+    return new RunResult(model, report, written, measured.unmet());
   }
 
   private static StepOutcome runStep(Graph model, Step step, RunContext ctx) {
@@ -174,9 +171,10 @@ public final class RecipeRunner {
     return ShrinkSteps.run(model, step, ctx);
   }
 
+  /** A report section read back from JSON: integers as {@code Long}, fractions as Double. */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> parse(String json) {
-    return new Gson().fromJson(json, Map.class);
+    return (Map<String, Object>) Json.parseTree(json, "a cached step report");
   }
 
   /**
@@ -242,38 +240,31 @@ public final class RecipeRunner {
     }
   }
 
+  /** What {@link #measure} finds: the report's figures and the requirements missed. */
+  private record Measured(RunReport.Counts params, RunReport.Counts flops,
+      RunReport.Fidelity fidelity, RunReport.Shares accuracy, RunReport.OrtLatency latency,
+      Map<String, Object> roles, List<RunReport.RequirementCheck> requirements,
+      List<String> unmet) {}
+
   /** Fidelity (and accuracy) of the model against the teacher on held-out rows; unmet bounds. */
-  private static List<String> measure(RunContext ctx, Graph model, Map<String, Object> report) {
+  private static Measured measure(RunContext ctx, Graph model) {
     Evaluator.Result r = Evaluator.evaluate(model, ctx.teacher, ctx.evaluation.source(),
         ctx.evaluationLabels, ctx.recipe.device(), ctx.options.captureBatch());
     Fidelity f = r.fidelity();
     ModuleTree before = ModuleTree.of(ctx.teacher);
     ModuleTree after = ModuleTree.of(model);
-    report.put("params", Map.of("teacher", before.totalParams(), "result", after.totalParams()));
-    report.put("flops", Map.of("teacher", before.totalMacs(), "result", after.totalMacs()));
-    Map<String, Object> fid = new LinkedHashMap<>();
-    fid.put("top1_agreement", f.top1Agreement());
-    fid.put("max_abs_err", f.maxAbsErr());
-    fid.put("rel_mse", f.relMse());
-    fid.put("samples", f.samples());
-    fid.put("data", ctx.evaluationName);
-    report.put("fidelity", fid);
-    if (r.accuracy() != null) {
-      report.put("accuracy", Map.of("teacher", r.referenceAccuracy(), "result", r.accuracy()));
-    }
     var one = ctx.evaluation.rows(new int[] {0}).inputs();
-    report.put("latency_ms", Map.of(
-        "teacher", dev.graft.verify.Latency.medianMs(ctx.teacher, one, ctx.recipe.device(), 5, 31),
-        "result", dev.graft.verify.Latency.medianMs(model, one, ctx.recipe.device(), 5, 31),
-        "runtime", "onnxruntime " + ctx.recipe.device().cliName() + ", batch 1, median of 31 runs"));
+    RunReport.OrtLatency latency = new RunReport.OrtLatency(
+        dev.graft.verify.Latency.medianMs(ctx.teacher, one, ctx.recipe.device(), 5, 31),
+        dev.graft.verify.Latency.medianMs(model, one, ctx.recipe.device(), 5, 31),
+        "onnxruntime " + ctx.recipe.device().cliName() + ", batch 1, median of 31 runs");
     List<dev.graft.verify.RoleMetrics.Result> roles = ctx.roleMetrics(model);
-    report.put("roles", dev.graft.verify.RoleEvaluator.section(roles));
     List<String> unmet = new ArrayList<>();
-    List<Map<String, Object>> reqs = new ArrayList<>();
+    List<RunReport.RequirementCheck> reqs = new ArrayList<>();
     for (Requirement q : ctx.recipe.requirements()) {
       double v = q.value(f, roles);
       boolean met = q.isMet(v);
-      reqs.add(Map.of("requirement", q.describe(), "value", v, "met", met));
+      reqs.add(new RunReport.RequirementCheck(q.describe(), v, met));
       if (!met) {
         String at = q.origin().toString().isEmpty() ? "" : q.origin() + ": ";
         unmet.add(String.format(java.util.Locale.ROOT, "%s%s is %.6g, required %s",
@@ -281,20 +272,13 @@ public final class RecipeRunner {
                 : q.metric().key() + "(" + q.output() + ")", v, q.describe()));
       }
     }
-    report.put("requirements", reqs);
-    return unmet;
-  }
-
-  private static Map<String, Object> header(RunContext ctx, Map<String, Object> body) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("graft_version", OnnxWriter.GRAFT_VERSION);
-    m.put("teacher", ctx.recipe.teacher().toString());
-    m.put("calibration", Map.of("samples", ctx.samples.size(), "available",
-        ctx.calibrationAvailable, "train", ctx.split.trainRows().length, "heldout",
-        ctx.split.heldOutRows().length));
-    m.put("seed", ctx.recipe.seed());
-    m.put("device", ctx.recipe.device().cliName());
-    m.putAll(body);
-    return m;
+    return new Measured(
+        new RunReport.Counts(before.totalParams(), after.totalParams()),
+        new RunReport.Counts(before.totalMacs(), after.totalMacs()),
+        new RunReport.Fidelity(f.top1Agreement(), f.maxAbsErr(), f.relMse(), f.samples(),
+            ctx.evaluationName),
+        r.accuracy() == null ? null
+            : new RunReport.Shares(r.referenceAccuracy(), r.accuracy()),
+        latency, dev.graft.verify.RoleEvaluator.section(roles), reqs, unmet);
   }
 }

@@ -53,15 +53,20 @@ final class ReplaceStep {
     }
   }
 
-  static StepOutcome run(Graph model, Step.Replace s, RunContext ctx) {
-    Region region = resolve(model, s);
+  static StepOutcome run(Graph teacher, Step.Replace s, RunContext ctx) {
+    Region region = resolve(teacher, s);
+    // only fine-tuning needs the objective (several outputs need their shapes known)
+    String first = teacher.outputNames().get(0);
+    FinetuneObjective objective = s.finetune() > 0 ? FinetuneObjective.of(teacher, ctx.roles)
+        : new FinetuneObjective(first, TrainLoss.MSE, first);
+    // fine-tuning on several outputs records them side by side: one more output, stripped after
+    Graph model = objective.augment(teacher);
     check(model, s, region, ctx.recipe.seed());
     List<String> inputs = new ArrayList<>();
     inputs.add(region.entry());
     inputs.addAll(region.sideInputs());
     List<String> tensors = new ArrayList<>(inputs);
     tensors.add(region.exit());
-    FinetuneObjective objective = FinetuneObjective.of(model, ctx.roles);
     String finetuneTarget = objective.tensor();
     List<String> finetuneInputs = s.finetune() > 0
         ? Replacer.finetuneInputs(model, region, finetuneTarget) : List.of();
@@ -94,7 +99,8 @@ final class ReplaceStep {
             finetuneTarget, ctx.recipe.heldOut(), ctx.recipe.seed()) : null;
         TrainLoss loss = objective.loss();
         ReplaceResult r = Replacer.replace(model, region, s.student(), data, finetune, t, loss);
-        return new StepOutcome(r.graph(), section(region, s, r, model, loss, finetuneTarget));
+        return new StepOutcome(FinetuneObjective.strip(r.graph()),
+            section(region, s, r, teacher, loss, objective));
       } finally {
         store.delete();
       }
@@ -127,7 +133,7 @@ final class ReplaceStep {
   }
 
   private static Map<String, Object> section(Region region, Step.Replace s, ReplaceResult r,
-      Graph before, TrainLoss loss, String target) {
+      Graph before, TrainLoss loss, FinetuneObjective objective) {
     Costs costs = Costs.of(before);
     long regionParams = 0;
     for (String n : region.nodeNames()) {
@@ -158,8 +164,12 @@ final class ReplaceStep {
     if (r.finetuned()) {
       Map<String, Object> ft = new LinkedHashMap<>();
       ft.put("epochs", r.finetuneCurve().size());
-      ft.put("loss", loss.name().toLowerCase(java.util.Locale.ROOT));
-      ft.put("target", target);
+      ft.put("loss", loss.key());
+      ft.put("target", objective.augments() ? objective.sources() : objective.tensor());
+      if (objective.augments()) {
+        ft.put("terms", loss.terms().stream().map(t -> t.kind().name().toLowerCase(
+            java.util.Locale.ROOT)).toList());
+      }
       ft.put("heldout_logits_rel_mse_before", r.finetuneStartRelMse());
       ft.put("heldout_logits_rel_mse_after", r.finetuneHeldOutRelMse());
       m.put("finetune", ft);

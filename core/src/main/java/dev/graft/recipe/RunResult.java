@@ -3,14 +3,13 @@ package dev.graft.recipe;
 import dev.graft.graph.Graph;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a recipe run produced: the final model, the report (the content of report.json), the files
  * written, and the requirements it missed (empty when all were met).
  */
 public record RunResult(
-    Graph model, Map<String, Object> report, List<Path> written, List<String> unmetRequirements) {
+    Graph model, dev.graft.report.RunReport report, List<Path> written, List<String> unmetRequirements) {
   public boolean requirementsMet() {
     return unmetRequirements.isEmpty();
   }

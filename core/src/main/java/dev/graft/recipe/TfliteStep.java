@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Writes the model as TFLite: int8 ranges are calibrated on the training rows, and the file is
  * run in LiteRT on held-out rows and compared with ONNX Runtime before it is written; past the
- * precision's bound the step fails (exit 1) and leaves no file.
+ * precision's bound the step fails (exit 1) and leaves no file. Its size and LiteRT latency are
+ * then measured against the teacher's ({@link TfliteFigures}).
  */
 final class TfliteStep {
   /** Held-out rows LiteRT runs to verify the file. */
@@ -25,7 +26,7 @@ final class TfliteStep {
   private TfliteStep() {}
 
   static Map<String, Object> run(Graph model, Step.ExportTflite t, RunContext ctx,
-      List<Path> written) {
+      List<Path> written, TfliteFigures figures) {
     ConvertOptions options = ConvertOptions.defaults().withPrecision(t.precision())
         .withCalibration(TfliteExport.head(ctx.split.train().inputs(), 512))
         .withRecipe(ctx.recipe.source());
@@ -37,6 +38,7 @@ final class TfliteStep {
     Path out = ctx.output(t.path());
     converted.write(out);
     written.add(out);
+    figures.measure(ctx, options, converted, out, t.precision().label());
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", "tflite");
     m.put("precision", t.precision().label());

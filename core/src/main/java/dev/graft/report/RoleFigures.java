@@ -31,8 +31,8 @@ final class RoleFigures {
 
   /** A table of the result's metrics per output, by role (the report's {@code roles}). */
   @SuppressWarnings("unchecked")
-  static void table(StringBuilder b, Map<String, Object> report) {
-    if (!(report.get("roles") instanceof Map<?, ?> roles) || roles.isEmpty()) {
+  static void table(StringBuilder b, Map<String, Object> roles) {
+    if (roles == null || roles.isEmpty()) {
       return;
     }
     b.append("<table><tr><th>output</th><th>role</th><th>metrics of the result against the")
@@ -55,18 +55,15 @@ final class RoleFigures {
   }
 
   @SuppressWarnings("unchecked")
-  static void render(StringBuilder b, Map<String, Object> report) {
+  static void render(StringBuilder b, List<RunReport.StepReport> steps) {
     List<String> labels = new ArrayList<>(List.of("teacher"));
     List<Map<String, Object>> perStep = new ArrayList<>();
     int n = 0;
-    Object steps = report.get("steps");
-    for (Object o : steps instanceof List ? (List<Object>) steps : List.of()) {
-      Map<String, Object> s = (Map<String, Object>) o;
+    for (RunReport.StepReport s : steps) {
       n++;
-      if (s.get("roles") instanceof Map) {
-        String step = String.valueOf(s.get("step"));
-        labels.add("after " + n + " " + step.split(" ", 2)[0]);
-        perStep.add((Map<String, Object>) s.get("roles"));
+      if (s.roles() != null) {
+        labels.add("after " + n + " " + s.step().split(" ", 2)[0]);
+        perStep.add(s.roles());
       }
     }
     if (perStep.isEmpty()) {

@@ -136,18 +136,7 @@ final class ConvGrad {
       asConv &= g.strides()[i] == 1 && flipPads[i] >= 0 && flipPads[i + sp] >= 0;
     }
     if (asConv) {
-      long[] axes = new long[sp];
-      long[] starts = new long[sp];
-      long[] ends = new long[sp];
-      long[] steps = new long[sp];
-      for (int i = 0; i < sp; i++) {
-        axes[i] = i + 2;
-        starts[i] = -1;
-        ends[i] = Long.MIN_VALUE;
-        steps[i] = -1;
-      }
-      String flipped = e.op(Op.SLICE, List.of(w, e.longs(starts), e.longs(ends), e.longs(axes),
-          e.longs(steps)));
+      String flipped = flip(e, w, g.sw(), sp);
       String wt = e.op(Op.TRANSPOSE, List.of(flipped),
           Attribute.ints("perm", swap01(g.sw().length)));
       return e.op(Op.CONV, List.of(dy, wt), Attribute.ints("dilations", g.dil()),
@@ -163,6 +152,40 @@ final class ConvGrad {
     return e.op(Op.CONV_TRANSPOSE, List.of(dy, w), Attribute.ints("strides", g.strides()),
         Attribute.ints("dilations", g.dil()), Attribute.ints("pads", g.pads()),
         Attribute.ints("output_padding", outPad), Attribute.of("group", g.group()));
+  }
+
+  /**
+   * The kernel reversed along its {@code sp} spatial axes: a Slice of step −1 from opset 10 on,
+   * before it (Slice takes no steps) a Gather of the reversed indices per axis.
+   */
+  private static String flip(GraphEmitter e, String w, long[] sw, int sp) {
+    if (e.builder().opset() < 10) {
+      String flipped = w;
+      for (int i = 0; i < sp; i++) {
+        long k = sw[i + 2];
+        if (k > 1) {
+          long[] reversed = new long[(int) k];
+          for (int j = 0; j < k; j++) {
+            reversed[j] = k - 1 - j;
+          }
+          flipped = e.op(Op.GATHER, List.of(flipped, e.longs(reversed)),
+              Attribute.of("axis", (long) (i + 2)));
+        }
+      }
+      return flipped;
+    }
+    long[] axes = new long[sp];
+    long[] starts = new long[sp];
+    long[] ends = new long[sp];
+    long[] steps = new long[sp];
+    for (int i = 0; i < sp; i++) {
+      axes[i] = i + 2;
+      starts[i] = -1;
+      ends[i] = Long.MIN_VALUE;
+      steps[i] = -1;
+    }
+    return e.op(Op.SLICE, List.of(w, e.longs(starts), e.longs(ends), e.longs(axes),
+        e.longs(steps)));
   }
 
   static long[] swap01(int rank) {

@@ -237,7 +237,7 @@ public final class Trainer {
     return new double[] {sse / count, ssy == 0 ? sse : sse / ssy};
   }
 
-  /** The student with parameters as inputs and a target, giving sum of squared errors and of squared targets. */
+  /** The student with parameters as inputs and a target, giving what {@link TrainLoss} sums (sse, ssy). */
   static Graph evalGraph(Graph student, List<String> params, TrainLoss loss) {
     Graph.Builder b = student.toBuilder();
     for (String p : params) {
@@ -248,19 +248,7 @@ public final class Trainer {
     ValueInfo y = student.outputs().get(0);
     b.input(new ValueInfo(TrainingGraph.TARGET, DType.FLOAT, y.shape()));
     GraphEmitter e = new GraphEmitter(b, "eval/", DType.FLOAT);
-    Attribute keep = Attribute.of("keepdims", 0L);
-    if (loss == TrainLoss.KL) {
-      // summed KL, and the number of rows: every row of softmax(target) sums to one
-      e.opTo("sse", Op.IDENTITY, List.of(TrainLoss.klSum(e, y.name(), TrainingGraph.TARGET)));
-      e.opTo("ssy", Op.REDUCE_SUM, List.of(e.op(Op.SOFTMAX, List.of(TrainingGraph.TARGET),
-          Attribute.of("axis", -1L))), keep);
-      return b.outputs(List.of(new ValueInfo("sse", DType.FLOAT, Shape.scalar()),
-          new ValueInfo("ssy", DType.FLOAT, Shape.scalar()))).build();
-    }
-    String d = e.op(Op.SUB, List.of(y.name(), TrainingGraph.TARGET));
-    e.opTo("sse", Op.REDUCE_SUM, List.of(e.op(Op.MUL, List.of(d, d))), keep);
-    e.opTo("ssy", Op.REDUCE_SUM, List.of(e.op(Op.MUL,
-        List.of(TrainingGraph.TARGET, TrainingGraph.TARGET))), keep);
+    loss.emitScore(e, y.name(), TrainingGraph.TARGET);
     return b.outputs(List.of(new ValueInfo("sse", DType.FLOAT, Shape.scalar()),
         new ValueInfo("ssy", DType.FLOAT, Shape.scalar()))).build();
   }

@@ -153,6 +153,11 @@ public final class TrainingGraph {
 
   /** Splits a tensor along its first axis into pieces of the given sizes (one piece: itself). */
   private static List<String> split(GraphEmitter e, int opset, String x, long[] sizes) {
+    return split(e, opset, x, sizes, 0);
+  }
+
+  /** Splits a tensor along {@code axis} into pieces of the given sizes (one piece: itself). */
+  static List<String> split(GraphEmitter e, int opset, String x, long[] sizes, long axis) {
     if (sizes.length == 1) {
       return List.of(x);
     }
@@ -160,7 +165,7 @@ public final class TrainingGraph {
     for (int i = 0; i < sizes.length; i++) {
       outs.add(e.fresh("split"));
     }
-    Attribute ax = Attribute.of("axis", 0L);
+    Attribute ax = Attribute.of("axis", axis);
     Graph.Builder b = e.builder();
     String name = e.fresh("Split");
     if (opset >= 13) {

@@ -48,7 +48,14 @@ public final class RoleEvaluator {
     return RoleMetrics.measure(roles, outputs(model, data, device, batch), reference, labels);
   }
 
-  /** Role metrics as a report section: output name to its role, options and metrics. */
+  /** Metrics that count things: integers in a report, though measured as doubles. */
+  private static final java.util.Set<String> COUNTS =
+      java.util.Set.of("rows", "near_ties", "anchors", "positives_teacher", "positives_result");
+
+  /**
+   * Role metrics as a report section: output name to its role, options and metrics (counts as
+   * {@code Long}).
+   */
   public static Map<String, Object> section(List<RoleMetrics.Result> results) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (RoleMetrics.Result r : results) {
@@ -56,7 +63,7 @@ public final class RoleEvaluator {
       m.put("role", r.role().kind().key());
       m.put("spec", r.role().describe());
       m.put("primary", r.role().kind().primary());
-      m.putAll(r.values());
+      r.values().forEach((k, v) -> m.put(k, COUNTS.contains(k) ? (Object) Math.round(v) : v));
       out.put(r.role().output(), m);
     }
     return out;

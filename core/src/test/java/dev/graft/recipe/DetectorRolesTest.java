@@ -59,7 +59,7 @@ class DetectorRolesTest {
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> roles(RunResult r, String output) {
-    return (Map<String, Object>) ((Map<String, Object>) r.report().get("roles")).get(output);
+    return (Map<String, Object>) r.report().roles().get(output);
   }
 
   @Test

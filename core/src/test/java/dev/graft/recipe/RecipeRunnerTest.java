@@ -13,7 +13,6 @@ import dev.graft.train.EpochStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,10 +53,9 @@ class RecipeRunnerTest {
 
     RunResult second = RecipeRunner.run(recipe, RecipeRunner.Options.in(tmp, resumed));
     assertArrayEquals(expected, Files.readAllBytes(resumed.resolve("model.onnx")));
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> steps = (List<Map<String, Object>>) second.report().get("steps");
-    assertEquals(true, steps.get(0).get("cached"), "the finished thin step is not redone");
-    assertEquals(false, steps.get(1).get("cached"));
+    var steps = second.report().timings().steps();
+    assertEquals(true, steps.get(0).cached(), "the finished thin step is not redone");
+    assertEquals(false, steps.get(1).cached());
   }
 
   @Test

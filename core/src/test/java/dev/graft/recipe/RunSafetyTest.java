@@ -12,7 +12,6 @@ import dev.graft.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,14 +103,12 @@ class RunSafetyTest {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     RunResult again = RecipeRunner.run(recipe, RecipeRunner.Options.in(tmp, out));
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> steps = (List<Map<String, Object>>) again.report().get("steps");
-    assertEquals(false, steps.get(0).get("cached"), "the swapped entry is not trusted");
+    assertEquals(false, again.report().timings().steps().get(0).cached(),
+        "the swapped entry is not trusted");
     assertArrayEquals(expected, Files.readAllBytes(out.resolve("m.onnx")));
     RunResult third = RecipeRunner.run(recipe, RecipeRunner.Options.in(tmp, out));
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> s3 = (List<Map<String, Object>>) third.report().get("steps");
-    assertEquals(true, s3.get(0).get("cached"), "the redone entry is used again");
+    assertEquals(true, third.report().timings().steps().get(0).cached(),
+        "the redone entry is used again");
   }
 
   @Test
@@ -127,9 +124,7 @@ class RunSafetyTest {
           .build();
       RunResult result = RecipeRunner.run(r,
           RecipeRunner.Options.in(tmp, tmp.resolve("o")).withCacheDir(null));
-      @SuppressWarnings("unchecked")
-      List<Map<String, Object>> regions = (List<Map<String, Object>>) result.report().get("regions");
-      assertEquals(2, regions.size());
+      assertEquals(2, result.report().regions().size());
     }
   }
 }

@@ -103,6 +103,12 @@ class AutodiffTest {
         c("Conv 3x3 stride 1 padded (input gradient as a Conv)", f,
             in("x", new long[] {2, 3, 6, 5}, "w", new long[] {4, 3, 3, 3}, "b", new long[] {4}),
             e -> e.op(Op.CONV, List.of("x", "w", "b"), Attribute.ints("pads", 1, 1, 1, 1))),
+        c("Conv 3x2 kernel stride 1 padded at opset 9 (kernel flipped without Slice steps)", f,
+            in("x", new long[] {2, 3, 6, 5}, "w", new long[] {4, 3, 3, 2}),
+            e -> {
+              e.builder().opset(9);
+              return e.op(Op.CONV, List.of("x", "w"), Attribute.ints("pads", 1, 1, 1, 0));
+            }),
         c("Conv 2x3 kernel, strides 2x1, uneven pads", f,
             in("x", new long[] {2, 3, 7, 6}, "w", new long[] {2, 3, 2, 3}),
             e -> e.op(Op.CONV, List.of("x", "w"), Attribute.ints("strides", 2, 1),

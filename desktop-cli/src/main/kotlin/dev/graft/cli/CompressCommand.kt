@@ -21,8 +21,9 @@ import java.nio.file.Path
 /** `graft compress RECIPE.graft.kts [--out DIR] [--device cpu|cuda]`. */
 internal class CompressCommand : CliktCommand(name = "compress") {
     override fun help(context: Context): String =
-        "Run a compression recipe file: its steps in order, then report.json and report.html in " +
-            "the output folder. An interrupted run resumes without redoing finished steps."
+        "Run a compression recipe file: its steps in order, then NAME.report.json and " +
+            "NAME.report.html (NAME.graft.kts's name) in the output folder. An interrupted run " +
+            "resumes without redoing finished steps."
 
     private val recipeFile by argument("RECIPE.graft.kts", help = "the recipe").path(mustExist = true, canBeDir = false)
     private val out by option("--out", metavar = "DIR", help = "output folder (default: the recipe's folder)").path(canBeFile = false)
@@ -61,5 +62,10 @@ internal fun CliktCommand.compress(file: Path, base: Path, out: Path, json: Bool
     val t0 = System.nanoTime()
     val recipe = adjust(ScriptHost.load(file, options.cacheDir()))
     val compiled = String.format(java.util.Locale.ROOT, "recipe %s compiled and run in %.2fs", file.fileName, (System.nanoTime() - t0) / 1e9)
-    runRecipe(recipe, options, ReportTargets(out.resolve("report.json"), out.resolve("report.html"), json), compiled)
+    val name = reportName(file)
+    runRecipe(recipe, options, ReportTargets(out.resolve("$name.report.json"), out.resolve("$name.report.html"), json, file.fileName.toString()), compiled)
 }
+
+/** A recipe's reports are named after it: `demo.graft.kts` → `demo` (`demo.report.json`). */
+internal fun reportName(recipe: Path): String =
+    recipe.fileName.toString().removeSuffix(".kts").removeSuffix(".graft")

@@ -1,6 +1,7 @@
 package dev.graft.cli
 
 import ai.onnxruntime.OrtException
+import com.github.ajalt.clikt.core.CliktCommand
 import com.github.ajalt.clikt.core.CliktError
 import com.github.ajalt.clikt.core.Context
 import com.github.ajalt.clikt.core.UsageError
@@ -54,13 +55,18 @@ private fun where(e: Throwable): String =
 /** Joins a message to one line. */
 internal fun oneLine(message: String): String = message.lineSequence().map { it.trim() }.filter { it.isNotEmpty() }.joinToString(" ")
 
-/** Runs [block], turning anything it throws into a one-line error with a status ([cliError]). */
-internal inline fun graftCall(block: () -> Unit): Unit =
+/**
+ * Runs [block], turning anything it throws into a one-line error with a status ([cliError]); a
+ * usage error raised while running names this command's help.
+ */
+internal inline fun CliktCommand.graftCall(block: () -> Unit): Unit =
     try {
         block()
     } catch (e: Throwable) {
         if (System.getenv("GRAFT_DEBUG") != null) e.printStackTrace()
-        throw cliError(e)
+        val error = cliError(e)
+        if (error is UsageError && error.context == null) error.context = currentContext
+        throw error
     }
 
 /**

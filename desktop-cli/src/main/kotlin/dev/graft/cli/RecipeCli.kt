@@ -10,8 +10,8 @@ import dev.graft.report.HtmlReport
 import dev.graft.report.Json
 import java.nio.file.Path
 
-/** Where a recipe run writes its report, and how it prints. */
-internal data class ReportTargets(val json: Path?, val html: Path?, val printJson: Boolean)
+/** Where a recipe run writes its report, how it prints, and the recipe file it names. */
+internal data class ReportTargets(val json: Path?, val html: Path?, val printJson: Boolean, val recipe: String? = null)
 
 /**
  * Runs a recipe with progress on standard error, writes the reports, prints the summary (or the
@@ -24,11 +24,11 @@ internal fun CliktCommand.runRecipe(recipe: Recipe, options: RecipeRunner.Option
     val result = RecipeRunner.run(recipe, options.withListener(Progress(terminal, prelude)))
     val report = result.report()
     targets.json?.let { Json.writeFile(it, report) }
-    targets.html?.let { AtomicFiles.writeString(it, HtmlReport.render(report)) }
+    targets.html?.let { AtomicFiles.writeString(it, HtmlReport.render(report, targets.recipe)) }
     if (targets.printJson) {
         echo(Json.write(report))
     } else {
-        echo(Summary.render(report))
+        echo(Summary.render(report.toJson()))
         targets.json?.let { echo("report       $it") }
         targets.html?.let { echo("report       $it") }
         result.written().forEach { echo("wrote        $it") }

@@ -44,7 +44,7 @@ internal class ReplaceCommand : StepCommand("replace") {
 
     override fun step(): Step = Step.Replace(from, to, student(), epochs, finetune, sideInputs, origin)
 
-    /** The student `--with` names, sized by the options that apply to it; any other is refused. */
+    /** The student `--with` names as a value, sized by the options that apply to it; any other is refused. */
     private fun student(): StudentSpec {
         var hidden = this.hidden
         var fraction = this.fraction
@@ -69,7 +69,13 @@ internal class ReplaceCommand : StepCommand("replace") {
         applies("--fraction", fraction, Kind.THIN_CONV)
         applies("--heads", heads, Kind.ATTENTION_FFN)
         applies("--ffn", ffn, Kind.ATTENTION_FFN)
-        return StudentSpec.of(kind.cliName(), hidden?.toDouble() ?: fraction, depth, heads, ffn)
+        // the kind's defaults come from core (StudentSpec.of), the sizes given here replace them
+        return when (val d = StudentSpec.of(kind.cliName())) {
+            is StudentSpec.Mlp -> StudentSpec.Mlp(hidden ?: d.hidden(), depth ?: d.depth(), d.activation())
+            is StudentSpec.AttentionFfn -> StudentSpec.AttentionFfn(heads ?: d.heads(), ffn ?: d.ffn(), d.activation())
+            is StudentSpec.ThinConv -> StudentSpec.ThinConv(fraction ?: d.fraction())
+            is StudentSpec.Linear, is StudentSpec.Skip -> d
+        }
     }
 
     private fun applies(option: String, value: Any?, to: Kind) {

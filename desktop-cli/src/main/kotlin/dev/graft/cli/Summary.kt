@@ -6,10 +6,12 @@ internal object Summary {
         val rows = mutableListOf<List<String>>()
         pair(report["params"])?.let { (t, r) -> rows += listOf("params", Format.count(t.toLong()), Format.count(r.toLong()), ratio(t, r)) }
         pair(report["flops"])?.let { (t, r) -> rows += listOf("MACs per sample", Format.si(t), Format.si(r), ratio(t, r)) }
-        pair(report["latency_ms"])?.let { (t, r) -> rows += listOf("latency ms (ORT, batch 1)", "%.3f".format(java.util.Locale.ROOT, t), "%.3f".format(java.util.Locale.ROOT, r), ratio(t, r)) }
+        pair((report["timings"] as? Map<*, *>)?.get("latency_ms"))?.let { (t, r) -> rows += listOf("latency ms (ORT, batch 1)", "%.3f".format(java.util.Locale.ROOT, t), "%.3f".format(java.util.Locale.ROOT, r), ratio(t, r)) }
+        rows += TfliteRows.rows(report)
         pair(report["accuracy"])?.let { (t, r) -> rows += listOf("accuracy", Format.percent(t), Format.percent(r), "") }
         val out = StringBuilder()
         out.appendLine(Format.table(listOf("", "teacher", "result", "ratio"), rows, setOf(1, 2, 3)))
+        TfliteRows.notes(report).forEach { out.appendLine(it) }
         (report["fidelity"] as? Map<*, *>)?.let { f ->
             out.appendLine()
             out.appendLine(

@@ -45,7 +45,23 @@ class CompressSpec : FunSpec({
         graft("compress", tmp.resolve("absent.graft.kts").toString()).stderr shouldContain "absent.graft.kts\" does not exist"
     }
 
-    test("a recipe writes ONNX, report.json and a report.html whose plots all draw in Chromium") {
+    test("two recipes run into one folder each write reports named after them") {
+        val out = tmp.resolve("shared")
+        val a = recipe("first.graft.kts", "simplify()")
+        val b = recipe("second.graft.kts", "thin(\"blocks.0.0\", keep = 0.5)")
+        graft("compress", a.toString(), "--out", out.toString()).statusCode shouldBe 0
+        val r = graft("compress", b.toString(), "--out", out.toString())
+        r.statusCode shouldBe 0
+        r.stdout shouldContain "report       $out/second.report.json"
+        fun firstStep(name: String) = JsonParser.parseString(Files.readString(out.resolve("$name.report.json")))
+            .asJsonObject["steps"].asJsonArray[0].asJsonObject["step"].asString
+        firstStep("first") shouldStartWith "simplify"
+        firstStep("second") shouldStartWith "thin"
+        Files.readString(out.resolve("first.report.html")) shouldContain "<title>Graft report: first.graft.kts</title>"
+        Files.exists(out.resolve("report.json")) shouldBe false
+    }
+
+    test("a recipe writes ONNX, NAME.report.json and a report.html whose plots all draw in Chromium") {
         val f = recipe("ok.graft.kts", "labels(\"${Fixtures.digits("train_y.npy")}\")",
             "replace(from = \"blocks.2\", to = \"blocks.3\", student = mlp(hidden = 128), epochs = 10)",
             "export { onnx(\"small.onnx\") }", "require { top1Agreement atLeast 0.95 }")
@@ -53,11 +69,11 @@ class CompressSpec : FunSpec({
         val r = graft("compress", f.toString(), "--out", out.toString())
         r.statusCode shouldBe 0
         Files.exists(out.resolve("small.onnx")) shouldBe true
-        val report = JsonParser.parseString(Files.readString(out.resolve("report.json"))).asJsonObject
+        val report = JsonParser.parseString(Files.readString(out.resolve("ok.report.json"))).asJsonObject
         report["accuracy"].asJsonObject.has("teacher") shouldBe true
         report["regions"].asJsonArray[0].asJsonObject["loss_curve"].asJsonArray.size() shouldBeGreaterThan 0
         report["roles"].asJsonObject["logits"].asJsonObject["role"].asString shouldBe "classes"
-        val check = Browser.checkPlots(out.resolve("report.html"))
+        val check = Browser.checkPlots(out.resolve("ok.report.html"))
         if (check != null) {
             check.consoleErrors shouldBe emptyList()
             // params, MACs, latency, the logits' role (classes) per step, per-region error, one loss curve

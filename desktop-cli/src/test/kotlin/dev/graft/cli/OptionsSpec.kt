@@ -59,7 +59,7 @@ class OptionsSpec : FunSpec({
     test("eval --chunk-size 0 and --with mlp --width 0.3 are one line with status 2") {
         oneLine(graftRun("eval", mlp, "--calibration", flat, "--chunk-size", "0"), 2, "--chunk-size")
         oneLine(graftRun("replace", mlp, "--from", "blocks.2", "--to", "blocks.3", "--with", "mlp", "--width", "0.3",
-            "--calibration", train), 2, "--width 0.3: mlp's hidden width is a whole number")
+            "--calibration", train), 2, "--width 0.3: mlp's hidden width is a whole number from 1 to 65536 (--hidden) (see 'graft replace --help')")
         oneLine(graftRun("replace", mlp, "--from", "blocks.2", "--to", "blocks.3", "--with", "mlp", "--hidden", "0",
             "--calibration", train), 2, "--hidden")
         oneLine(graftRun("replace", mlp, "--from", "blocks.2", "--to", "blocks.3", "--with", "mlp", "--fraction", "0.5",

@@ -72,7 +72,11 @@ class UsersModelsSpec : FunSpec({
             "--fraction", "0.5", "--epochs", "2", "--finetune", "1", "--calibration", detectorData,
             "-o", ft.toString(), "--report", report.toString()).statusCode shouldBe 0
         val region = JsonParser.parseString(Files.readString(report)).asJsonObject["regions"].asJsonArray[0].asJsonObject
-        region.has("finetune") shouldBe true
+        // both outputs fine-tuned at once: KL on the score logits, L1 on the boxes of positive anchors
+        val finetune = region["finetune"].asJsonObject
+        finetune["loss"].asString shouldBe "roles"
+        finetune["terms"].asJsonArray.map { it.asString } shouldBe listOf("kl", "masked_l1")
+        OnnxReader.read(ft).outputNames() shouldBe listOf("boxes", "scores")
         for (out in listOf(lr, ft)) {
             val g = OnnxReader.read(out)
             g.inputs()[0].shape().dim(0).value() shouldBe 1L
