@@ -112,9 +112,6 @@ public final class TfliteSpeedBench {
     }
     Path google = model.resolveSibling(name.replaceAll("\\.onnx$", ".tflite"));
     if (Files.exists(google)) {
-      // Google's file takes NHWC input: compare it with Graft's NHWC-input file too
-      ConvertOptions o = ConvertOptions.defaults().withNhwcIo(true);
-      rows.add(convert(g, o, "fp32 nhwc-io", name, dir, check, rt));
       rows.add(new Row("Google fp32", google, null, ""));
     }
     List<Map<String, Object>> t = rt.compare(rows.stream().map(Row::file).toList(), rounds, runs,
@@ -126,7 +123,7 @@ public final class TfliteSpeedBench {
       Map<String, Object> m = t.get(i);
       boolean graft = r.result() != null;
       boolean comparable = googleRow != null
-          && (r.label().startsWith("fp32 nhwc") || r.label().startsWith("Google"));
+          && (r.label().equals("fp32") || r.label().startsWith("Google"));
       System.out.printf(Locale.ROOT, "%-26s %-13s %8d %4s %6s %6.2f/%-6.2f %6.2f/%-6.2f %11s %11s"
           + " %8s  %s%n", name, r.label(), Files.size(r.file()),
           graft ? Integer.toString(r.result().opCounts().values().stream()

@@ -45,6 +45,7 @@ final class TfliteStep {
     m.put("path", out.toString());
     m.put("bytes", converted.bytes().length);
     m.put("ops", converted.opCounts());
+    m.put("io", converted.io().stream().map(ConvertResult.Io::toMap).toList());
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("runtime", "litert-wasm");
     v.put("samples", report.samples());

@@ -71,16 +71,20 @@ final class Calibrator {
     return new float[] {lo, hi};
   }
 
-  static List<NdArray> ordered(Map<String, NdArray> samples, List<String> inputNames,
-      boolean nhwc) {
+  /** The samples of each input of the file, in its order and axis order. */
+  static List<NdArray> ordered(Map<String, NdArray> samples, List<ConvertResult.Io> io) {
     List<NdArray> out = new ArrayList<>();
-    for (String n : inputNames) {
+    for (ConvertResult.Io x : io) {
+      if (!x.input()) {
+        continue;
+      }
+      String n = x.name();
       NdArray a = samples.get(n);
       if (a == null) {
         throw dev.graft.GraftException.badInput(
             "calibration data has no array for input %s (has %s)", n, samples.keySet());
       }
-      out.add(nhwc && a.rank() == 4 ? Verification.transpose(a, Layout.NHWC) : a);
+      out.add(x.toFile(a));
     }
     return out;
   }

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param precision numeric precision of weights and activations
  * @param calibration sample inputs by graph input name, a batch axis first; required for
  *     {@link Precision#INT8}, also used by verification
- * @param nhwcIo rank-4 inputs and outputs are NHWC in the TFLite model instead of ONNX's NCHW
+ * @param ioLayout the axis order of inputs and outputs: images NHWC ({@link IoLayout#NHWC}, the
+ *     default) or everything in ONNX's order ({@link IoLayout#NCHW})
  * @param batch the size given to the graph's symbolic batch axis
  * @param recipe the recipe text that produced the model, stored in its metadata (may be null)
  * @param int8Io with {@link Precision#INT8}: float inputs and outputs that are quantized inside
@@ -29,12 +30,13 @@ import java.util.Objects;
  *     in the model read from a file before it is converted
  */
 public record ConvertOptions(
-    Precision precision, Map<String, NdArray> calibration, boolean nhwcIo, int batch,
+    Precision precision, Map<String, NdArray> calibration, IoLayout ioLayout, int batch,
     String recipe, boolean int8Io, Map<String, Long> dims) {
   public ConvertOptions {
     dims = dims == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dims));
     Objects.requireNonNull(precision, "precision");
+    Objects.requireNonNull(ioLayout, "ioLayout");
     calibration = calibration == null ? Map.of()
         : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(calibration));
     if (batch < 1) {
@@ -42,38 +44,39 @@ public record ConvertOptions(
     }
   }
 
-  /** fp32, no calibration, ONNX layout at the boundary, batch 1. */
+  /** fp32, no calibration, NHWC images at the boundary, batch 1. */
   public static ConvertOptions defaults() {
-    return new ConvertOptions(Precision.FP32, Map.of(), false, 1, null, false, Map.of());
+    return new ConvertOptions(Precision.FP32, Map.of(), IoLayout.NHWC, 1, null, false, Map.of());
   }
 
   public ConvertOptions withPrecision(Precision p) {
-    return new ConvertOptions(p, calibration, nhwcIo, batch, recipe, int8Io, dims);
+    return new ConvertOptions(p, calibration, ioLayout, batch, recipe, int8Io, dims);
   }
 
   public ConvertOptions withCalibration(Map<String, NdArray> samples) {
-    return new ConvertOptions(precision, samples, nhwcIo, batch, recipe, int8Io, dims);
+    return new ConvertOptions(precision, samples, ioLayout, batch, recipe, int8Io, dims);
   }
 
-  public ConvertOptions withNhwcIo(boolean v) {
+  /** The axis order of inputs and outputs ({@code graft convert --io-layout}). */
+  public ConvertOptions withIoLayout(IoLayout v) {
     return new ConvertOptions(precision, calibration, v, batch, recipe, int8Io, dims);
   }
 
   public ConvertOptions withBatch(int b) {
-    return new ConvertOptions(precision, calibration, nhwcIo, b, recipe, int8Io, dims);
+    return new ConvertOptions(precision, calibration, ioLayout, b, recipe, int8Io, dims);
   }
 
   /** int8 inputs and outputs for {@link Precision#INT8} ({@code graft convert --int8-io}). */
   public ConvertOptions withInt8Io(boolean v) {
-    return new ConvertOptions(precision, calibration, nhwcIo, batch, recipe, v, dims);
+    return new ConvertOptions(precision, calibration, ioLayout, batch, recipe, v, dims);
   }
 
   /** Sizes of named symbolic dimensions ({@code graft convert --dim NAME=SIZE}). */
   public ConvertOptions withDims(Map<String, Long> sizes) {
-    return new ConvertOptions(precision, calibration, nhwcIo, batch, recipe, int8Io, sizes);
+    return new ConvertOptions(precision, calibration, ioLayout, batch, recipe, int8Io, sizes);
   }
 
   public ConvertOptions withRecipe(String text) {
-    return new ConvertOptions(precision, calibration, nhwcIo, batch, text, int8Io, dims);
+    return new ConvertOptions(precision, calibration, ioLayout, batch, text, int8Io, dims);
   }
 }

@@ -32,7 +32,7 @@ import org.tensorflow.lite.schema.TensorMapT;
  * with the layers (module paths) that computed them since the last value compared.
  *
  * <pre>{@code
- * List<DriftLocator.Drift> d = DriftLocator.locate(graph, result, options, samples, rt, bound, 3);
+ * List<DriftLocator.Drift> d = DriftLocator.locate(graph, result, samples, rt, bound, 3);
  * }</pre>
  */
 public final class DriftLocator {
@@ -57,7 +57,7 @@ public final class DriftLocator {
   }
 
   /** The first {@code max} values, in the model's order, whose error passes {@code bound}. */
-  public static List<Drift> locate(Graph graph, ConvertResult converted, ConvertOptions options,
+  public static List<Drift> locate(Graph graph, ConvertResult converted,
       Map<String, NdArray> samples, LiteRt rt, Verification.Bound bound, int max) {
     Graph g = ShapeInference.infer(graph);
     Set<String> inputs = new LinkedHashSet<>(g.inputNames());
@@ -83,7 +83,7 @@ public final class DriftLocator {
         for (ValueInfo v : g.inputs()) {
           NdArray a = samples.get(v.name()).rows(row, 1);
           feed.put(v.name(), a);
-          lite.add(options.nhwcIo() && a.rank() == 4 ? Verification.transpose(a, Layout.NHWC) : a);
+          lite.add(converted.io(v.name(), true).toFile(a));
         }
         Map<String, NdArray> ref = ort.run(feed, new LinkedHashSet<>(values));
         Map<String, NdArray> got = Int8Io.run(rt, probe, lite);

@@ -4,7 +4,9 @@ import dev.graft.quant.QuantParams;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.OperatorT;
@@ -43,7 +45,7 @@ final class FullInteger {
       BuiltinOperator.CONCATENATION, BuiltinOperator.SOFTMAX, BuiltinOperator.LOGISTIC,
       BuiltinOperator.TANH, BuiltinOperator.RELU, BuiltinOperator.RELU6,
       BuiltinOperator.RELU_N1_TO_1, BuiltinOperator.RELU_0_TO_1, BuiltinOperator.LEAKY_RELU,
-      BuiltinOperator.HARD_SWISH, BuiltinOperator.GELU, BuiltinOperator.BATCH_MATMUL,
+      BuiltinOperator.GELU, BuiltinOperator.BATCH_MATMUL,
       BuiltinOperator.RSQRT, BuiltinOperator.MAX_POOL_2D, BuiltinOperator.AVERAGE_POOL_2D, BuiltinOperator.RESHAPE,
       BuiltinOperator.TRANSPOSE, BuiltinOperator.STRIDED_SLICE, BuiltinOperator.GATHER,
       BuiltinOperator.SPLIT_V, BuiltinOperator.PAD, BuiltinOperator.PADV2,
@@ -52,12 +54,23 @@ final class FullInteger {
       BuiltinOperator.MAXIMUM, BuiltinOperator.MINIMUM, BuiltinOperator.DEPTH_TO_SPACE,
       BuiltinOperator.SPACE_TO_DEPTH);
 
+  /**
+   * Operators whose int8 kernel LiteRT's CPU path runs slower than the float32 one with a
+   * DEQUANTIZE before and a QUANTIZE after it, so they run in float (listed as float layers).
+   * HARD_SWISH: int8 is not delegated to XNNPACK, 0.33 ms against 0.056 ms in float32 on
+   * [1, 16, 48, 48] (LiteRT.js 2.5.3, CPU time, fastest of 120 interleaved runs).
+   */
+  static final Map<Integer, String> FASTER_IN_FLOAT = Map.of(BuiltinOperator.HARD_SWISH,
+      "float32 between DEQUANTIZE and QUANTIZE: LiteRT's int8 kernel for it is about 6x slower");
+
   /** Magnitudes from which a calibrated value is taken as an infinity (a mask's fill value). */
   static final float INFINITY_STAND_IN = 1e30f;
 
   private final FlatModel fm;
   private final QuantParams[] params;
   private final boolean int8Io;
+  /** The operators left in float for speed, by the name of the value each computes. */
+  private final Map<String, ConvertResult.FloatLayer> floatForSpeed = new LinkedHashMap<>();
 
   /** {@code int8Io}: int8 inputs and outputs stay int8 instead of getting float twins. */
   FullInteger(FlatModel fm, float[][] ranges, boolean int8Io) {
@@ -106,6 +119,11 @@ final class FullInteger {
         outCodes.add(code);
         continue;
       }
+      if (FASTER_IN_FLOAT.containsKey(code)) {
+        String value = fm.get(op.getOutputs()[0]).name;
+        floatForSpeed.put(value, new ConvertResult.FloatLayer(value, BuiltinOperator.name(code),
+            FASTER_IN_FLOAT.get(code)));
+      }
       int[] in = op.getInputs().clone();
       for (int k = 0; k < in.length; k++) {
         if (in[k] >= 0 && params[in[k]] != null) {
@@ -142,6 +160,14 @@ final class FullInteger {
       boundary(out, outCodes);
     }
     fm.setOps(out, outCodes);
+  }
+
+  /**
+   * The operators {@link #apply()} left in float because LiteRT runs them faster so, by the
+   * name of the (ONNX) value each computes (also their {@code layer} here).
+   */
+  Map<String, ConvertResult.FloatLayer> floatForSpeed() {
+    return Map.copyOf(floatForSpeed);
   }
 
   /**

@@ -39,21 +39,27 @@ final class Lowering {
   /** Tensors flattened from a permuted layout: logical flat index of each physical position. */
   final Map<String, int[]> flatOrders = new HashMap<>();
   final Set<Node> absorbed = new HashSet<>();
+  /** Rank-4 inputs given in NHWC; see {@link BoundaryLayout}. */
+  private final Set<String> nhwcInputs;
+  private final List<ConvertResult.Io> io = new java.util.ArrayList<>();
 
-  Lowering(Graph g, ConvertOptions options) {
+  Lowering(Graph g, ConvertOptions options, Set<String> nhwcInputs) {
     this.g = g;
     this.options = options;
+    this.nhwcInputs = nhwcInputs;
     this.weights = new WeightWriter(fm, options.precision());
   }
 
   FlatModel run() {
     for (ValueInfo v : g.inputs()) {
       long[] dims = v.shape().sizes();
-      int[] p = options.nhwcIo() && dims.length == 4 ? Layout.NHWC : Layout.identity(dims.length);
+      boolean nhwc = dims.length == 4 && nhwcInputs.contains(v.name());
+      int[] p = nhwc ? Layout.NHWC : Layout.identity(dims.length);
       int t = fm.tensor(v.name(), tflType(v.type(), v.name()), Layout.apply(p, dims));
       index.put(v.name(), t);
       layouts.put(v.name(), p);
       fm.input(v.name(), t);
+      io.add(new ConvertResult.Io(v.name(), true, dims.clone(), nhwc));
     }
     Ops ops = new Ops(this);
     for (Node n : g.nodes()) {
@@ -70,9 +76,10 @@ final class Lowering {
         throw GraftException.badInput("graph output %s is a constant; TFLite needs it computed",
             o.name());
       }
-      int rank = layoutOf(o.name()).length;
-      int[] want = options.nhwcIo() && rank == 4 ? Layout.NHWC : Layout.identity(rank);
-      int t = ensure(o.name(), want);
+      // an image output computed in NHWC stays NHWC; any other keeps ONNX's axis order
+      int[] held = layoutOf(o.name());
+      boolean nhwc = options.ioLayout() == IoLayout.NHWC && java.util.Arrays.equals(held, Layout.NHWC);
+      int t = ensure(o.name(), nhwc ? Layout.NHWC : Layout.identity(held.length));
       if (!used.add(t)) {
         int copy = fm.tensor(o.name(), fm.get(t).type, fm.get(t).shape);
         reshape(t, copy, fm.get(t).shape);
@@ -80,8 +87,14 @@ final class Lowering {
         used.add(t);
       }
       fm.output(o.name(), t);
+      io.add(new ConvertResult.Io(o.name(), false, dims(o.name()).clone(), nhwc));
     }
     return fm;
+  }
+
+  /** The inputs, then the outputs, with their axis order; filled by {@link #run()}. */
+  List<ConvertResult.Io> io() {
+    return List.copyOf(io);
   }
 
   // --- tensors and layouts ---

@@ -173,6 +173,13 @@ final class ShapeOps {
       sizes[i] = (int) l.dims(n.output(i))[ax];
     }
     int[] p = l.layoutOf(x);
+    if (rank != 4 && !Layout.isIdentity(p) && sizes.length > 1) {
+      // a permuted tensor that is not an NHWC image (the query/key/value of attention after
+      // their joint head-split Transpose): one TRANSPOSE of the whole here, where each part
+      // would need its own to reach ONNX's order for the matrix products after it
+      p = Layout.identity(rank);
+    }
+    int in = l.ensure(x, p);
     int[] outs = new int[sizes.length];
     for (int i = 0; i < sizes.length; i++) {
       outs[i] = l.define(n.output(i), p);
@@ -182,7 +189,7 @@ final class ShapeOps {
     int st = l.fm.intVector(n.name() + "_sizes", sizes);
     int at = l.fm.constInts(n.name() + "_axis", new int[0],
         new int[] {Layout.physicalAxis(p, ax)});
-    l.fm.op(BuiltinOperator.SPLIT_V, new int[] {l.tensor(x), st, at}, outs,
+    l.fm.op(BuiltinOperator.SPLIT_V, new int[] {in, st, at}, outs,
         BuiltinOptions.SplitVOptions, o);
   }
 

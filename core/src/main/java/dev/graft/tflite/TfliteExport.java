@@ -91,7 +91,7 @@ public final class TfliteExport {
     Verification.Report report = Verification.run(g, r, req.options(), samples, rt, b.roles());
     String failure = report.failure(b).orElse(null);
     List<DriftLocator.Drift> drift = failure != null || req.explain()
-        ? DriftLocator.locate(g, r, req.options(), samples, rt, b, DRIFT_LAYERS) : List.of();
+        ? DriftLocator.locate(g, r, samples, rt, b, DRIFT_LAYERS) : List.of();
     if (failure != null) {
       return new Outcome(r, Optional.of(report), drift, null, failure);
     }

@@ -144,7 +144,7 @@ public final class Verification {
             v.name(), samples.keySet());
       }
       rows = rows < 0 ? a.rows() : Math.min(rows, a.rows());
-      inputs.add(options.nhwcIo() && a.rank() == 4 ? transpose(a, Layout.NHWC) : a);
+      inputs.add(converted.io(v.name(), true).toFile(a));
     }
     Map<String, NdArray> lite = Int8Io.run(liteRt, converted.bytes(), inputs);
     Map<String, NdArray> ref = reference(graph, samples, rows, options.batch());
@@ -158,9 +158,7 @@ public final class Verification {
         throw GraftException.failure("verification failed: LiteRT gave no output %s (gave %s)",
             name, lite.keySet());
       }
-      if (options.nhwcIo() && t.rank() == 4) {
-        t = transpose(t, Layout.inverse(Layout.NHWC));
-      }
+      t = converted.io(name, false).toOnnx(t);
       liteOut.put(name, t);
       float[] tv = t.asFloats();
       float[] rv = r.asFloats();

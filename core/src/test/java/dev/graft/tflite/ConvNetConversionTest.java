@@ -1,5 +1,6 @@
 package dev.graft.tflite;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,19 +44,24 @@ class ConvNetConversionTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"mnist-8.onnx", "cnn_mnist_pytorch11.onnx", "ultraface-slim-320.onnx"})
-  void fp32MatchesOnnxRuntimeWithNoTransposeInside(String file) {
+  void fp32MatchesOnnxRuntimeWithNoTransposeAndNhwcImageInputs(String file) {
     Graph g = OnnxReader.read(Fixtures.thirdParty(file));
-    ConvertOptions o = ConvertOptions.defaults().withNhwcIo(true).withRecipe("test recipe");
+    ConvertOptions o = ConvertOptions.defaults().withRecipe("test recipe");
     ConvertResult r = TfliteConverter.convert(g, o);
     TfliteModel m = TfliteModel.read(r.bytes());
     assertEquals(0, m.opCounts().getOrDefault("TRANSPOSE", 0), m.opCounts().toString());
     assertTrue(r.count("CONV_2D") >= 2, r.opCounts().toString());
     assertEquals(g.inputNames(), m.signatureInputs());
+    ConvertResult.Io in = r.io().get(0);
+    assertTrue(in.input() && in.nhwc(), r.io().toString());
+    long[] s = in.onnxShape();
+    assertArrayEquals(new long[] {s[0], s[2], s[3], s[1]}, in.shape());
+    assertEquals(1, s[0]); // the symbolic batch, bound
     assertEquals(g.outputNames(), m.signatureOutputs());
     assertEquals(OnnxWriter.GRAFT_VERSION, m.metadata().get("graft_version"));
     assertEquals("test recipe", m.metadata().get("graft_recipe"));
     Verification.Report rep = Verification.run(g, r, o, samples(g, 4, 1), liteRt);
-    System.out.printf("%s fp32 nhwc-io: %s%n", file, rep);
+    System.out.printf("%s fp32: %s%n", file, rep);
     rep.require(new Verification.Bound(1e-4, 0));
   }
 
@@ -63,12 +69,13 @@ class ConvNetConversionTest {
   @ValueSource(strings = {"mnist-8.onnx", "cnn_mnist_pytorch11.onnx", "ultraface-slim-320.onnx"})
   void onnxLayoutAtTheBoundaryCostsAtMostOneTransposeEach(String file) {
     Graph g = OnnxReader.read(Fixtures.thirdParty(file));
-    ConvertOptions o = ConvertOptions.defaults();
+    ConvertOptions o = ConvertOptions.defaults().withIoLayout(IoLayout.NCHW);
     ConvertResult r = TfliteConverter.convert(g, o);
     int boundary = g.inputs().size() + g.outputs().size();
     assertTrue(r.count("TRANSPOSE") <= boundary, r.opCounts().toString());
     Verification.Report rep = Verification.run(g, r, o, samples(g, 4, 2), liteRt);
-    System.out.printf("%s fp32: %s%n", file, rep);
+    System.out.printf("%s fp32 nchw io: %s%n", file, rep);
+    assertTrue(r.io().stream().noneMatch(ConvertResult.Io::nhwc), r.io().toString());
     rep.require(new Verification.Bound(1e-4, 0));
   }
 }

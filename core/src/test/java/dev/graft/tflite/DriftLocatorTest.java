@@ -41,11 +41,11 @@ class DriftLocatorTest {
     ConvertResult r = TfliteConverter.convert(g, o);
     Map<String, NdArray> x = TfliteExport.randomSamples(g, 2, 5);
     Verification.Bound bound = Verification.Bound.forPrecision(Precision.FP32);
-    assertEquals(List.of(), DriftLocator.locate(g, r, o, x, liteRt, bound, 3));
+    assertEquals(List.of(), DriftLocator.locate(g, r, x, liteRt, bound, 3));
 
     ConvertResult bad = perturbFilter(g, r, CONV, 1.5f);
     assertTrue(Verification.run(g, bad, o, x, liteRt).failure(bound).isPresent());
-    List<DriftLocator.Drift> d = DriftLocator.locate(g, bad, o, x, liteRt, bound, 3);
+    List<DriftLocator.Drift> d = DriftLocator.locate(g, bad, x, liteRt, bound, 3);
     System.out.println("drift: " + d);
     assertEquals(3, d.size());
     assertTrue(d.get(0).layers().contains("layer2.1.conv2"), d.get(0).toString());
@@ -91,6 +91,6 @@ class DriftLocatorTest {
     FlatBufferBuilder fb = new FlatBufferBuilder(r.bytes().length + (1 << 16));
     Model.finishModelBuffer(fb, Model.pack(fb, model));
     return new ConvertResult(fb.sizedByteArray(), r.opCounts(), r.warnings(), r.floatLayers(),
-        r.tensors());
+        r.tensors(), r.io());
   }
 }

@@ -68,8 +68,9 @@ class Int8Test {
     assertTrue(in.scale() > 0 && out.scale() > 0);
     NdArray held = TrainedModelsTest.data(file, test, 397);
     // the same network: only where (de)quantization happens differs, so at most one output step
-    float[] a = Int8Io.run(liteRt, r.bytes(), List.of(held)).values().iterator().next().asFloats();
-    float[] b = liteRt.run(TfliteConverter.convert(g, floatIo).bytes(), List.of(held)).get(0)
+    NdArray fed = r.io("input", true).toFile(held);
+    float[] a = Int8Io.run(liteRt, r.bytes(), List.of(fed)).values().iterator().next().asFloats();
+    float[] b = liteRt.run(TfliteConverter.convert(g, floatIo).bytes(), List.of(fed)).get(0)
         .asFloats();
     double diff = 0;
     for (int i = 0; i < a.length; i++) {

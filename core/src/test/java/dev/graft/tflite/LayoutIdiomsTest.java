@@ -32,13 +32,13 @@ class LayoutIdiomsTest {
   void idiomsCostNoMoreTransposesThanTheOnnxModel() {
     Graph g = OnnxReader.read(Fixtures.model("layout_idioms.onnx"));
     assertEquals(3, onnxTransposes(g));
-    ConvertOptions nhwc = ConvertOptions.defaults().withNhwcIo(true);
+    ConvertOptions nhwc = ConvertOptions.defaults();
     ConvertResult r = TfliteConverter.convert(g, nhwc);
     // one TRANSPOSE per idiom, where NCHW-order lowering needed three
     assertEquals(3, r.count("TRANSPOSE"), r.opCounts().toString());
     Verification.run(g, r, nhwc, ConvNetConversionTest.samples(g, 4, 3), liteRt)
         .require(new Verification.Bound(1e-5, 0));
-    ConvertOptions nchw = ConvertOptions.defaults();
+    ConvertOptions nchw = ConvertOptions.defaults().withIoLayout(IoLayout.NCHW);
     ConvertResult b = TfliteConverter.convert(g, nchw);
     assertTrue(b.count("TRANSPOSE") <= 3 + 1, b.opCounts().toString());
     Verification.run(g, b, nchw, ConvNetConversionTest.samples(g, 4, 4), liteRt)
@@ -46,9 +46,9 @@ class LayoutIdiomsTest {
   }
 
   @Test
-  void shuffleNetHasOneTransposePerChannelShuffleAsTheOnnxModel() {
+  void shuffleNetHasOneTransposePerChannelShuffleAsTheOnnxModelWithDefaultOptions() {
     Graph g = OnnxReader.read(Fixtures.root().resolve("modern").resolve("shufflenetv2_x05.onnx"));
-    ConvertOptions nhwc = ConvertOptions.defaults().withNhwcIo(true);
+    ConvertOptions nhwc = ConvertOptions.defaults();
     ConvertResult r = TfliteConverter.convert(g, nhwc);
     assertEquals(onnxTransposes(g), r.count("TRANSPOSE"), r.opCounts().toString());
     Verification.run(g, r, nhwc, ConvNetConversionTest.samples(g, 2, 6), liteRt)
@@ -58,7 +58,7 @@ class LayoutIdiomsTest {
   @Test
   void pixelShuffleIsOneDepthToSpaceAfterItsConvolution() {
     Graph g = OnnxReader.read(Fixtures.model("pixel_shuffle.onnx"));
-    ConvertOptions nhwc = ConvertOptions.defaults().withNhwcIo(true);
+    ConvertOptions nhwc = ConvertOptions.defaults();
     ConvertResult r = TfliteConverter.convert(g, nhwc);
     // CRD DepthToSpace after a conv: the conv's channels reordered, one DEPTH_TO_SPACE;
     // the pixel unshuffle keeps its one TRANSPOSE

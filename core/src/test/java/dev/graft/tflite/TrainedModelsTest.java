@@ -44,7 +44,7 @@ class TrainedModelsTest {
   })
   void fp32MatchesOnnxRuntime(String file, String input, boolean convNet) {
     Graph g = OnnxReader.read(model(file));
-    ConvertOptions o = ConvertOptions.defaults().withNhwcIo(convNet);
+    ConvertOptions o = ConvertOptions.defaults();
     ConvertResult r = TfliteConverter.convert(g, o);
     if (convNet) {
       assertEquals(0, r.count("TRANSPOSE"), r.opCounts().toString());

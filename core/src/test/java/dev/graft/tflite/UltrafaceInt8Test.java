@@ -57,7 +57,9 @@ class UltrafaceInt8Test {
         .withCalibration(images(calib, 1));
     int8 = TfliteConverter.convert(graph, o);
     photos = images(check, 2).get("input");
-    Map<String, NdArray> lite = LiteRtForTests.require().runNamed(int8.bytes(), List.of(photos));
+    // the file takes the photos channels-last
+    Map<String, NdArray> lite = LiteRtForTests.require().runNamed(int8.bytes(),
+        List.of(int8.io("input", true).toFile(photos)));
     liteScores = lite.get("scores").asFloats();
     liteBoxes = lite.get("boxes").asFloats();
     try (OrtRunner ort = OrtRunner.open(graph, Device.CPU)) {

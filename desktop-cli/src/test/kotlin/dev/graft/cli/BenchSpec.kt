@@ -89,7 +89,7 @@ class BenchSpec : FunSpec({
     test("litert compares Graft's conversion of ultraface with Google's converter's file") {
         BenchFixtures.requireLiteRt()
         val ours = Files.createTempDirectory("graft-bench-spec").resolve("ultraface.tflite")
-        graft("convert", ultrafaceOnnx, "-o", ours.toString(), "--nhwc-io").statusCode shouldBe 0
+        graft("convert", ultrafaceOnnx, "-o", ours.toString()).statusCode shouldBe 0 // NHWC input, as Google's file
         val r = graft("bench", ours.toString(), ultrafaceTflite, "--backend", "litert", "--runs", "3", "--warmup", "1", "--json")
         r.statusCode shouldBe 0
         val array = com.google.gson.JsonParser.parseString(r.stdout).asJsonArray

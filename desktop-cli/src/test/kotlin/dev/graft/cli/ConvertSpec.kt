@@ -22,6 +22,28 @@ class ConvertSpec : FunSpec({
         Files.size(out) shouldBe json["bytes"].asLong
     }
 
+    test("image inputs are NHWC by default, --io-layout nchw keeps ONNX's order, and both say so") {
+        val nhwc = graft("convert", cnn, "-o", tmp.resolve("nhwc.tflite").toString(), "--json")
+        nhwc.statusCode shouldBe 0
+        val io = JsonParser.parseString(nhwc.stdout).asJsonObject["io"].asJsonArray.map { it.asJsonObject }
+        io[0]["kind"].asString shouldBe "input"
+        io[0]["layout"].asString shouldBe "NHWC"
+        io[0]["shape"].asJsonArray.map { it.asLong } shouldBe listOf(1L, 8L, 8L, 1L)
+        io[0]["onnx_shape"].asJsonArray.map { it.asLong } shouldBe listOf(1L, 1L, 8L, 8L)
+        io[1]["layout"].asString shouldBe "ONNX" // the logits
+
+        val nchw = graft("convert", cnn, "-o", tmp.resolve("nchw.tflite").toString(), "--io-layout", "nchw")
+        nchw.statusCode shouldBe 0
+        nchw.stdout shouldContain "io    in input [1,1,8,8] ONNX; out "
+
+        val alias = graftRun("convert", cnn, "-o", tmp.resolve("alias.tflite").toString(), "--nhwc-io")
+        alias.status shouldBe 0
+        alias.stdout shouldContain "io    in input [1,8,8,1] NHWC; out "
+        alias.stderr shouldContain "--nhwc-io is deprecated"
+        graft("convert", cnn, "-o", tmp.resolve("both.tflite").toString(), "--nhwc-io", "--io-layout", "nchw")
+            .statusCode shouldBe 2
+    }
+
     test("int8 without calibration data is refused and writes nothing") {
         val out = tmp.resolve("int8.tflite")
         val r = graft("convert", cnn, "-o", out.toString(), "--precision", "int8")

@@ -147,6 +147,11 @@ class UsersModelsSpec : FunSpec({
         r.statusCode shouldBe 0
         OnnxReader.read(out.resolve("tok.onnx")).inputs()[0].shape().dim(1).value() shouldBe 24L
         Files.exists(out.resolve("tok.tflite")) shouldBe true
+        val steps = JsonParser.parseString(Files.readString(out.resolve("tokens.report.json"))).asJsonObject["steps"].asJsonArray
+        val io = steps.last().asJsonObject["details"].asJsonObject["io"].asJsonArray[0].asJsonObject
+        io["name"].asString shouldBe "input_ids"
+        io["layout"].asString shouldBe "ONNX" // token ids are no image
+        io["shape"].asJsonArray.map { it.asLong } shouldBe listOf(1L, 24L)
     }
 
     test("lowrank on an opset-9 Gemm writes Gemms with their C input") {

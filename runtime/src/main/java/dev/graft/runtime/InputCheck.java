@@ -30,10 +30,35 @@ final class InputCheck {
             BenchmarkException.Code.BAD_INPUT,
             "Input " + i + " is " + a + " but model input '" + spec.name() + "' takes "
                 + spec.dtype().jsonName() + Arrays.toString(spec.shape())
-                + " (-1: any size)");
+                + " (-1: any size)" + layoutHint(spec, a));
       }
     }
     return inputs;
+  }
+
+  /** NCHW for NHWC (or back): what Graft's default image layout makes of ONNX-ordered data. */
+  static String layoutHint(TensorSpec spec, NdArray a) {
+    long[] s = a.shape();
+    if (s.length != 4 || a.type() != spec.dtype()) {
+      return "";
+    }
+    if (fits(spec.shape(), new long[] {s[0], s[2], s[3], s[1]})) {
+      return "; the model takes channels-last (NHWC) images and these are NCHW: transpose them"
+          + " (graft convert --io-layout nchw writes a file that takes NCHW)";
+    }
+    if (fits(spec.shape(), new long[] {s[0], s[3], s[1], s[2]})) {
+      return "; the model takes NCHW images and these are channels-last (NHWC): transpose them";
+    }
+    return "";
+  }
+
+  private static boolean fits(long[] spec, long[] shape) {
+    for (int i = 0; i < spec.length; i++) {
+      if (spec[i] >= 0 && spec[i] != shape[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static String names(List<TensorSpec> specs) {

@@ -139,6 +139,18 @@ class OrtBenchmarkTest {
   }
 
   @Test
+  void channelsLastReferenceImagesForAnNchwModelSayToTranspose() {
+    ReferenceData ref = ReferenceData.of(
+        Collections.singletonList(NdArray.of(new float[784], new long[] {1, 28, 28, 1})),
+        Collections.<NdArray>emptyList());
+    BenchmarkException e = assertThrows(BenchmarkException.class,
+        () -> Benchmark.builder().options(FAST).build().run("ort", TestModels.mnist8(), ref));
+    assertEquals(BenchmarkException.Code.BAD_INPUT, e.code());
+    assertTrue(e.getMessage().endsWith("; the model takes NCHW images and these are"
+        + " channels-last (NHWC): transpose them"), e.getMessage());
+  }
+
+  @Test
   void referenceInputOfWrongShapeNamesTheModelInput() {
     ReferenceData ref = ReferenceData.of(
         Collections.singletonList(NdArray.of(new float[784], new long[] {1, 28, 28})),
