@@ -6,6 +6,23 @@ import dev.graft.GraftException;
 public final class Constants {
   private Constants() {}
 
+  /**
+   * The constant value of {@code tensor}: its initializer, or the output of the Constant node that
+   * produces it; empty for anything computed.
+   */
+  static java.util.Optional<TensorData> lookup(java.util.Map<String, TensorData> initializers,
+      java.util.Map<String, Node> producers, String tensor) {
+    TensorData t = initializers.get(tensor);
+    if (t != null) {
+      return java.util.Optional.of(t);
+    }
+    Node p = producers.get(tensor);
+    if (p != null && p.op() == Op.CONSTANT) {
+      return java.util.Optional.of(valueOf(p).withName(tensor));
+    }
+    return java.util.Optional.empty();
+  }
+
   public static TensorData valueOf(Node constant) {
     String out = constant.output(0);
     for (Attribute a : constant.attributes().values()) {

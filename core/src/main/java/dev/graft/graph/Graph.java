@@ -190,15 +190,7 @@ public final class Graph implements GraphView {
   /** The constant value of a tensor: an initializer or the output of a Constant node. */
   @Override
   public Optional<TensorData> constant(String tensor) {
-    TensorData t = initializers.get(tensor);
-    if (t != null) {
-      return Optional.of(t);
-    }
-    Node p = producers.get(tensor);
-    if (p != null && p.op() == Op.CONSTANT) {
-      return Optional.of(Constants.valueOf(p).withName(tensor));
-    }
-    return Optional.empty();
+    return Constants.lookup(initializers, producers, tensor);
   }
 
   public boolean isConstant(String tensor) {
