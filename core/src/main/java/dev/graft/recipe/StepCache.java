@@ -1,9 +1,8 @@
 package dev.graft.recipe;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.graft.graph.Graph;
 import dev.graft.io.AtomicFiles;
+import dev.graft.io.Json;
 import dev.graft.onnx.OnnxReader;
 import dev.graft.onnx.OnnxWriter;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -60,14 +60,14 @@ final class StepCache {
       return Optional.empty();
     }
     try {
-      JsonObject entry = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+      Map<String, Object> entry = Json.parseObject(Files.readString(report));
       byte[] bytes = Files.readAllBytes(model);
-      if (!entry.has("model_sha256")
-          || !entry.get("model_sha256").getAsString().equals(sha256(bytes))) {
+      if (!sha256(bytes).equals(entry.get("model_sha256"))
+          || !(entry.get("section") instanceof Map<?, ?> section)) {
         return Optional.empty();
       }
       return Optional.of(new Entry(OnnxReader.parse(bytes, model.toString(), null),
-          entry.get("section").toString()));
+          Json.writeLine(section)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // a damaged entry is redone
     }
