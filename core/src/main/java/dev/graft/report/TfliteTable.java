@@ -17,9 +17,9 @@ final class TfliteTable {
       RunReport.LiteRtLatency l = r.timings().litert().get(i);
       String p = "TFLite " + f.precision();
       if (f.teacherBytes() == null) {
-        missing(b, p + " file, bytes", f.teacherUnavailable(), f.bytes());
+        missing(b, p + " file size, KiB", f.teacherUnavailable(), f.bytes() / 1024.0);
       } else {
-        HtmlReport.row(b, p + " file, bytes", f.teacherBytes(), f.bytes());
+        HtmlReport.row(b, p + " file size, KiB", f.teacherBytes() / 1024.0, f.bytes() / 1024.0);
       }
       if (l.unavailable() != null) {
         b.append("<tr><td>LiteRT ").append(Svg.esc(f.precision()))

@@ -87,7 +87,7 @@ class ReportStabilityTest {
     assertTrue(l.teacher().min() > 0 && l.teacher().min() <= l.teacher().median(), l.toString());
     assertTrue(l.result().min() > 0 && l.result().min() <= l.result().median(), l.toString());
     String html = dev.graft.report.HtmlReport.render(r.report(), "r.graft.kts");
-    assertTrue(html.contains("<td>TFLite fp32 file, bytes</td><td class='n'>"), html);
+    assertTrue(html.contains("<td>TFLite fp32 file size, KiB</td><td class='n'>"), html);
     assertTrue(html.contains("<td>LiteRT fp32 latency median, ms</td>"), html);
     assertTrue(html.contains("<p>LiteRT latency: 30 timed runs of each model after 3 warm-up runs;"
         + " litert-wasm (Node), batch 1,"), html);

@@ -25,8 +25,8 @@ class HtmlReportTest {
         List.of(new RunReport.LiteRtLatency("int8", "litert-wasm (Node)", 3, 30,
             new RunReport.Ms(2.0, 2.5), new RunReport.Ms(1.0, 1.5), null))), "m.graft.kts");
     assertTrue(html.contains("<title>Graft report: m.graft.kts</title>"), html);
-    assertTrue(html.contains("<tr><td>TFLite int8 file, bytes</td><td class='n'>4096</td>"
-        + "<td class='n'>1024</td><td class='n'>0.25×</td></tr>"), html);
+    assertTrue(html.contains("<tr><td>TFLite int8 file size, KiB</td><td class='n'>4</td>"
+        + "<td class='n'>1</td><td class='n'>0.25×</td></tr>"), html);
     assertTrue(html.contains("<tr><td>LiteRT int8 latency median, ms</td><td class='n'>2.500</td>"
         + "<td class='n'>1.500</td><td class='n'>0.60×</td></tr>"), html);
     assertTrue(html.contains("LiteRT latency: 30 timed runs of each model after 3 warm-up runs;"),
@@ -41,8 +41,8 @@ class HtmlReportTest {
             "the teacher does not convert at fp16: op X")),
         List.of(RunReport.LiteRtLatency.unavailable("fp16",
             "LiteRT latency not measured: node is not on the PATH"))));
-    assertTrue(html.contains("<tr><td>TFLite fp16 file, bytes</td><td>the teacher does not convert"
-        + " at fp16: op X</td><td class='n'>2048</td>"), html);
+    assertTrue(html.contains("<tr><td>TFLite fp16 file size, KiB</td><td>the teacher does not convert"
+        + " at fp16: op X</td><td class='n'>2</td>"), html);
     assertTrue(html.contains("<td colspan='3' class='bad'>LiteRT latency not measured: node is not"
         + " on the PATH</td>"), html);
     assertFalse(html.contains("LiteRT fp16 latency (ms)"), "no chart without figures");
