@@ -1,15 +1,15 @@
 package dev.graft.cli
 
-import com.google.gson.JsonObject
-import com.google.gson.JsonParser
 import com.sun.net.httpserver.HttpExchange
 import com.sun.net.httpserver.HttpServer
+import dev.graft.io.Json
 import dev.graft.runtime.Accelerator
 import dev.graft.runtime.BenchmarkResult
 import dev.graft.runtime.DeviceInfo
 import dev.graft.runtime.OutputCheck
 import dev.graft.runtime.Stats
 import java.io.File
+import java.math.BigDecimal
 import java.net.InetAddress
 import java.net.InetSocketAddress
 import java.security.MessageDigest
@@ -40,15 +40,25 @@ internal class BrowserBench(private val setup: BenchSetup, private val runnerDir
             throw GraftCliError(
                 "LiteRT.js is not installed: run npm ci in $runnerDir", ExitStatus.BAD_INPUT)
         }
-        val json = JsonParser.parseString(routesFile.readText()).asJsonObject
-        routes = json["routes"].asJsonObject.entrySet().associate { (k, v) -> k to v.asString }
-        resultPath = json["result"].asString
+        val json = try {
+            Json.parseObject(routesFile.readText())
+        } catch (e: IllegalArgumentException) {
+            throw GraftCliError("cannot read $routesFile: ${e.message}", ExitStatus.BAD_INPUT)
+        }
+        val routeMap = json["routes"] as? Map<*, *>
+        val result = json["result"] as? String
+        if (routeMap == null || result == null || routeMap.values.any { it !is String }) {
+            throw GraftCliError(
+                "$routesFile needs \"routes\" (paths to files) and \"result\" (a path)", ExitStatus.BAD_INPUT)
+        }
+        routes = routeMap.entries.associate { (k, v) -> k.toString() to v as String }
+        resultPath = result
     }
 
     /** Serves the page for [model] until a result arrives or the timeout passes. */
     fun run(model: File): BenchmarkResult {
         val created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()
-        val posted = CompletableFuture<JsonObject>()
+        val posted = CompletableFuture<Map<String, Any?>>()
         val o = setup.options
         val accelerator = when (o.accelerator()) {
             Accelerator.CPU, Accelerator.XNNPACK -> "wasm"
@@ -97,7 +107,7 @@ internal class BrowserBench(private val setup: BenchSetup, private val runnerDir
         }
     }
 
-    private fun handle(ex: HttpExchange, model: File, query: String, posted: CompletableFuture<JsonObject>) {
+    private fun handle(ex: HttpExchange, model: File, query: String, posted: CompletableFuture<Map<String, Any?>>) {
         val path = ex.requestURI.rawPath
         // cross-origin isolation: every resource is same-origin, and isolated pages get
         // performance.now() at full resolution instead of Chromium's coarse 0.1 ms
@@ -105,7 +115,7 @@ internal class BrowserBench(private val setup: BenchSetup, private val runnerDir
         ex.responseHeaders.add("Cross-Origin-Embedder-Policy", "require-corp")
         if (ex.requestMethod == "POST" && path == resultPath) {
             val body = ex.requestBody.readBytes().toString(Charsets.UTF_8)
-            val json = runCatching { JsonParser.parseString(body).asJsonObject }.getOrNull()
+            val json = runCatching { Json.parseObject(body) }.getOrNull()
             if (json == null) {
                 ex.sendResponseHeaders(400, -1)
                 return
@@ -146,26 +156,29 @@ internal class BrowserBench(private val setup: BenchSetup, private val runnerDir
         return null
     }
 
-    private fun toResult(json: JsonObject, model: File, created: String): BenchmarkResult {
-        json["error"]?.let { throw GraftCliError("the browser page failed: ${it.asString}", ExitStatus.FAILURE) }
-        val runs = json["runs_ms"]?.asJsonArray?.map { it.asDouble }?.toDoubleArray()
+    private fun toResult(json: Map<String, Any?>, model: File, created: String): BenchmarkResult {
+        json["error"]?.let { throw GraftCliError("the browser page failed: ${text(it)}", ExitStatus.FAILURE) }
+        val runs = (json["runs_ms"] as? List<*>)?.takeIf { list -> list.all { it is Number } }
+            ?.map { (it as Number).toDouble() }?.toDoubleArray()
         if (runs == null || runs.isEmpty()) {
             throw GraftCliError("the browser page posted no runs_ms", ExitStatus.FAILURE)
         }
-        val ua = json["userAgent"]?.asString
+        fun number(key: String): Double = (json[key] as? Number)?.toDouble()
+            ?: throw GraftCliError("the browser page posted no $key", ExitStatus.FAILURE)
+        val ua = json["userAgent"]?.let(::text)
         val details = linkedMapOf<String, String>()
         for (key in DETAIL_KEYS) {
-            json[key]?.takeIf { !it.isJsonNull }?.let { details[key] = it.asString }
+            json[key]?.let { details[key] = text(it) }
         }
         val device = DeviceInfo.builder().platform("browser").apply { ua?.let { extra("user_agent", it) } }.build()
         return BenchmarkResult.builder()
             .created(created)
             .model(BenchmarkResult.ModelInfo(model.path, model.length(), sha256(model)))
-            .backend(json["backend"]?.asString ?: "litert-wasm")
+            .backend(json["backend"]?.let(::text) ?: "litert-wasm")
             .backendDetails(details)
             .options(setup.options)
             .device(device)
-            .timings(BenchmarkResult.Timings(json["load_ms"].asDouble, json["first_inference_ms"].asDouble, runs))
+            .timings(BenchmarkResult.Timings(number("load_ms"), number("first_inference_ms"), runs))
             .stats(Stats.of(runs))
             .outputCheck(
                 OutputCheck.skipped(
@@ -182,6 +195,17 @@ internal class BrowserBench(private val setup: BenchSetup, private val runnerDir
             "accelerator", "requested_accelerator", "fallback_reason", "fully_accelerated",
             "runtime_load_ms", "wasm", "jspi", "cross_origin_isolated", "probe",
         )
+
+        /**
+         * A posted value as the page wrote it: strings as they are, numbers without a trailing
+         * `.0` or an exponent (`0.0005`, not `5.0E-4`), anything else as one line of JSON.
+         */
+        fun text(value: Any): String = when (value) {
+            is String -> value
+            is Double -> if (value.isFinite()) BigDecimal.valueOf(value).stripTrailingZeros().toPlainString() else value.toString()
+            is Number, is Boolean -> value.toString()
+            else -> Json.writeLine(value)
+        }
 
         fun contentType(name: String): String = when (name.substringAfterLast('.', "")) {
             "html" -> "text/html; charset=utf-8"

@@ -72,6 +72,14 @@ class BrowserBenchSpec : FunSpec({
             r.stdout shouldContain "fallback_reason"
         }
 
+    test("the page's posted details read back as it wrote them: plain numbers, booleans, strings") {
+        val posted = dev.graft.io.Json.parseObject(
+            """{"runtime_load_ms": 0.0005, "load": 12345678.9, "ms": 12, "probe": true, "fallback_reason": "no adapter", "wasm": [1, "a"]}""",
+        )
+        posted.values.map { BrowserBench.text(it!!) } shouldBe
+            listOf("0.0005", "12345678.9", "12", "true", "no adapter", "[1,\"a\"]")
+    }
+
     test("no result within --timeout is a one-line failure with status 1") {
         BenchFixtures.requireLiteRt()
         val r = graft("bench", BenchFixtures.ultrafaceTflite, "--backend", "browser", "--timeout", "1")

@@ -2,6 +2,7 @@ package dev.graft.runtime;
 
 import dev.graft.GraftException;
 import dev.graft.io.AtomicFiles;
+import dev.graft.runtime.memory.MemoryProbe;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

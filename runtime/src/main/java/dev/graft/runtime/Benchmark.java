@@ -5,6 +5,7 @@ import dev.graft.runtime.BenchmarkResult.ErrorInfo;
 import dev.graft.runtime.BenchmarkResult.InputInfo;
 import dev.graft.runtime.BenchmarkResult.ModelInfo;
 import dev.graft.runtime.BenchmarkResult.Timings;
+import dev.graft.runtime.memory.MemoryProbe;
 import dev.graft.runtime.memory.MemoryProbes;
 import java.io.File;
 import java.io.FileInputStream;

@@ -1,7 +1,6 @@
 package dev.graft.runtime;
 
 import dev.graft.io.DType;
-import dev.graft.runtime.json.BenchmarkResultJson;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.graft.runtime;
 
+import dev.graft.runtime.memory.MemoryProbe;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,9 @@
 package dev.graft.runtime;
 
-/** What one {@link MemoryProbe} saw during a benchmark, in bytes; -1 where unknown. */
+/**
+ * What one {@link dev.graft.runtime.memory.MemoryProbe} saw during a benchmark, in bytes; -1 where
+ * unknown.
+ */
 public final class MemoryUsage {
   private final String probe;
   private final long baselineBytes;

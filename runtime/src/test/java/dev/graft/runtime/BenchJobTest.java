@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.runtime.memory.MemoryProbe;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

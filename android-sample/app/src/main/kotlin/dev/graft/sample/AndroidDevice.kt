@@ -3,7 +3,7 @@ package dev.graft.sample
 import android.os.Build
 import android.os.Debug
 import dev.graft.runtime.DeviceInfo
-import dev.graft.runtime.MemoryProbe
+import dev.graft.runtime.memory.MemoryProbe
 import dev.graft.runtime.memory.MemoryProbes
 
 /** What only Android can tell `graft-runtime`: `Build` fields and the native heap. */

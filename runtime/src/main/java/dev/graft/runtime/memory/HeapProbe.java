@@ -1,6 +1,5 @@
 package dev.graft.runtime.memory;
 
-import dev.graft.runtime.MemoryProbe;
 
 /** Java heap in use ({@code Runtime.totalMemory() - freeMemory()}); works on Android too. */
 public final class HeapProbe implements MemoryProbe {

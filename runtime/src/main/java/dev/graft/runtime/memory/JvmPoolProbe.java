@@ -1,6 +1,5 @@
 package dev.graft.runtime.memory;
 
-import dev.graft.runtime.MemoryProbe;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

@@ -1,6 +1,5 @@
 package dev.graft.runtime.memory;
 
-import dev.graft.runtime.MemoryProbe;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,5 @@
 package dev.graft.runtime.memory;
 
-import dev.graft.runtime.MemoryProbe;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.FileInputStream;

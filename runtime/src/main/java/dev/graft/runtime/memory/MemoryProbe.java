@@ -1,4 +1,4 @@
-package dev.graft.runtime;
+package dev.graft.runtime.memory;
 
 /**
  * One way to read the memory a process uses. The harness samples every probe before loading,
@@ -6,7 +6,7 @@ package dev.graft.runtime;
  * the peak. Where the platform keeps its own high-water mark ({@link #platformPeakBytes()}), the
  * larger of that and the sampled peak is reported.
  *
- * <p>Probes in {@code dev.graft.runtime.memory} work on any JVM ({@code Runtime} heap) and on
+ * <p>The probes in this package work on any JVM ({@code Runtime} heap) and on
  * Linux and Android ({@code /proc/self/status}); an Android app adds its own, e.g. one reading
  * {@code android.os.Debug.getNativeHeapAllocatedSize()}:
  *

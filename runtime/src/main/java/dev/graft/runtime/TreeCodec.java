@@ -1,9 +1,5 @@
-package dev.graft.runtime.json;
+package dev.graft.runtime;
 
-import dev.graft.runtime.BenchmarkOptions;
-import dev.graft.runtime.DeviceInfo;
-import dev.graft.runtime.OutputCheck;
-import dev.graft.runtime.Stats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,16 +1,11 @@
-package dev.graft.runtime.json;
+package dev.graft.runtime;
 
 import dev.graft.io.DType;
 import dev.graft.io.Json;
-import dev.graft.runtime.Accelerator;
-import dev.graft.runtime.BenchmarkOptions;
 import dev.graft.runtime.BenchmarkResult.ErrorInfo;
 import dev.graft.runtime.BenchmarkResult.InputInfo;
 import dev.graft.runtime.BenchmarkResult.ModelInfo;
 import dev.graft.runtime.BenchmarkResult.Timings;
-import dev.graft.runtime.BenchmarkResult;
-import dev.graft.runtime.MemoryUsage;
-import dev.graft.runtime.Stats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,7 +18,7 @@ import java.util.Map;
  * out. The reader ignores fields it does not know, so results written by later
  * {@code graft.bench/1} writers stay readable.
  */
-public final class BenchmarkResultJson {
+final class BenchmarkResultJson {
   private BenchmarkResultJson() {}
 
   /** The result as pretty-printed JSON. */

@@ -1,9 +1,7 @@
-package dev.graft.runtime.json;
+package dev.graft.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.graft.runtime.BenchmarkResult;
-import dev.graft.runtime.SchemaAssert;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.graft.runtime.json;
+package dev.graft.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,19 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.io.DType;
-import dev.graft.runtime.Accelerator;
-import dev.graft.runtime.BenchmarkException;
-import dev.graft.runtime.BenchmarkOptions;
 import dev.graft.runtime.BenchmarkResult.ErrorInfo;
 import dev.graft.runtime.BenchmarkResult.InputInfo;
 import dev.graft.runtime.BenchmarkResult.ModelInfo;
 import dev.graft.runtime.BenchmarkResult.Timings;
-import dev.graft.runtime.BenchmarkResult;
-import dev.graft.runtime.DeviceInfo;
-import dev.graft.runtime.MemoryUsage;
-import dev.graft.runtime.OutputCheck;
-import dev.graft.runtime.SchemaAssert;
-import dev.graft.runtime.Stats;
 import java.util.Arrays;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.graft.runtime.json;
+package dev.graft.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
