@@ -7,7 +7,6 @@ import com.github.ajalt.clikt.core.subcommands
 import com.github.ajalt.clikt.parameters.options.flag
 import com.github.ajalt.clikt.parameters.options.option
 import com.github.ajalt.clikt.parameters.options.versionOption
-import java.util.Properties
 
 /** The root `graft` command; it only dispatches. */
 internal class GraftCommand : CliktCommand(name = "graft") {
@@ -27,12 +26,8 @@ internal class GraftCommand : CliktCommand(name = "graft") {
     }
 }
 
-/** The project version from the pom, which the build writes into `graft.properties`. */
-internal val VERSION: String by lazy {
-    val props = Properties()
-    GraftCommand::class.java.getResourceAsStream("graft.properties")?.use { props.load(it) }
-    props.getProperty("version") ?: error("graft.properties holds no version: the build did not filter it")
-}
+/** The project version from the pom: the one Graft writes into every file it makes. */
+internal val VERSION: String get() = dev.graft.onnx.OnnxWriter.GRAFT_VERSION
 
 /** The command tree, one class per subcommand. */
 public fun graftCommand(): CliktCommand =
