@@ -25,7 +25,7 @@ public record ImageOptions(int height, int width, int channels, float[] means, f
       if (hw.length > 2 || h <= 0 || w <= 0) {
         throw new NumberFormatException();
       }
-      if (hw.length > 2 || h > 8192 || w > 8192) {
+      if (h > 8192 || w > 8192) {
         throw dev.graft.GraftException.badInput("--image-size %s: at most 8192x8192", size);
       }
       float[] stds = floats(std, 1f, "--std");
@@ -35,7 +35,15 @@ public record ImageOptions(int height, int width, int channels, float[] means, f
               "--std %s: every std must be a finite number other than 0", std);
         }
       }
-      return new ImageOptions(h, w, 0, floats(mean, 0f, "--mean"), stds);
+      float[] means = floats(mean, 0f, "--mean");
+      for (float m : means) {
+        if (m < 0 || m > 1) {
+          throw dev.graft.GraftException.badInput("--mean %s: every mean must be in [0, 1], since"
+              + " pixels are scaled to [0, 1] first (for statistics of 0..255 pixels divide mean"
+              + " and std by 255, e.g. 127.5 -> 0.5)", mean);
+        }
+      }
+      return new ImageOptions(h, w, 0, means, stds);
     } catch (NumberFormatException e) {
       throw dev.graft.GraftException.badInput("--image-size %s: expected HxW or N, e.g. 224x224",
           size);

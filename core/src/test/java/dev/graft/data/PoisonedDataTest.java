@@ -110,4 +110,13 @@ class PoisonedDataTest {
     assertTrue(m.contains("--mean has 2 values; give 1 (every channel) or 3"), m);
     assertEquals(0.5f, ImageOptions.parse("8x8", "0.5,0.5,0.5", null).withChannels(3).mean(2));
   }
+
+  @Test
+  void imageOptionsRefuseAMeanOfZeroTo255PixelsSincePixelsAreScaledToOneFirst() {
+    String m = badInput(() -> ImageOptions.parse("240x320", "127,127,127", "128,128,128"));
+    assertTrue(m.startsWith("--mean 127,127,127: every mean must be in [0, 1]"), m);
+    assertTrue(m.contains("divide mean and std by 255"), m);
+    assertTrue(badInput(() -> ImageOptions.parse("8x8", "-0.1", null)).contains("--mean -0.1"));
+    assertEquals(1f, ImageOptions.parse("8x8", "0,1,0.5", null).withChannels(3).mean(1));
+  }
 }
