@@ -76,7 +76,7 @@ public final class Students {
           throw refuse(spec, region, "needs [batch, tokens, features] tensors, region has " + xs);
         }
         StudentSpec.AttentionFfn a = (StudentSpec.AttentionFfn) spec;
-        y = attention(a, region, xs, l, scoreBias(g, region, xs));
+        y = attention(a, region, xs, l, ScoreBias.of(g, region, xs, b, prefix));
         startFromTeacher(g, region, xs.dim(2).value(), a.ffn(), b, l);
         break;
       case THIN_CONV:
@@ -188,23 +188,6 @@ public final class Students {
         b.initializer(dev.graft.graph.TensorData.ofFloats(p, dims, values.get(i)));
       }
     });
-  }
-
-  /**
-   * The side input the attention student adds to its scores: the first float one whose last two
-   * axes are [tokens, tokens] (the additive mask of 0 and -inf that exporters compute once from
-   * {@code attention_mask}), or null.
-   */
-  private static String scoreBias(Graph g, Region region, Shape xs) {
-    for (String s : region.sideInputs()) {
-      ValueInfo v = g.info(s).orElse(null);
-      Shape sh = v == null ? null : v.shape();
-      if (v != null && v.type() == DType.FLOAT && sh != null && sh.rank() == 4
-          && sh.dim(2).equals(xs.dim(1)) && sh.dim(3).equals(xs.dim(1))) {
-        return s;
-      }
-    }
-    return null;
   }
 
   private static String attention(StudentSpec.AttentionFfn spec, Region region, Shape xs,

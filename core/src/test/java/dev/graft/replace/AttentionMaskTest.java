@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The attention student reads an additive mask passed as a side input (the [1, 1, tokens,
  * tokens] tensor of 0 and -inf that torch's dynamo exporter computes from BERT's attention_mask):
- * a key the mask hides does not reach the other tokens.
+ * a key the mask hides does not reach the other tokens. A decoder's constant causal mask inside
+ * the region is copied into the student, which stays causal.
  */
 class AttentionMaskTest {
 
@@ -61,5 +62,39 @@ class AttentionMaskTest {
   void aMaskedKeyDoesNotReachTheOtherTokensOfTheAttentionStudent() {
     assertEquals(0, changeOfOtherRows(true), 1e-6);
     assertTrue(changeOfOtherRows(false) > 1e-3, "without the mask token 3 reaches the others");
+  }
+
+  @Test
+  void theStudentOfALlamaLayerKeepsItsCausalMask() {
+    Graph llama = dev.graft.onnx.OnnxReader.read(
+        dev.graft.testing.Fixtures.thirdParty("hf_llama_tiny.onnx"));
+    Region region = new dev.graft.region.RegionResolver(dev.graft.region.ModuleTree.of(llama),
+        java.util.Set.of()).resolve("model.model.layers.1", "model.model.layers.1");
+    Student s = Students.build(new StudentSpec.AttentionFfn(4, 64), llama, region, 3);
+    float[] x = Teachers.gaussian(new Random(5), 16 * 128, 1.0);
+    float[] changed = x.clone();
+    float[] noise = Teachers.gaussian(new Random(6), 128, 2.0);
+    for (int f = 0; f < 128; f++) {
+      changed[15 * 128 + f] += noise[f]; // the last token only
+    }
+    float[] a;
+    float[] b;
+    try (OrtRunner ort = OrtRunner.open(s.graph(), Device.CPU)) {
+      a = ort.run(Map.of(region.entry(), NdArray.of(x, 1, 16, 128))).get(region.exit()).floats();
+      b = ort.run(Map.of(region.entry(), NdArray.of(changed, 1, 16, 128))).get(region.exit())
+          .floats();
+    }
+    double earlier = 0;
+    double last = 0;
+    for (int i = 0; i < a.length; i++) {
+      double d = Math.abs(a[i] - b[i]);
+      if (i < 15 * 128) {
+        earlier = Math.max(earlier, d);
+      } else {
+        last = Math.max(last, d);
+      }
+    }
+    assertEquals(0, earlier, 1e-6);
+    assertTrue(last > 0.1, "the last token changes its own row");
   }
 }
