@@ -27,9 +27,10 @@ import java.util.Random;
 
 /**
  * Fits a student graph to {@link TrainingData} by MSE with AdamW, entirely in ONNX Runtime
- * sessions: mini-batches shuffled per epoch with the seed, {@link TrainOptions#stepsPerCall()}
- * steps per session call (a remainder runs one step per call; a last partial batch is left out of
- * the epoch), held-out MSE after every epoch and early stopping on it. Parameters and optimizer
+ * sessions: mini-batches shuffled per epoch with the seed, up to {@link
+ * TrainOptions#stepsPerCall()} steps per session call (a divisor of the epoch's steps where one is
+ * close, see {@link #stepsPerCall}; else a remainder runs one step per call; a last partial batch
+ * is left out of the epoch), held-out MSE after every epoch and early stopping on it. Parameters and optimizer
  * state stay in native tensors between calls.
  *
  * <pre>{@code
@@ -59,7 +60,7 @@ public final class Trainer {
     }
     int batch = Math.min(o.batchSize(), n);
     int stepsPerEpoch = n / batch;
-    int k = Math.min(o.stepsPerCall(), stepsPerEpoch);
+    int k = stepsPerCall(o.stepsPerCall(), stepsPerEpoch);
     long total = (long) stepsPerEpoch * o.epochs();
     AdamW opt = new AdamW(o.lr(), 0.9, 0.999, 1e-8, o.weightDecay(), Math.max(1, total / 20),
         total, 0.05);
@@ -174,6 +175,21 @@ public final class Trainer {
     } finally {
       closeAll(owned);
     }
+  }
+
+  /**
+   * Steps per session call: the largest divisor of the epoch's steps up to {@code asked} when it is
+   * at least half of it, so that every call runs the same graph and no second session (built and
+   * warmed up in the timed loop) serves the remainder; otherwise {@code asked}, capped at the epoch.
+   */
+  static int stepsPerCall(int asked, int stepsPerEpoch) {
+    int k = Math.min(asked, stepsPerEpoch);
+    for (int d = k; 2 * d >= k; d--) {
+      if (stepsPerEpoch % d == 0) {
+        return d;
+      }
+    }
+    return k;
   }
 
   /**
