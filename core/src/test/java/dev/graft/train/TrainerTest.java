@@ -105,6 +105,21 @@ class TrainerTest {
   }
 
   @Test
+  void a_step_of_a_gigaflop_runs_one_step_per_call_and_a_small_mlp_several() {
+    assertTrue(!Trainer.heavy(mlp(1), 64));
+    // 64 -> 64 channels, 3x3 on 14x14: 7.2 M MACs a sample, 1.39 G a training step at batch 64
+    Graph.Builder b = Graph.builder().name("conv").input(new ValueInfo("x", DType.FLOAT,
+        Shape.of(List.of(Dim.symbol("batch"), Dim.of(64), Dim.of(14), Dim.of(14)))));
+    b.initializer(TensorData.ofFloats("w", new long[] {64, 64, 3, 3}, new float[64 * 64 * 9]));
+    new GraphEmitter(b, "n/", DType.FLOAT).opTo("y", Op.CONV, List.of("x", "w"),
+        dev.graft.graph.Attribute.ints("pads", 1, 1, 1, 1));
+    Graph conv = b.output(new ValueInfo("y", DType.FLOAT,
+        Shape.of(List.of(Dim.symbol("batch"), Dim.of(64), Dim.of(14), Dim.of(14))))).build();
+    assertTrue(Trainer.heavy(conv, 64));
+    assertTrue(!Trainer.heavy(conv, 4));
+  }
+
+  @Test
   void steps_per_call_divide_the_epoch_where_a_close_divisor_exists() {
     assertEquals(5, Trainer.stepsPerCall(8, 25)); // the thin-conv bench: 1,600 rows, batch 64
     assertEquals(3, Trainer.stepsPerCall(4, 6));
