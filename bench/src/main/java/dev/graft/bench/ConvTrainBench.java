@@ -63,14 +63,15 @@ public final class ConvTrainBench {
     double cpuMs = (ThinBench.cpuNanos() - c0) / 1e6;
     int steps = data.rows(TrainingData.Split.TRAIN) / batch * epochs;
     EpochStats last = res.curve().get(res.curve().size() - 1);
+    long[] row = data.rowShape(region.entry());
+    long[] recorded = new long[row.length + 1];
+    recorded[0] = data.rows(TrainingData.Split.TRAIN) + data.rows(TrainingData.Split.HELD_OUT);
+    System.arraycopy(row, 0, recorded, 1, row.length);
     System.out.printf("thin-conv %s..%s width 0.5, %d train + %d held-out rows %s, batch %d, "
         + "%d epochs, %d threads, %d params; starting student built in %.2f s%n",
         region.from(), region.to(), data.rows(TrainingData.Split.TRAIN),
-        data.rows(TrainingData.Split.HELD_OUT), java.util.Arrays.toString(java.util.stream.LongStream
-            .concat(java.util.stream.LongStream.of(data.rows(TrainingData.Split.TRAIN)
-                + data.rows(TrainingData.Split.HELD_OUT)),
-                java.util.Arrays.stream(data.rowShape(region.entry()))).toArray()),
-        batch, epochs, threads, s.paramCount(), buildS);
+        data.rows(TrainingData.Split.HELD_OUT), java.util.Arrays.toString(recorded), batch, epochs,
+        threads, s.paramCount(), buildS);
     System.out.printf("graft   samples/s %.1f held-out MSE %.5f, CPU ms per step %.1f (session "
         + "builds and held-out passes included)%n", res.samplesPerSecond(), last.heldOutMse(),
         cpuMs / steps);

@@ -31,8 +31,8 @@ import java.util.Random;
  * sessions: mini-batches shuffled per epoch with the seed, up to {@link
  * TrainOptions#stepsPerCall()} steps per session call (one for a {@link #heavy} step; a divisor of
  * the epoch's steps where one is close, see {@link #stepsPerCall}; else a remainder runs one step
- * per call; a last partial batch is left out of the epoch), held-out MSE after every epoch and early stopping on it. Parameters and optimizer
- * state stay in native tensors between calls.
+ * per call; a last partial batch is left out of the epoch), held-out MSE after every epoch and
+ * early stopping on it. Parameters and optimizer state stay in native tensors between calls.
  *
  * <pre>{@code
  * TrainResult r = Trainer.fit(student, List.of("w1", "b1"), data, TrainOptions.defaults());
@@ -194,8 +194,9 @@ public final class Trainer {
 
   /**
    * Steps per session call: the largest divisor of the epoch's steps up to {@code asked} when it is
-   * at least half of it, so that every call runs the same graph and no second session (built and
-   * warmed up in the timed loop) serves the remainder; otherwise {@code asked}, capped at the epoch.
+   * at least half of it, so that every call runs the same graph and no second session serves the
+   * remainder (its slower first calls fall in the timed loop); otherwise {@code asked}, capped at
+   * the epoch.
    */
   static int stepsPerCall(int asked, int stepsPerEpoch) {
     int k = Math.min(asked, stepsPerEpoch);
