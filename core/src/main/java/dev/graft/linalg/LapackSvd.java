@@ -19,7 +19,9 @@ import org.netlib.util.intW;
  * #available()} is false and {@link Svd#of} uses EJML. That library's own pure-Java fallback is
  * never used: it is slower than EJML.
  *
- * <p>Not thread-confined: OpenBLAS may start its own worker threads for one call.
+ * <p>With OpenBLAS a call may run on its worker threads (one per core, or {@code
+ * OPENBLAS_NUM_THREADS}); results are the same bits from run to run at one thread count, and may
+ * differ in the last bits between thread counts or machines.
  */
 final class LapackSvd {
   /** The system property that turns the native path off when it is {@code false}. */
