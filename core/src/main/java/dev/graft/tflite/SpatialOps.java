@@ -5,6 +5,7 @@ import dev.graft.graph.TensorData;
 import java.util.Arrays;
 import org.tensorflow.lite.schema.BuiltinOperator;
 import org.tensorflow.lite.schema.BuiltinOptions;
+import org.tensorflow.lite.schema.ConcatenationOptionsT;
 import org.tensorflow.lite.schema.Conv2DOptionsT;
 import org.tensorflow.lite.schema.DepthwiseConv2DOptionsT;
 import org.tensorflow.lite.schema.MirrorPadOptionsT;
@@ -15,6 +16,7 @@ import org.tensorflow.lite.schema.Padding;
 import org.tensorflow.lite.schema.Pool2DOptionsT;
 import org.tensorflow.lite.schema.ResizeBilinearOptionsT;
 import org.tensorflow.lite.schema.ResizeNearestNeighborOptionsT;
+import org.tensorflow.lite.schema.SplitVOptionsT;
 
 /** Lowers 2-D convolutions, pooling, padding and resizing, all in NHWC. */
 final class SpatialOps {
@@ -120,9 +122,6 @@ final class SpatialOps {
     long[] dil = orOnes(n.attrLongs("dilations"), 2);
     long[] out = l.dims(n.output(0));
     boolean depthwise = group == cin && group > 1 && wd[1] == 1;
-    if (group != 1 && !depthwise) {
-      throw Ops.unsupported(n, "with " + group + " groups (only 1 or depthwise)");
-    }
     float[] bias = n.input(2).isEmpty() ? new float[m]
         : l.constant(n.input(2)).orElseThrow(
             () -> Ops.unsupported(n, "with a bias computed at run time")).floats();
@@ -130,6 +129,10 @@ final class SpatialOps {
     int in = l.ensure(x, Layout.NHWC);
     if (p.explicit() != null) {
       in = padSpatial(n.name(), in, p.explicit(), null);
+    }
+    if (group > 1 && !depthwise) {
+      groups(n, in, w, bias, (int) group, p.padding(), s, dil);
+      return;
     }
     WeightWriter.Params params;
     if (depthwise) {
@@ -158,16 +161,71 @@ final class SpatialOps {
       l.fm.op(BuiltinOperator.DEPTHWISE_CONV_2D, new int[] {in, filter, b}, new int[] {o},
           BuiltinOptions.DepthwiseConv2DOptions, opt);
     } else {
-      Conv2DOptionsT opt = new Conv2DOptionsT();
-      opt.setPadding(p.padding());
-      opt.setStrideH((int) s[0]);
-      opt.setStrideW((int) s[1]);
-      opt.setDilationHFactor((int) dil[0]);
-      opt.setDilationWFactor((int) dil[1]);
-      opt.setFusedActivationFunction(f.activation());
       l.fm.op(BuiltinOperator.CONV_2D, new int[] {in, filter, b}, new int[] {o},
-          BuiltinOptions.Conv2DOptions, opt);
+          BuiltinOptions.Conv2DOptions, convOptions(p.padding(), s, dil, f.activation()));
     }
+  }
+
+  private static Conv2DOptionsT convOptions(byte padding, long[] s, long[] dil, byte activation) {
+    Conv2DOptionsT opt = new Conv2DOptionsT();
+    opt.setPadding(padding);
+    opt.setStrideH((int) s[0]);
+    opt.setStrideW((int) s[1]);
+    opt.setDilationHFactor((int) dil[0]);
+    opt.setDilationWFactor((int) dil[1]);
+    opt.setFusedActivationFunction(activation);
+    return opt;
+  }
+
+  /**
+   * A grouped convolution (1 < groups, not depthwise) as a SPLIT_V of the channels, one CONV_2D
+   * per group and a CONCATENATION: plain convolutions that every TFLite kernel and delegate runs
+   * (TFLite's own grouped CONV_2D runs in its reference kernel only, and GPU delegates refuse
+   * it). The activation is fused into each group's convolution.
+   */
+  private void groups(Node n, int in, TensorData w, float[] bias, int g, byte padding, long[] s,
+      long[] dil) {
+    long[] wd = w.dims();
+    int m = (int) wd[0];
+    int cg = (int) wd[1];
+    int kh = (int) wd[2];
+    int kw = (int) wd[3];
+    int mg = m / g;
+    FlatModel.Tensor x = l.fm.get(in);
+    int[] partShape = x.shape.clone();
+    partShape[3] = cg;
+    int[] parts = new int[g];
+    int[] sizes = new int[g];
+    for (int j = 0; j < g; j++) {
+      parts[j] = l.fm.tensor(n.name() + "_in_group" + j, x.type, partShape);
+      sizes[j] = cg;
+    }
+    SplitVOptionsT split = new SplitVOptionsT();
+    split.setNumSplits(g);
+    l.fm.op(BuiltinOperator.SPLIT_V, new int[] {in, l.fm.intVector(n.name() + "_group_sizes",
+        sizes), l.fm.constInts(n.name() + "_group_axis", new int[0], new int[] {3})}, parts,
+        BuiltinOptions.SplitVOptions, split);
+    Lowering.Fused f = l.fuseActivation(n);
+    int o = l.define(f.output(), Layout.NHWC);
+    int[] outShape = l.fm.get(o).shape.clone();
+    outShape[3] = mg;
+    float[] ohwi = permuted(w, new int[] {0, 2, 3, 1});
+    int per = mg * kh * kw * cg;
+    int[] outs = new int[g];
+    for (int j = 0; j < g; j++) {
+      WeightWriter.Params params = l.weights.layer(n.name() + "_group" + j,
+          WeightWriter.LayerKind.CONV, n.input(1) + "_ohwi_group" + j,
+          new int[] {mg, kh, kw, cg}, Arrays.copyOfRange(ohwi, j * per, (j + 1) * per), 0,
+          n.name() + "_bias_group" + j, Arrays.copyOfRange(bias, j * mg, (j + 1) * mg));
+      outs[j] = l.fm.tensor(n.name() + "_out_group" + j, l.fm.get(o).type, outShape);
+      l.fm.op(BuiltinOperator.CONV_2D, new int[] {parts[j], params.filter(), params.bias()},
+          new int[] {outs[j]}, BuiltinOptions.Conv2DOptions,
+          convOptions(padding, s, dil, f.activation()));
+    }
+    ConcatenationOptionsT concat = new ConcatenationOptionsT();
+    concat.setAxis(3);
+    l.fm.op(BuiltinOperator.CONCATENATION, outs, new int[] {o},
+        BuiltinOptions.ConcatenationOptions, concat);
   }
 
   private static float[] permuted(TensorData w, int[] perm) {

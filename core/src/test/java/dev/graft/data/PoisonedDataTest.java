@@ -119,4 +119,15 @@ class PoisonedDataTest {
     assertTrue(badInput(() -> ImageOptions.parse("8x8", "-0.1", null)).contains("--mean -0.1"));
     assertEquals(1f, ImageOptions.parse("8x8", "0,1,0.5", null).withChannels(3).mean(1));
   }
+
+  @Test
+  void imageOptionsRefuseSizesOutsideOneTo8192AndWordErrorsAsTheUserWroteThem() {
+    assertTrue(badInput(() -> ImageOptions.parse("0x8", null, null))
+        .startsWith("--image-size 0x8: each side must be 1 to 8192 pixels"));
+    assertTrue(badInput(() -> ImageOptions.parse("9000", null, null)).contains("9000x9000"));
+    assertTrue(badInput(() -> ImageOptions.parse("8x8x8", null, null)).contains("expected HxW"));
+    ImageOptions r = ImageOptions.of(8, 8, new float[] {0, 0}, new float[] {1},
+        ImageOptions.Wording.RECIPE);
+    assertTrue(badInput(() -> r.withChannels(3)).startsWith("images(mean) has 2 values"));
+  }
 }

@@ -74,9 +74,23 @@ class ModernOpsConversionTest {
     verify(g, r, ConvertOptions.defaults()).require(new Verification.Bound(1e-4, 0));
   }
 
+  /** Grouped convolutions (ResNeXt, RegNet, ShuffleNet v1) as one plain conv per group. */
+  @Test
+  void groupedConvolutionsBecomeOneConvPerGroupBetweenASplitAndAConcatenation() {
+    Graph g = ops("resnext_block.onnx");
+    ConvertResult r = TfliteConverter.convert(g, ConvertOptions.defaults());
+    // reduce 1, the 4-group 3x3 as 4, the 2-group 1x1 as 2, the shortcut 1
+    assertEquals(8, r.count("CONV_2D"), r.opCounts().toString());
+    assertEquals(2, r.count("SPLIT_V"), r.opCounts().toString());
+    assertEquals(2, r.count("CONCATENATION"), r.opCounts().toString());
+    assertEquals(0, r.count("TRANSPOSE"), r.opCounts().toString());
+    verify(g, r, ConvertOptions.defaults()).require(new Verification.Bound(1e-5, 0));
+  }
+
   @ParameterizedTest
   @CsvSource({"vit_cls.onnx, FP16", "se_hard.onnx, FP16", "llama_block.onnx, FP16",
-      "vit_cls.onnx, INT8", "se_hard.onnx, INT8", "llama_block.onnx, INT8"})
+      "resnext_block.onnx, FP16", "vit_cls.onnx, INT8", "se_hard.onnx, INT8",
+      "llama_block.onnx, INT8", "resnext_block.onnx, INT8"})
   void reducedPrecisionsStayWithinTheirBounds(String file, Precision p) {
     Graph g = ops(file);
     ConvertOptions o = ConvertOptions.defaults().withPrecision(p);

@@ -70,7 +70,12 @@ public open class RecipeScope internal constructor() {
     public fun images(size: Size, mean: List<Double>? = null, std: List<Double>? = null) {
         val origin = callerOrigin()
         builder.images(located(origin) {
-            ImageOptions.parse("${size.height}x${size.width}", mean?.joinToString(","), std?.joinToString(","))
+            ImageOptions.of(
+                size.height, size.width,
+                (mean ?: listOf(0.0)).map { it.toFloat() }.toFloatArray(),
+                (std ?: listOf(1.0)).map { it.toFloat() }.toFloatArray(),
+                ImageOptions.Wording.RECIPE,
+            )
         })
     }
 

@@ -121,6 +121,19 @@ class RecipeDslSpec : FunSpec({
         Size(240, 320) shouldBe (240 by 320)
     }
 
+    test("bad image statistics are refused in the recipe's own words, at its line") {
+        refused("teacher(\"m.onnx\"); calibration(\"photos\")\n" +
+            "images(size = 240 by 320, mean = listOf(127.0, 127.0, 127.0))\n", "pix.graft.kts")
+            .message shouldBe "pix.graft.kts:2: images(mean) 127,127,127: every mean must be in [0, 1], " +
+            "since pixels are scaled to [0, 1] first (for statistics of 0..255 pixels divide mean and std " +
+            "by 255, e.g. 127.5 -> 0.5)"
+        refused("teacher(\"m.onnx\"); calibration(\"photos\")\nimages(size = 0 by 320)\n", "size.graft.kts")
+            .message shouldBe "size.graft.kts:2: images(size) 0x320: each side must be 1 to 8192 pixels"
+        refused("teacher(\"m.onnx\"); calibration(\"photos\")\nimages(size = 8 by 8, std = listOf(0.0))\n",
+            "std.graft.kts").message shouldBe
+            "std.graft.kts:2: images(std) 0: every std must be a finite number other than 0"
+    }
+
     test("a file wrapped in graft { } still builds its recipe, once") {
         val recipe = ScriptHost.eval("graft {\n  teacher(\"m.onnx\"); calibration(\"c.npy\")\n  simplify()\n}\n")
         recipe.steps().single().shouldBeInstanceOf<Step.Simplify>()
