@@ -9,26 +9,33 @@ import dev.graft.linalg.Svd;
  */
 final class Factors {
   private final Svd svd;
-  private final double[][] unwhiten; // C^-½, or null
+  private final double[][] q; // eigenvectors Q of C = QΛQᵀ (whitened form), or null
+  private final double[] invRoot; // 1/√λ per eigenvector, or null
   private final boolean spatial;
   private final int out;
   private final int rows;
   private final int cols;
 
-  private Factors(Svd svd, double[][] unwhiten, boolean spatial, int out, int rows,
+  private Factors(Svd svd, double[][] q, double[] invRoot, boolean spatial, int out, int rows,
       int cols) {
     this.svd = svd;
-    this.unwhiten = unwhiten;
+    this.q = q;
+    this.invRoot = invRoot;
     this.spatial = spatial;
     this.out = out;
     this.rows = rows;
     this.cols = cols;
   }
 
-  /** W [out][fan]; with {@code cov} (fan×fan second moment) the SVD of W·C^½. */
+  /**
+   * W [out][fan]; with {@code cov} (fan×fan second moment) the SVD of W·C^½. With C = QΛQᵀ,
+   * W·C^½ = (W·Q·Λ^½)·Qᵀ has the singular values and left vectors of W·Q·Λ^½ and right vectors
+   * Q·V′, so only W·Q·Λ^½ is decomposed and C^½, C^−½ are never formed: {@link #factors} undoes
+   * the whitening as V_rᵀ·C^−½ = V′_rᵀ·Λ^−½·Qᵀ.
+   */
   static Factors matrix(double[][] w, double[][] cov) {
     if (cov == null) {
-      return new Factors(Svd.of(w), null, false, w.length, w.length, w[0].length);
+      return new Factors(Svd.of(w), null, null, false, w.length, w.length, w[0].length);
     }
     int n = cov.length;
     double mean = 0;
@@ -41,22 +48,19 @@ final class Factors {
       c[i][i] += 1e-6 * Math.max(mean, 1e-30);
     }
     Svd e = Svd.of(c); // symmetric positive definite: c = Q Λ Qᵀ
-    double[][] sq = new double[n][n];
-    double[][] isq = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        double a = 0;
-        double b = 0;
-        for (int k = 0; k < n; k++) {
-          double qq = e.u()[i][k] * e.u()[j][k];
-          a += qq * Math.sqrt(e.s()[k]);
-          b += qq / Math.sqrt(e.s()[k]);
-        }
-        sq[i][j] = a;
-        isq[i][j] = b;
+    double[] root = new double[n];
+    double[] invRoot = new double[n];
+    for (int k = 0; k < n; k++) {
+      root[k] = Math.sqrt(e.s()[k]);
+      invRoot[k] = 1 / root[k];
+    }
+    double[][] wq = Dense.mul(w, e.u());
+    for (double[] row : wq) {
+      for (int k = 0; k < n; k++) {
+        row[k] *= root[k];
       }
     }
-    return new Factors(Svd.of(Dense.mul(w, sq)), isq, false, w.length, w.length, w[0].length);
+    return new Factors(Svd.of(wq), e.u(), invRoot, false, w.length, w.length, w[0].length);
   }
 
   /** A conv kernel [out][cin·kh·kw] rearranged to [(c,i)][(c',j)] for a (kh×1)(1×kw) split. */
@@ -74,7 +78,7 @@ final class Factors {
         }
       }
     }
-    return new Factors(Svd.of(m), null, true, out, cin * kh, out * kw);
+    return new Factors(Svd.of(m), null, null, true, out, cin * kh, out * kw);
   }
 
   int full() {
@@ -144,11 +148,11 @@ final class Factors {
         g[i][k] = root * u[i][k];
       }
       for (int j = 0; j < cols; j++) {
-        f[k][j] = root * v[j][k];
+        f[k][j] = root * v[j][k] * (invRoot == null ? 1 : invRoot[j]);
       }
     }
-    if (unwhiten != null) {
-      f = Dense.mul(f, unwhiten);
+    if (q != null) {
+      f = Dense.mul(f, Dense.transpose(q));
     }
     return new double[][][] {g, f};
   }

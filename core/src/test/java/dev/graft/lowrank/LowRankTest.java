@@ -136,6 +136,25 @@ class LowRankTest {
   }
 
   @Test
+  void dataAwareFactorsAreTheBestRankInTheCalibrationMetricAndExactAtFullRank() {
+    Random r = new Random(8);
+    double[][] w = randn(r, 24, 40);
+    double[][] x = Dense.mul(randn(r, 300, 40), randn(r, 40, 40)); // correlated inputs
+    double[][] cov = Dense.mul(Dense.transpose(x), x);
+    Factors f = Factors.matrix(w, cov);
+    for (int rank : new int[] {3, 10, 17}) {
+      double[][][] gf = f.factors(rank);
+      double err = LowRank.relErr(w, Dense.mul(gf[0], gf[1]), cov);
+      // Eckart–Young in the metric tr(ΔCΔᵀ): the error is the whitened energy left out, up to
+      // the relative ridge of 1e-6 that Factors adds to C
+      assertEquals(1 - f.energyKept(rank), err, 1e-6, "rank " + rank);
+      assertTrue(err > 1e-3, "rank " + rank + " error " + err);
+    }
+    double[][][] full = f.factors(24);
+    assertTrue(LowRank.relErr(w, Dense.mul(full[0], full[1]), null) < 1e-20);
+  }
+
+  @Test
   void layerWhoseFactorizedFormIsNotSmallerIsLeftAlone() {
     Graph g = rank8Gemm();
     LowRankResult res = LowRank.factorize(g, LowRankOptions.rank("fc0", 30));
