@@ -1,5 +1,7 @@
 package dev.graft.linalg;
 
+import java.util.Arrays;
+
 /**
  * Dense matrix arithmetic in double precision for the sizes of layer weights: products, sums,
  * transposes and norms. Matrices are row-major {@code double[rows][cols]}. Decompositions live
@@ -61,6 +63,33 @@ public final class Dense {
       }
     }
     return t;
+  }
+
+  /**
+   * tr(A·C·Aᵀ) = Σᵢ aᵢ·C·aᵢᵀ for a symmetric C [n][n] and A [m][n], reading only C's upper
+   * triangle: half the work of forming A·C.
+   */
+  public static double traceQuadratic(double[][] a, double[][] c) {
+    int n = c.length;
+    double[] y = new double[n];
+    double total = 0;
+    for (double[] ai : a) {
+      Arrays.fill(y, 0);
+      for (int j = 0; j < n; j++) {
+        double v = ai[j];
+        if (v == 0) {
+          continue;
+        }
+        double[] cj = c[j];
+        for (int k = j + 1; k < n; k++) {
+          y[k] += v * cj[k]; // y_k = Σ_{j<k} a_j C_jk
+        }
+      }
+      for (int k = 0; k < n; k++) {
+        total += ai[k] * (2 * y[k] + ai[k] * c[k][k]);
+      }
+    }
+    return total;
   }
 
   public static double frobenius2(double[][] a) {

@@ -133,18 +133,7 @@ public final class LowRank {
     if (cov == null) {
       return Dense.frobenius2(d) / Math.max(Dense.frobenius2(w), 1e-300);
     }
-    return quad(d, cov) / Math.max(quad(w, cov), 1e-300);
-  }
-
-  private static double quad(double[][] a, double[][] c) {
-    double[][] ac = Dense.mul(a, c);
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      for (int j = 0; j < a[i].length; j++) {
-        s += ac[i][j] * a[i][j];
-      }
-    }
-    return s;
+    return Dense.traceQuadratic(d, cov) / Math.max(Dense.traceQuadratic(w, cov), 1e-300);
   }
 
   /** Replaces the layer by first = F (rank × fan) and second = G (out × rank) plus bias. */
