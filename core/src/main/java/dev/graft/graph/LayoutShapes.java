@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Shape rules of the layout operators, which move or select elements without computing on them:
- * Reshape, Concat, Split, Slice, Gather, Pad and Resize. They also carry evaluated integer values
+ * Reshape, Concat, Split, Slice, Gather, GatherND, Pad and Resize. They also carry evaluated integer values
  * through, so shape arithmetic resolves. Used by {@link OpShapes}.
  */
 final class LayoutShapes {
@@ -140,6 +140,25 @@ final class LayoutShapes {
       }
       c.setValue(n, 0, v);
     }
+  }
+
+  /**
+   * GatherND: each row of the indices' last axis (length k) addresses the data after its first
+   * {@code batch_dims} axes, so the output is the indices' shape without its last axis followed by
+   * the data's axes after {@code batch_dims + k}.
+   */
+  static void gatherNd(Node n, ShapeInference c) {
+    Shape data = c.shape(n, 0);
+    Shape idx = c.shape(n, 1);
+    long b = n.attrLong("batch_dims", 0);
+    Dim k = idx.rank() == 0 ? Dim.unknown() : idx.dim(idx.rank() - 1);
+    if (!k.isKnown() || b < 0 || b + k.value() > data.rank() || b >= idx.rank()) {
+      throw GraftException.badInput("node %s (GatherND): indices %s with batch_dims %d do not"
+          + " address data %s", n.name(), idx, b, data);
+    }
+    List<Dim> d = new ArrayList<>(idx.dims().subList(0, idx.rank() - 1));
+    d.addAll(data.dims().subList((int) (b + k.value()), data.rank()));
+    c.set(n, 0, c.type(n, 0).type(), Shape.of(d));
   }
 
   static void pad(Node n, ShapeInference c) {

@@ -65,6 +65,7 @@ public enum Op {
   NEG("Neg", 1, 1, 1, 1),
   ABS("Abs", 1, 1, 1, 1),
   NOT("Not", 1, 1, 1, 1),
+  IS_NAN("IsNaN", 1, 1, 1, 1),
   SOFTMAX("Softmax", 1, 1, 1, 1, "axis"),
   LOG_SOFTMAX("LogSoftmax", 1, 1, 1, 1, "axis"),
   IDENTITY("Identity", 1, 1, 1, 1),
@@ -83,6 +84,8 @@ public enum Op {
   SPLIT("Split", 1, 2, 1, Op.VARIADIC, "axis", "split", "num_outputs"),
   SLICE("Slice", 1, 5, 1, 1, "starts", "ends", "axes"),
   GATHER("Gather", 2, 2, 1, 1, "axis"),
+  GATHER_ELEMENTS("GatherElements", 2, 2, 1, 1, "axis"),
+  GATHER_ND("GatherND", 2, 2, 1, 1, "batch_dims"),
   SHAPE("Shape", 1, 1, 1, 1, "start", "end"),
   UNSQUEEZE("Unsqueeze", 1, 2, 1, 1, "axes"),
   SQUEEZE("Squeeze", 1, 2, 1, 1, "axes"),
@@ -173,7 +176,7 @@ public enum Op {
     switch (this) {
       case RELU: case LEAKY_RELU: case CLIP: case SIGMOID: case HARD_SIGMOID: case HARD_SWISH:
       case TANH: case ERF: case GELU: case EXP: case LOG: case SQRT: case RECIPROCAL: case NEG:
-      case ABS: case NOT: case IDENTITY:
+      case ABS: case NOT: case IS_NAN: case IDENTITY:
         return true;
       default:
         return false;

@@ -15,7 +15,7 @@ final class OpShapes {
     Op op = n.op();
     if (op.isUnaryElementwise()) {
       ValueInfo x = c.type(n, 0);
-      c.set(n, 0, op == Op.NOT ? DType.BOOL : x.type(), x.shape());
+      c.set(n, 0, op == Op.NOT || op == Op.IS_NAN ? DType.BOOL : x.type(), x.shape());
       return;
     }
     if (op.isBroadcasting()) {
@@ -119,6 +119,12 @@ final class OpShapes {
         return;
       case GATHER:
         LayoutShapes.gather(n, c);
+        return;
+      case GATHER_ELEMENTS: // the output has the indices' shape and the data's type
+        c.set(n, 0, c.type(n, 0).type(), c.shape(n, 1));
+        return;
+      case GATHER_ND:
+        LayoutShapes.gatherNd(n, c);
         return;
       case SHAPE: {
         Shape x = c.shape(n, 0);

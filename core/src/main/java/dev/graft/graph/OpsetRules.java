@@ -17,6 +17,7 @@ public final class OpsetRules {
   /** The opset each operator first appears in, where that is later than opset 7. */
   private static final Map<String, Integer> SINCE = Map.ofEntries(
       Map.entry("Expand", 8), Map.entry("Where", 9), Map.entry("Erf", 9),
+      Map.entry("IsNaN", 9), Map.entry("GatherElements", 11), Map.entry("GatherND", 11),
       Map.entry("ConstantOfShape", 9), Map.entry("Resize", 10), Map.entry("QuantizeLinear", 10),
       Map.entry("DequantizeLinear", 10), Map.entry("Range", 11), Map.entry("HardSwish", 14),
       Map.entry("Trilu", 14), Map.entry("LayerNormalization", 17), Map.entry("Mish", 18),
@@ -29,7 +30,7 @@ public final class OpsetRules {
       Map.entry("QuantizeLinear.saturate", 19), Map.entry("QuantizeLinear.block_size", 21),
       Map.entry("DequantizeLinear.block_size", 21), Map.entry("QuantizeLinear.axis", 13),
       Map.entry("DequantizeLinear.axis", 13), Map.entry("BatchNormalization.training_mode", 14),
-      Map.entry("ArgMax.select_last_index", 12), Map.entry("MaxPool.dilations", 10),
+      Map.entry("ArgMax.select_last_index", 12), Map.entry("GatherND.batch_dims", 12), Map.entry("MaxPool.dilations", 10),
       Map.entry("AveragePool.dilations", 19), Map.entry("Split.num_outputs", 18),
       Map.entry("ReduceMean.noop_with_empty_axes", 18),
       Map.entry("ReduceMax.noop_with_empty_axes", 18),

@@ -22,7 +22,31 @@ public final class RegionResolver {
   public RegionResolver(ModuleTree tree, Set<String> sideInputs) {
     this.graph = tree.graph();
     this.tree = tree;
-    this.sideInputs = Set.copyOf(sideInputs);
+    this.sideInputs = Set.copyOf(derived(graph, sideInputs));
+  }
+
+  /**
+   * The side inputs and every tensor computed from them and constants alone: a region reads the
+   * mask an exporter made from {@code attention_mask} once for all layers (torch's dynamo
+   * exporter computes BERT's additive mask before the first layer) as a side input.
+   */
+  private static Set<String> derived(Graph g, Set<String> side) {
+    Set<String> out = new LinkedHashSet<>(side);
+    for (Node n : g.nodes()) {
+      boolean reads = false;
+      boolean only = true;
+      for (String in : n.inputs()) {
+        if (in.isEmpty() || g.isConstant(in)) {
+          continue;
+        }
+        reads |= out.contains(in);
+        only &= out.contains(in);
+      }
+      if (reads && only) {
+        n.outputs().stream().filter(o -> !o.isEmpty()).forEach(out::add);
+      }
+    }
+    return out;
   }
 
   public Region resolve(String from, String to) {

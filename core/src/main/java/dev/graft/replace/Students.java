@@ -52,8 +52,11 @@ public final class Students {
         Math.max(teacher.opset(), 17));
     b.input(new ValueInfo(region.entry(), DType.FLOAT, xs));
     for (String s : region.sideInputs()) {
-      b.input(g.info(s).orElseThrow(() -> GraftException.badInput(
-          "side input %s of region %s..%s has no known type", s, region.from(), region.to())));
+      ValueInfo v = g.info(s).orElseThrow(() -> GraftException.badInput(
+          "side input %s of region %s..%s has no known type", s, region.from(), region.to()));
+      // recorded row by row like the entry: its first axis is the batch
+      b.input(v.shape() != null && v.shape().rank() >= 2 && v.shape().dim(0).isKnown()
+          ? v.withShape(v.shape().withDim(0, dev.graft.graph.Dim.symbol("batch"))) : v);
     }
     Layers l = new Layers(b, prefix, seed);
     String y;
@@ -73,7 +76,7 @@ public final class Students {
           throw refuse(spec, region, "needs [batch, tokens, features] tensors, region has " + xs);
         }
         StudentSpec.AttentionFfn a = (StudentSpec.AttentionFfn) spec;
-        y = attention(a, region, xs, l);
+        y = attention(a, region, xs, l, ScoreBias.of(g, region, xs, b, prefix));
         startFromTeacher(g, region, xs.dim(2).value(), a.ffn(), b, l);
         break;
       case THIN_CONV:
@@ -188,7 +191,7 @@ public final class Students {
   }
 
   private static String attention(StudentSpec.AttentionFfn spec, Region region, Shape xs,
-      Layers l) {
+      Layers l, String bias) {
     long t = xs.dim(1).value();
     long d = xs.dim(2).value();
     int heads = spec.heads();
@@ -211,6 +214,9 @@ public final class Students {
         Attribute.ints("perm", 0, 2, 1, 3));
     String s = e.op(Op.MUL, List.of(e.op(Op.MAT_MUL, List.of(q, k)),
         e.scalar(1.0 / Math.sqrt(dh))));
+    if (bias != null) {
+      s = e.op(Op.ADD, List.of(s, bias));
+    }
     String a = e.op(Op.SOFTMAX, List.of(s), Attribute.of("axis", -1L));
     String o = e.op(Op.TRANSPOSE, List.of(e.op(Op.MAT_MUL, List.of(a, v))),
         Attribute.ints("perm", 0, 2, 1, 3));

@@ -37,7 +37,8 @@ import java.util.Set;
 final class ThinConv {
   /**
    * Ops the student copies besides elementwise activations; BatchNormalization right after a conv
-   * is folded into it. Mul and GlobalAveragePool are a squeeze-excite gate's.
+   * is folded into it. Mul and GlobalAveragePool are a squeeze-excite gate's (a ReduceMean over
+   * the spatial axes is copied as GlobalAveragePool).
    */
   private static final Set<Op> MIRRORED = EnumSet.of(Op.CONV, Op.RELU, Op.ADD, Op.IDENTITY,
       Op.BATCH_NORMALIZATION, Op.MUL, Op.GLOBAL_AVERAGE_POOL);
@@ -79,6 +80,12 @@ final class ThinConv {
     Set<String> names = Set.copyOf(region.nodeNames());
     for (Node n : g.nodes()) {
       if (!names.contains(n.name())) {
+        continue;
+      }
+      if (spatialMean(g, n)) { // torch's dynamo exporter writes adaptive_avg_pool2d(1) so
+        b.node(new Node(n.name(), Op.GLOBAL_AVERAGE_POOL,
+            List.of(alias.getOrDefault(n.input(0), n.input(0))), n.outputs(), List.of(),
+            n.metadata()));
         continue;
       }
       if (!MIRRORED.contains(n.op()) && !n.op().isUnaryElementwise()) {
@@ -126,6 +133,25 @@ final class ThinConv {
           + " is a BatchNormalization; end the region after it");
     }
     return b.build();
+  }
+
+  /** A ReduceMean over the two spatial axes of an NCHW tensor, keeping them: a global pool. */
+  private static boolean spatialMean(Graph g, Node n) {
+    if (n.op() != Op.REDUCE_MEAN || n.attrLong("keepdims", 1) == 0) {
+      return false;
+    }
+    long[] axes = n.attrLongs("axes");
+    if (axes == null && n.inputs().size() > 1) {
+      axes = g.constant(n.input(1)).map(TensorData::longs).orElse(null);
+    }
+    if (axes == null || axes.length != 2) {
+      return false;
+    }
+    java.util.Set<Long> a = new java.util.HashSet<>();
+    for (long x : axes) {
+      a.add(x < 0 ? x + 4 : x);
+    }
+    return a.equals(Set.of(2L, 3L));
   }
 
   /** Copies the thinned region into the student: conv weights and biases become parameters. */

@@ -8,7 +8,9 @@ import dev.graft.io.NdArray;
 import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
+import dev.graft.graph.Shape;
 import dev.graft.graph.ShapeInference;
+import dev.graft.graph.ValueInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,7 +95,7 @@ public final class Simplifier {
     if (tensors.isEmpty()) {
       return out;
     }
-    Capture.stream(cal, 256, device, List.of(g), List.of(tensors), (start, acts) -> {
+    Capture.stream(cal, batch(g, tensors), device, List.of(g), List.of(tensors), (start, acts) -> {
       for (String t : tensors) {
         NdArray a = acts.get(0).get(t);
         if (a.rank() < 2) {
@@ -108,6 +110,25 @@ public final class Simplifier {
       }
     });
     return out;
+  }
+
+  /**
+   * Samples per batch so that one batch of ReLU inputs (4 bytes a value in ONNX Runtime's
+   * result, 4 in Java's copy, 8 as doubles) takes at most an eighth of the heap: 256 samples of
+   * MobileNetV3's at 224×224 overflowed graft's 1 GiB heap.
+   */
+  static int batch(Graph g, List<String> tensors) {
+    long perSample = 0;
+    for (String t : tensors) {
+      Shape s = g.info(t).map(ValueInfo::shape).orElse(null);
+      long n = 1;
+      for (int i = 1; s != null && i < s.rank(); i++) {
+        n *= s.dim(i).isKnown() ? s.dim(i).value() : 1;
+      }
+      perSample += n;
+    }
+    long budget = Runtime.getRuntime().maxMemory() / 8;
+    return (int) Math.max(1, Math.min(256, budget / Math.max(1, perSample * 16)));
   }
 
   private static StableRelu.UnitBounds widen(StableRelu.UnitBounds a, StableRelu.UnitBounds b) {

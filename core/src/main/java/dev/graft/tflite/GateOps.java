@@ -16,14 +16,15 @@ import org.tensorflow.lite.schema.TensorType;
 
 /**
  * Lowers the selecting and gating operators of attention and mobile nets: Where (SELECT_V2),
- * comparisons and logic, Trilu on a computed tensor (SELECT_V2 with a constant triangle),
- * HardSigmoid ({@code RELU_0_TO_1} after one multiply-add; none when {@link ActivationPatterns}
- * folded the multiply-add into the layer before it), and an Erf that is not part of a GELU.
+ * comparisons and logic, IsNaN (NOT_EQUAL of a tensor with itself), Trilu on a computed tensor
+ * (SELECT_V2 with a constant triangle), HardSigmoid ({@code RELU_0_TO_1} after one
+ * multiply-add; none when {@link ActivationPatterns} folded the multiply-add into the layer
+ * before it), and an Erf that is not part of a GELU.
  */
 final class GateOps {
   /** The operators this class lowers. */
   static final Set<Op> SUPPORTED = EnumSet.of(Op.WHERE, Op.EQUAL, Op.LESS, Op.GREATER, Op.AND,
-      Op.NOT, Op.TRILU, Op.HARD_SIGMOID, Op.ERF);
+      Op.NOT, Op.IS_NAN, Op.TRILU, Op.HARD_SIGMOID, Op.ERF);
 
   private final Lowering l;
   private final Ops ops;
@@ -54,6 +55,13 @@ final class GateOps {
         String x = n.input(0);
         int out = l.define(n.output(0), l.layoutOf(x));
         l.fm.op(BuiltinOperator.LOGICAL_NOT, new int[] {l.tensor(x)}, new int[] {out});
+        return;
+      }
+      case IS_NAN: { // NaN is the one value not equal to itself
+        String x = n.input(0);
+        int in = l.tensor(x);
+        int out = l.define(n.output(0), l.layoutOf(x));
+        l.fm.op(BuiltinOperator.NOT_EQUAL, new int[] {in, in}, new int[] {out});
         return;
       }
       case TRILU:

@@ -37,7 +37,7 @@ final class Ops {
       Op.LOG_SOFTMAX, Op.IDENTITY, Op.DROPOUT, Op.CAST, Op.REDUCE_MEAN, Op.REDUCE_SUM,
       Op.REDUCE_MAX, Op.RESHAPE, Op.FLATTEN, Op.TRANSPOSE, Op.CONCAT, Op.SPLIT, Op.SLICE,
       Op.GATHER, Op.UNSQUEEZE, Op.SQUEEZE, Op.PAD, Op.RESIZE, Op.CONSTANT, Op.SHAPE, Op.EXPAND,
-      Op.TILE, Op.DEPTH_TO_SPACE, Op.SPACE_TO_DEPTH));
+      Op.TILE, Op.DEPTH_TO_SPACE, Op.SPACE_TO_DEPTH, Op.GATHER_ND, Op.GATHER_ELEMENTS));
 
   private static Set<Op> withGates(Set<Op> ops) {
     ops.addAll(GateOps.SUPPORTED);
@@ -86,6 +86,10 @@ final class Ops {
       case DEPTH_TO_SPACE:
       case SPACE_TO_DEPTH:
         new DepthSpaceOps(l).lower(n);
+        return;
+      case GATHER_ND:
+      case GATHER_ELEMENTS:
+        new GatherNdOps(l).lower(n);
         return;
       case BATCH_NORMALIZATION:
         batchNorm(n);

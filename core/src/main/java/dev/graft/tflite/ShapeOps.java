@@ -202,6 +202,9 @@ final class ShapeOps {
     String x = n.input(0);
     long[] xd = l.dims(x);
     int rank = xd.length;
+    if (rank > 5) {
+      throw Ops.unsupported(n, "of rank " + rank + " (TFLite's STRIDED_SLICE takes at most 5)");
+    }
     long[] starts;
     long[] ends;
     long[] axes;

@@ -198,11 +198,11 @@ final class GradRules {
       axes[i - axis] = i;
       count *= sx[i];
     }
-    Attribute ax = Attribute.ints("axes", axes);
+    String ax = e.longs(axes); // an input; the emitter makes it an attribute before opset 18
     Attribute keep = Attribute.of("keepdims", 1L);
-    String mean = e.op(Op.REDUCE_MEAN, List.of(x), ax, keep);
+    String mean = e.op(Op.REDUCE_MEAN, List.of(x, ax), keep);
     String xc = e.op(Op.SUB, List.of(x, mean));
-    String var = e.op(Op.REDUCE_MEAN, List.of(e.op(Op.MUL, List.of(xc, xc))), ax, keep);
+    String var = e.op(Op.REDUCE_MEAN, List.of(e.op(Op.MUL, List.of(xc, xc)), ax), keep);
     double eps = n.attrFloat("epsilon", 1e-5f);
     String rstd = e.op(Op.RECIPROCAL,
         List.of(e.op(Op.SQRT, List.of(e.op(Op.ADD, List.of(var, e.scalar(eps)))))));
@@ -218,8 +218,8 @@ final class GradRules {
     }
     if (c.wants(x)) {
       String dxhat = e.op(Op.MUL, List.of(dy, scale));
-      String m1 = e.op(Op.REDUCE_MEAN, List.of(dxhat), ax, keep);
-      String m2 = e.op(Op.REDUCE_MEAN, List.of(e.op(Op.MUL, List.of(dxhat, xhat))), ax, keep);
+      String m1 = e.op(Op.REDUCE_MEAN, List.of(dxhat, ax), keep);
+      String m2 = e.op(Op.REDUCE_MEAN, List.of(e.op(Op.MUL, List.of(dxhat, xhat)), ax), keep);
       String inner = e.op(Op.SUB, List.of(e.op(Op.SUB, List.of(dxhat, m1)),
           e.op(Op.MUL, List.of(xhat, m2))));
       c.add(x, e.op(Op.MUL, List.of(inner, rstd)));

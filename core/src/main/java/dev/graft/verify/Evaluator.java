@@ -15,7 +15,7 @@ import java.util.Map;
  * Runs a model (and optionally a reference) over a data set and measures accuracy against labels
  * and fidelity against the reference, on the model's first output. Labels are one per sample, or
  * one per position of a [batch, positions, classes] output (accuracy per position, e.g. per
- * token).
+ * token); top-1 agreement with the reference is likewise counted per row of the last axis.
  */
 public final class Evaluator {
   private Evaluator() {}
@@ -56,10 +56,23 @@ public final class Evaluator {
             "the reference's first output has %d values per sample, the model's %d",
             ref.length / data.size(), rowSize);
       }
-      fid = Fidelity.compare(out, ref, rowSize);
+      // top-1 per row of classes: a token model's [batch, sequence, vocab] logits per position
+      Fidelity perRow = Fidelity.compare(out, ref, classes(model, rowSize));
+      fid = new Fidelity(perRow.top1Agreement(), perRow.maxAbsErr(), perRow.relMse(),
+          data.size());
       refAcc = labels == null ? null : Metrics.accuracy(ref, labelled, labels);
     }
     return new Result(data.size(), rowSize, acc, refAcc, fid);
+  }
+
+  /** The last axis of the model's first output where it is known and divides a sample's row. */
+  private static int classes(Graph model, int rowSize) {
+    dev.graft.graph.Shape s = model.outputs().get(0).shape();
+    if (s == null || s.rank() < 2 || !s.dim(s.rank() - 1).isKnown()) {
+      return rowSize;
+    }
+    long last = s.dim(s.rank() - 1).value();
+    return last > 0 && rowSize % last == 0 ? (int) last : rowSize;
   }
 
   /** The model's first output over the whole data set, rows concatenated. */

@@ -102,4 +102,23 @@ class RegionResolverTest {
     assertEquals(List.of("mask"), r.sideInputs());
     assertEquals("a", r.exit());
   }
+
+  @Test
+  void aTensorComputedFromASideInputAloneIsReadAsASideInput() {
+    // the additive mask an exporter computes once from attention_mask, outside the block
+    Graph g = Graph.builder()
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(2, 4)))
+        .input(new ValueInfo("mask", DType.FLOAT, Shape.of(2, 4)))
+        .initializer(TensorData.ofFloats("W", new long[] {4, 4}, new float[16]))
+        .initializer(TensorData.scalar("big", -1e4f))
+        .node(Node.of("/prep/Mul", Op.MUL, List.of("mask", "big"), List.of("bias")))
+        .node(Node.of("/block/mm/MatMul", Op.MAT_MUL, List.of("x", "W"), List.of("h")))
+        .node(Node.of("/block/Add", Op.ADD, List.of("h", "bias"), List.of("a")))
+        .node(Node.of("/head/Relu", Op.RELU, List.of("a"), List.of("y")))
+        .output(new ValueInfo("y", DType.FLOAT, null))
+        .build();
+    Region r = new RegionResolver(ModuleTree.of(g), Set.of("mask")).resolve("block", "block");
+    assertEquals("x", r.entry());
+    assertEquals(List.of("bias"), r.sideInputs());
+  }
 }

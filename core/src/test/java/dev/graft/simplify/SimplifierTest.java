@@ -12,6 +12,7 @@ import dev.graft.graph.Graph;
 import dev.graft.graph.Node;
 import dev.graft.graph.Op;
 import dev.graft.graph.Shape;
+import dev.graft.graph.ShapeInference;
 import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
 import dev.graft.io.DType;
@@ -148,5 +149,24 @@ class SimplifierTest {
     assertEquals(2, e.exitStatus());
     assertTrue(e.getMessage().contains("[1.0, 0.0]"), e.getMessage());
     assertTrue(!e.getMessage().contains("\n"));
+  }
+
+  /** 256 samples of MobileNetV3's ReLU inputs at 224×224 overflowed graft's 1 GiB heap. */
+  @Test
+  void calibrationBatchesOfReluInputsFitAnEighthOfTheHeap() {
+    Graph big = ShapeInference.infer(Graph.builder()
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(List.of(Dim.symbol("batch"), Dim.of(72),
+            Dim.of(112), Dim.of(112)))))
+        .node(Node.of("relu", Op.RELU, List.of("x"), List.of("y")))
+        .output(new ValueInfo("y", DType.FLOAT, null)).build());
+    int rows = Simplifier.batch(big, List.of("x"));
+    long bytes = 72L * 112 * 112 * 16; // float in ONNX Runtime, float in Java, double
+    assertTrue(rows >= 1 && rows * bytes <= Runtime.getRuntime().maxMemory() / 8,
+        rows + " rows");
+    Graph small = ShapeInference.infer(Graph.builder()
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(List.of(Dim.symbol("batch"), Dim.of(8)))))
+        .node(Node.of("relu", Op.RELU, List.of("x"), List.of("y")))
+        .output(new ValueInfo("y", DType.FLOAT, null)).build());
+    assertEquals(256, Simplifier.batch(small, List.of("x")));
   }
 }

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * write: each model is converted, run in LiteRT on the test's inputs and compared with the test's
  * expected outputs to 1e-4 (relative to magnitudes above 1). Integer inputs (shapes, axes,
  * indices, pads) and scalar inputs are bound to the test's values as constants, since TFLite
- * needs them static; integer data (what Trilu masks, comparisons and Where select) is fed as
- * int32. Writes the table of results to {@code docs/tflite-ops.md}.
+ * needs them static; integer data (what Trilu masks, comparisons and Where select, what
+ * GatherND and GatherElements read) is fed as int32. Writes the table of results to {@code docs/tflite-ops.md}.
  */
 class OnnxNodeConformanceTest {
   static final double TOLERANCE = 1e-4;
@@ -163,7 +163,7 @@ class OnnxNodeConformanceTest {
 
   /**
    * True for an integer input that is data rather than a parameter: the tensor a Trilu masks, an
-   * operand of a comparison, or a branch of a Where. It is fed as int32, as TFLite holds it.
+   * operand of a comparison, a branch of a Where, or what a GatherND or GatherElements reads. It is fed as int32, as TFLite holds it.
    */
   static boolean integerData(Graph g, String input) {
     List<Node> c = g.consumers(input);
@@ -171,6 +171,7 @@ class OnnxNodeConformanceTest {
       case TRILU -> n.input(0).equals(input) && !n.input(1).equals(input);
       case EQUAL, LESS, GREATER -> true;
       case WHERE -> !n.input(0).equals(input);
+      case GATHER_ND, GATHER_ELEMENTS -> n.input(0).equals(input);
       default -> false;
     });
   }
@@ -180,7 +181,7 @@ class OnnxNodeConformanceTest {
       TensorData want = TensorFiles.read(data.resolve("output_" + i + ".pb"));
       NdArray got;
       try {
-        got = Npy.read(Path.of((String) ((Map<?, ?>) outputs.get(i)).get("path")));
+        got = Npy.readAsStored(Path.of((String) ((Map<?, ?>) outputs.get(i)).get("path")));
       } catch (GraftException e) {
         return "output " + i + ": " + e.getMessage();
       }
@@ -216,7 +217,8 @@ class OnnxNodeConformanceTest {
         + " Debian's `libonnx-testdata`: every test whose operators Graft claims is converted to"
         + " TFLite (fp32), run in LiteRT (WebAssembly) and compared with the expected outputs to"
         + " 1e-4 (relative above magnitude 1). Integer and scalar inputs (except integer data:"
-        + " what Trilu masks, comparisons compare and Where selects, fed as int32), and the"
+        + " what Trilu masks, comparisons compare, Where selects and GatherND and GatherElements"
+        + " read, fed as int32), and the"
         + " weights and"
         + " parameters of Conv, Gemm, BatchNormalization, LayerNormalization, Resize, Clip and"
         + " Pad, are bound to the test's values as constants, as TFLite needs them static."

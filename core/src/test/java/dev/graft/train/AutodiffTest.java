@@ -85,6 +85,12 @@ class AutodiffTest {
         c("LayerNormalization", d, in("a", BTD, "s", new long[] {4}, "b", new long[] {4}),
             e -> e.op(Op.LAYER_NORMALIZATION, List.of("a", "s", "b"),
                 Attribute.of("axis", -1L), Attribute.of("epsilon", 1e-5f))),
+        c("LayerNormalization at opset 20 (ReduceMean's axes an input)", d,
+            in("a", BTD, "s", new long[] {4}, "b", new long[] {4}), e -> {
+              e.builder().opset(20);
+              return e.op(Op.LAYER_NORMALIZATION, List.of("a", "s", "b"),
+                  Attribute.of("axis", -1L), Attribute.of("epsilon", 1e-5f));
+            }),
         c("Conv stride 2 padded with bias", f,
             in("x", new long[] {2, 3, 7, 7}, "w", new long[] {4, 3, 3, 3}, "b", new long[] {4}),
             e -> e.op(Op.CONV, List.of("x", "w", "b"), Attribute.ints("strides", 2, 2),

@@ -68,4 +68,37 @@ class TokenAccuracyTest {
     assertEquals("labels " + labels + " must be one integer per sample, got shape [256, 16]",
         e.getMessage());
   }
+
+  /** Top-1 agreement with a teacher is per position too, not over a sample's flat logits. */
+  @Test
+  void agreementWithATeacherIsCountedPerPosition() {
+    Graph teacher = llama(16);
+    dev.graft.graph.TensorData head = teacher.initializer("onnx::MatMul_387").orElseThrow();
+    float[] w = head.floats();
+    java.util.Random rnd = new java.util.Random(1);
+    for (int i = 0; i < w.length; i++) {
+      w[i] += (float) (rnd.nextGaussian() * 0.3);
+    }
+    Graph student = teacher.toBuilder()
+        .initializer(dev.graft.graph.TensorData.ofFloats(head.name(), head.dims(), w)).build();
+    NdArray ids = Npy.read(MODERN.resolve("llama_decoder.test_input_ids.npy"));
+    ArraySource data = ArraySource.of(Map.of("input_ids", ids));
+    Evaluator.Result r = Evaluator.evaluate(student, teacher, data, null, Device.CPU, 64);
+    float[] a = Evaluator.runAll(student, data, Device.CPU, 64);
+    float[] b = Evaluator.runAll(teacher, data, Device.CPU, 64);
+    int agree = 0;
+    for (int row = 0; row < a.length / 11; row++) {
+      agree += argmax(a, row) == argmax(b, row) ? 1 : 0;
+    }
+    assertEquals((double) agree / (256 * 16), r.fidelity().top1Agreement(), 1e-12);
+    assertEquals(256, r.fidelity().samples());
+  }
+
+  private static int argmax(float[] v, int row) {
+    int best = 0;
+    for (int k = 1; k < 11; k++) {
+      best = v[row * 11 + k] > v[row * 11 + best] ? k : best;
+    }
+    return best;
+  }
 }

@@ -38,7 +38,7 @@ internal class ReplaceCommand : StepCommand("replace") {
         .int().restrictTo(1, StudentSpec.MAX_WIDTH)
     private val epochs by option("--epochs", metavar = "N", help = "training epochs, 0 for the fit alone (early stopping may end sooner)")
         .int().restrictTo(min = 0).default(0)
-    private val sideInputs by option("--side-input", metavar = "NAME", help = "a model input (mask, positions) the region may read besides its entry; repeatable").multiple()
+    private val sideInputs by option("--side-input", metavar = "NAME", help = "a model input (mask, positions) the region may read besides its entry, with what the model computes from it alone (an additive [.., tokens, tokens] mask is added to attention-ffn's scores); repeatable").multiple()
     private val finetune by option("--finetune", metavar = "N", help = "then fine-tune the student through the frozen rest of the model on the teacher's outputs, N epochs")
         .int().restrictTo(min = 0).default(0)
 

@@ -115,7 +115,8 @@ public open class RecipeScope internal constructor() {
      * `thinConv(...)` or `skip()`), trained [epochs] epochs (null: the trainer's default, with
      * early stopping), then fine-tuned [finetune] epochs through the frozen rest of the model
      * (null: not); [sideInputs] are model inputs (masks, positions) the region may read besides
-     * its entry.
+     * its entry, with what the model computes from them alone (an additive `[.., tokens, tokens]`
+     * mask is added to `attentionFfn`'s scores).
      */
     public fun replace(
         from: String,
