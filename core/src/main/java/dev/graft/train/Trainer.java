@@ -8,6 +8,7 @@ import dev.graft.exec.Tensors;
 import dev.graft.exec.Session;
 import dev.graft.GraftException;
 import dev.graft.exec.Device;
+import dev.graft.exec.Ort;
 import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
@@ -95,6 +96,7 @@ public final class Trainer {
       int bestEpoch = 0;
       long step = 0;
       double trainNanos = 0;
+      double cpuNanos = 0;
       long samples = 0;
       double firstLoss = Double.NaN;
       OrtSession.Result prev = null;
@@ -102,6 +104,7 @@ public final class Trainer {
         int[] perm = permutation(n, rnd);
         double lossSum = 0;
         long start = System.nanoTime();
+        long cpuStart = Ort.processCpuNanos();
         for (int s = 0; s < stepsPerEpoch; ) {
           int kk = stepsPerEpoch - s >= k ? k : 1;
           int[] rows = java.util.Arrays.copyOfRange(perm, s * batch, (s + kk) * batch);
@@ -140,6 +143,7 @@ public final class Trainer {
           samples += (long) kk * batch;
         }
         trainNanos += System.nanoTime() - start;
+        cpuNanos += cpuStart < 0 ? Double.NaN : Ort.processCpuNanos() - cpuStart;
         double[] held = evaluate(eval, state, params, data, Split.HELD_OUT);
         EpochStats st = new EpochStats(epoch, lossSum / stepsPerEpoch, held[0], held[1]);
         curve.add(st);
@@ -169,7 +173,7 @@ public final class Trainer {
       double heldRel = curve.get(bestEpoch - 1).heldOutRelMse();
       closeAll(new ArrayList<>(bestState.values()));
       return new TrainResult(fitted, curve, bestEpoch, trainRel, heldRel,
-          samples / (trainNanos / 1e9));
+          samples / (trainNanos / 1e9), cpuNanos / 1e9);
     } catch (OrtException e) {
       throw GraftException.failure("training %s failed in ONNX Runtime: %s", student.name(),
           OrtRunner.oneLine(e));

@@ -86,6 +86,7 @@ class TrainerTest {
     assertTrue(r.heldOutRelMse() < 0.05, "held-out relative MSE " + r.heldOutRelMse());
     assertTrue(r.trainRelMse() < 0.05, "train relative MSE " + r.trainRelMse());
     assertTrue(r.samplesPerSecond() > 0);
+    assertTrue(r.trainCpuSeconds() > 0, "CPU seconds of the loop " + r.trainCpuSeconds());
     assertEquals(D * H, r.params().get("w1").floats().length);
   }
 
