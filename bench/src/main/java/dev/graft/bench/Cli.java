@@ -12,12 +12,19 @@ final class Cli {
 
   /** Wall and user+system seconds of one run of {@code graft ARGS} from {@code jar}. */
   static double[] time(Path jar, List<String> args) throws Exception {
+    return time(jar, List.of(), args);
+  }
+
+  /** Wall and user+system seconds of {@code java JVM_OPTIONS -jar jar ARGS}. */
+  static double[] time(Path jar, List<String> jvmOptions, List<String> args) throws Exception {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("no CLI jar at " + jar);
     }
     Path times = Files.createTempFile("graftbench", ".time");
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", times.toString(), "-f",
-        "%e %U %S", "java", "-jar", jar.toString()));
+        "%e %U %S", "java"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);

@@ -49,7 +49,6 @@ public final class ThinBench {
 
   /** CPU time of this process, all threads (ONNX Runtime's native ones included). */
   static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return dev.graft.exec.Ort.processCpuNanos();
   }
 }

@@ -31,6 +31,15 @@ public final class Ort {
     verbose = on;
   }
 
+  /**
+   * CPU time of this process so far in nanoseconds, all threads (ONNX Runtime's native ones
+   * included); -1 where the JVM does not report it.
+   */
+  public static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+  }
+
   /** The environment, made on first use. */
   public static synchronized OrtEnvironment env() {
     if (env == null) {

@@ -44,6 +44,31 @@ public final class Session implements AutoCloseable {
   }
 
   /**
+   * As {@link #open}, with ONNX Runtime's profiler on: every node's run time goes to a JSON file
+   * that starts with {@code prefix}, written by {@link #endProfiling} (for benchmarks).
+   */
+  public static Session openProfiled(Graph g, Device device, int threads, String prefix) {
+    try {
+      OrtSession.SessionOptions opts = options(device, threads);
+      try {
+        opts.enableProfiling(prefix);
+        return new Session(Ort.env().createSession(OnnxWriter.toBytes(g), opts), opts);
+      } catch (OrtException | RuntimeException e) {
+        opts.close();
+        throw e;
+      }
+    } catch (OrtException e) {
+      throw GraftException.failure("ONNX Runtime cannot load graph %s: %s", g.name(),
+          OrtRunner.oneLine(e));
+    }
+  }
+
+  /** Ends profiling of an {@link #openProfiled} session; returns the profile's file name. */
+  public String endProfiling() throws OrtException {
+    return session.endProfiling();
+  }
+
+  /**
    * A session on serialized model bytes with the options every Graft session uses ({@link
    * #options}); the caller decides what a refusal means.
    */

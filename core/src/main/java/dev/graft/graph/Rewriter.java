@@ -217,7 +217,8 @@ public final class Rewriter implements GraphView {
       }
       touched.add(o);
     }
-    for (String i : n.inputs()) {
+    // a node may read one tensor twice (Mul(x, x)): its reader list is cleaned on the first
+    for (String i : new java.util.LinkedHashSet<>(n.inputs())) {
       List<Node> c = consumers.get(i);
       c.removeIf(x -> x == n);
       if (c.isEmpty()) {

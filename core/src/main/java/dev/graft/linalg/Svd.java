@@ -13,9 +13,11 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  * singular vectors is signed so that the entry of largest magnitude in the column of U is
  * positive (the first such entry on a tie), which makes the result deterministic.
  *
- * <p>Computed by EJML's bidiagonalization and implicit QR ({@link #of}), with about an eighth of
- * the CPU time of the one-sided Jacobi rotations it replaced at 768² and 1024² (see {@code
- * bench/run SvdBench}).
+ * <p>{@link #of} is the one place that decides how: LAPACK's divide-and-conquer {@code dgesdd}
+ * through the system's native {@code liblapack.so.3} where it loads (about 0.4 s at 1024² with
+ * OpenBLAS against EJML's 3 s), else EJML's bidiagonalization and implicit QR, which also takes
+ * any call that dgesdd does not converge on. {@code -Dgraft.linalg.native=false} forces EJML;
+ * {@link #backend()} names the one in use (see {@code bench/run SvdBench}).
  */
 public record Svd(double[][] u, double[] s, double[][] v) {
   /** Number of singular values, min(rows, cols). */
@@ -23,8 +25,33 @@ public record Svd(double[][] u, double[] s, double[][] v) {
     return s.length;
   }
 
-  /** The thin SVD of {@code a} (row-major, at least one row and one column); {@code a} is kept. */
+  /**
+   * The thin SVD of {@code a} (row-major, at least one row and one column); {@code a} is kept. A
+   * non-finite entry fails with a {@link GraftException} (kind failure).
+   */
   public static Svd of(double[][] a) {
+    for (double[] row : a) {
+      for (double x : row) {
+        if (!Double.isFinite(x)) {
+          throw GraftException.failure("the %dx%d matrix to decompose has non-finite entries",
+              a.length, row.length);
+        }
+      }
+    }
+    Svd s = LapackSvd.available() ? LapackSvd.of(a) : null;
+    return s != null ? signed(s) : ejml(a);
+  }
+
+  /** What computes {@link #of} in this process: the native LAPACK file, or EJML. */
+  public static String backend() {
+    return LapackSvd.available() ? LapackSvd.name() : "EJML";
+  }
+
+  /**
+   * The thin SVD by EJML whatever {@link #backend()} is, for comparing the two ({@code
+   * SvdBench}); {@code a} is finite. Use {@link #of}.
+   */
+  public static Svd ejml(double[][] a) {
     int m = a.length;
     int n = a[0].length;
     DMatrixRMaj matrix = new DMatrixRMaj(a);
@@ -39,10 +66,7 @@ public record Svd(double[][] u, double[] s, double[][] v) {
     int k = Math.min(m, n);
     double[] s = d.getSingularValues().clone();
     SingularOps_DDRM.descendingOrder(u, false, s, k, v, false);
-    double[][] left = rows(u, k);
-    double[][] right = rows(v, k);
-    sign(left, right);
-    return new Svd(left, Arrays.copyOf(s, k), right);
+    return signed(new Svd(rows(u, k), Arrays.copyOf(s, k), rows(v, k)));
   }
 
   /** The first k columns of a row-major EJML matrix as {@code double[rows][k]}. */
@@ -54,9 +78,11 @@ public record Svd(double[][] u, double[] s, double[][] v) {
     return r;
   }
 
-  /** Flips column pairs of u and v so that each column of u has its largest entry positive. */
-  private static void sign(double[][] u, double[][] v) {
-    int k = u[0].length;
+  /** {@code svd} with column pairs flipped so that each column of u has its largest entry > 0. */
+  static Svd signed(Svd svd) {
+    double[][] u = svd.u();
+    double[][] v = svd.v();
+    int k = svd.size();
     for (int c = 0; c < k; c++) {
       double best = 0;
       for (double[] row : u) {
@@ -73,5 +99,6 @@ public record Svd(double[][] u, double[] s, double[][] v) {
         }
       }
     }
+    return svd;
   }
 }

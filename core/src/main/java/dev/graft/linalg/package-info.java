@@ -3,10 +3,11 @@
  * it in Graft: {@link dev.graft.linalg.Dense} (products, transposes, norms), {@link
  * dev.graft.linalg.Svd} (thin singular value decomposition, singular values descending) and
  * {@link dev.graft.linalg.Spd} (ridge-regularized symmetric positive definite solves that retry
- * with more ridge, then fail clearly). The decompositions run on EJML. A graph's linear layers
- * are read as matrices here too, for simplify, thinning, low-rank and replacement alike: {@link
- * dev.graft.linalg.LinearLayer} (a Gemm, MatMul or Conv as {@code y = W·x + b}), {@link
- * dev.graft.linalg.Patches} (the rows it multiplies, for XᵀX and XᵀY) and {@link
- * dev.graft.linalg.Conv2d} (a direct convolution in double precision).
+ * with more ridge, then fail clearly). The solves run on EJML; the SVD runs on the system's native
+ * LAPACK where it loads, else on EJML, decided in one place ({@link dev.graft.linalg.Svd#of}). A
+ * graph's linear layers are read as matrices here too, for simplify, thinning, low-rank and
+ * replacement alike: {@link dev.graft.linalg.LinearLayer} (a Gemm, MatMul or Conv as {@code y =
+ * W·x + b}), {@link dev.graft.linalg.Patches} (the rows it multiplies, for XᵀX and XᵀY) and
+ * {@link dev.graft.linalg.Conv2d} (a direct convolution in double precision).
  */
 package dev.graft.linalg;

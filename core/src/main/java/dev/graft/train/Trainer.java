@@ -8,6 +8,7 @@ import dev.graft.exec.Tensors;
 import dev.graft.exec.Session;
 import dev.graft.GraftException;
 import dev.graft.exec.Device;
+import dev.graft.exec.Ort;
 import dev.graft.exec.OrtRunner;
 import dev.graft.graph.Attribute;
 import dev.graft.graph.Graph;
@@ -17,6 +18,7 @@ import dev.graft.graph.TensorData;
 import dev.graft.graph.ValueInfo;
 import dev.graft.io.DType;
 import dev.graft.io.NdArray;
+import dev.graft.region.Costs;
 import dev.graft.train.TrainingData.Split;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,10 +29,11 @@ import java.util.Random;
 
 /**
  * Fits a student graph to {@link TrainingData} by MSE with AdamW, entirely in ONNX Runtime
- * sessions: mini-batches shuffled per epoch with the seed, {@link TrainOptions#stepsPerCall()}
- * steps per session call (a remainder runs one step per call; a last partial batch is left out of
- * the epoch), held-out MSE after every epoch and early stopping on it. Parameters and optimizer
- * state stay in native tensors between calls.
+ * sessions: mini-batches shuffled per epoch with the seed, up to {@link
+ * TrainOptions#stepsPerCall()} steps per session call (one for a {@link #heavy} step; a divisor of
+ * the epoch's steps where one is close, see {@link #stepsPerCall}; else a remainder runs one step
+ * per call; a last partial batch is left out of the epoch), held-out MSE after every epoch and
+ * early stopping on it. Parameters and optimizer state stay in native tensors between calls.
  *
  * <pre>{@code
  * TrainResult r = Trainer.fit(student, List.of("w1", "b1"), data, TrainOptions.defaults());
@@ -59,7 +62,7 @@ public final class Trainer {
     }
     int batch = Math.min(o.batchSize(), n);
     int stepsPerEpoch = n / batch;
-    int k = Math.min(o.stepsPerCall(), stepsPerEpoch);
+    int k = stepsPerCall(heavy(student, batch) ? 1 : o.stepsPerCall(), stepsPerEpoch);
     long total = (long) stepsPerEpoch * o.epochs();
     AdamW opt = new AdamW(o.lr(), 0.9, 0.999, 1e-8, o.weightDecay(), Math.max(1, total / 20),
         total, 0.05);
@@ -93,6 +96,7 @@ public final class Trainer {
       int bestEpoch = 0;
       long step = 0;
       double trainNanos = 0;
+      double cpuNanos = 0;
       long samples = 0;
       double firstLoss = Double.NaN;
       OrtSession.Result prev = null;
@@ -100,6 +104,7 @@ public final class Trainer {
         int[] perm = permutation(n, rnd);
         double lossSum = 0;
         long start = System.nanoTime();
+        long cpuStart = Ort.processCpuNanos();
         for (int s = 0; s < stepsPerEpoch; ) {
           int kk = stepsPerEpoch - s >= k ? k : 1;
           int[] rows = java.util.Arrays.copyOfRange(perm, s * batch, (s + kk) * batch);
@@ -138,6 +143,7 @@ public final class Trainer {
           samples += (long) kk * batch;
         }
         trainNanos += System.nanoTime() - start;
+        cpuNanos += cpuStart < 0 ? Double.NaN : Ort.processCpuNanos() - cpuStart;
         double[] held = evaluate(eval, state, params, data, Split.HELD_OUT);
         EpochStats st = new EpochStats(epoch, lossSum / stepsPerEpoch, held[0], held[1]);
         curve.add(st);
@@ -167,13 +173,43 @@ public final class Trainer {
       double heldRel = curve.get(bestEpoch - 1).heldOutRelMse();
       closeAll(new ArrayList<>(bestState.values()));
       return new TrainResult(fitted, curve, bestEpoch, trainRel, heldRel,
-          samples / (trainNanos / 1e9));
+          samples / (trainNanos / 1e9), cpuNanos / 1e9);
     } catch (OrtException e) {
       throw GraftException.failure("training %s failed in ONNX Runtime: %s", student.name(),
           OrtRunner.oneLine(e));
     } finally {
       closeAll(owned);
     }
+  }
+
+  /**
+   * Whether one training step of the student (forward, input and weight gradients: about three
+   * forward passes) costs at least {@link #HEAVY_STEP_MACS} multiply-accumulates. Such a step runs
+   * one per session call: the call's fixed cost is then a fraction of a percent of the step, while
+   * every step more in the graph adds to its build and to its slower first calls, which fall in the
+   * timed loop (thin-conv's student at batch 64: 0.97 G MACs a step).
+   */
+  static boolean heavy(Graph student, int batch) {
+    return 3.0 * batch * Costs.macs(student) >= HEAVY_STEP_MACS;
+  }
+
+  /** See {@link #heavy}. */
+  static final long HEAVY_STEP_MACS = 500_000_000L;
+
+  /**
+   * Steps per session call: the largest divisor of the epoch's steps up to {@code asked} when it is
+   * at least half of it, so that every call runs the same graph and no second session serves the
+   * remainder (its slower first calls fall in the timed loop); otherwise {@code asked}, capped at
+   * the epoch.
+   */
+  static int stepsPerCall(int asked, int stepsPerEpoch) {
+    int k = Math.min(asked, stepsPerEpoch);
+    for (int d = k; 2 * d >= k; d--) {
+      if (stepsPerEpoch % d == 0) {
+        return d;
+      }
+    }
+    return k;
   }
 
   /**

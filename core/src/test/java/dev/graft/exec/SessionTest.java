@@ -35,6 +35,28 @@ class SessionTest {
   }
 
   @Test
+  void aProfiledSessionWritesEveryNodeRunToItsProfile() throws Exception {
+    var g = TestGraphs.mlp(new int[] {3, 2}, TestGraphs.list(new float[] {1, 0, 0, 0, 1, 0}),
+        TestGraphs.list(new float[] {0.5f, -0.5f}));
+    Path dir = Files.createTempDirectory("graft-profile");
+    Path profile;
+    try (Session s = Session.openProfiled(g, Device.CPU, 1, dir.resolve("p").toString())) {
+      for (int i = 0; i < 2; i++) {
+        try (OrtSession.Result r = s.run(Map.of("x", Tensors.of(new float[] {1, 2, 3},
+            new long[] {1, 3})))) {
+          assertEquals(1.5f, Tensors.floats(r.get(0))[0], 1e-6f);
+        }
+      }
+      profile = Path.of(s.endProfiling());
+    }
+    String json = Files.readString(profile);
+    assertEquals(2, json.split("\"model_run\"", -1).length - 1, json);
+    assertTrue(json.contains("_kernel_time"), json);
+    Files.delete(profile);
+    Files.delete(dir);
+  }
+
+  @Test
   void runnerClosesItsSessionWithItsOptions() {
     var g = TestGraphs.mlp(new int[] {4, 2}, TestGraphs.list(TestGraphs.randn(new Random(3), 8,
         1)), TestGraphs.list(new float[2]));

@@ -86,14 +86,16 @@ class TrainerTest {
     assertTrue(r.heldOutRelMse() < 0.05, "held-out relative MSE " + r.heldOutRelMse());
     assertTrue(r.trainRelMse() < 0.05, "train relative MSE " + r.trainRelMse());
     assertTrue(r.samplesPerSecond() > 0);
+    assertTrue(r.trainCpuSeconds() > 0, "CPU seconds of the loop " + r.trainCpuSeconds());
     assertEquals(D * H, r.params().get("w1").floats().length);
   }
 
   @Test
   void several_steps_per_call_equal_one_step_per_call() {
-    TrainOptions o = TrainOptions.defaults().withEpochs(2).withBatchSize(50).withLr(5e-3)
+    TrainOptions o = TrainOptions.defaults().withEpochs(2).withBatchSize(40).withLr(5e-3)
         .withThreads(1);
-    TrainingData d = data(400, false); // 320 training rows: 6 steps per epoch
+    // 280 training rows: 7 steps per epoch, so 4 steps per call leave a remainder of 3 single steps
+    TrainingData d = data(350, false);
     TrainResult many = Trainer.fit(mlp(1), PARAMS, d, o.withStepsPerCall(4));
     TrainResult one = Trainer.fit(mlp(1), PARAMS, d, o.withStepsPerCall(1));
     float[] a = many.params().get("w1").floats();
@@ -101,6 +103,31 @@ class TrainerTest {
     for (int i = 0; i < a.length; i++) {
       assertEquals(b[i], a[i], 1e-5, "w1[" + i + "]");
     }
+  }
+
+  @Test
+  void a_step_of_a_gigaflop_runs_one_step_per_call_and_a_small_mlp_several() {
+    assertTrue(!Trainer.heavy(mlp(1), 64));
+    // 64 -> 64 channels, 3x3 on 14x14: 7.2 M MACs a sample, 1.39 G a training step at batch 64
+    Graph.Builder b = Graph.builder().name("conv").input(new ValueInfo("x", DType.FLOAT,
+        Shape.of(List.of(Dim.symbol("batch"), Dim.of(64), Dim.of(14), Dim.of(14)))));
+    b.initializer(TensorData.ofFloats("w", new long[] {64, 64, 3, 3}, new float[64 * 64 * 9]));
+    new GraphEmitter(b, "n/", DType.FLOAT).opTo("y", Op.CONV, List.of("x", "w"),
+        dev.graft.graph.Attribute.ints("pads", 1, 1, 1, 1));
+    Graph conv = b.output(new ValueInfo("y", DType.FLOAT,
+        Shape.of(List.of(Dim.symbol("batch"), Dim.of(64), Dim.of(14), Dim.of(14))))).build();
+    assertTrue(Trainer.heavy(conv, 64));
+    assertTrue(!Trainer.heavy(conv, 4));
+  }
+
+  @Test
+  void steps_per_call_divide_the_epoch_where_a_close_divisor_exists() {
+    assertEquals(5, Trainer.stepsPerCall(8, 25)); // the thin-conv bench: 1,600 rows, batch 64
+    assertEquals(3, Trainer.stepsPerCall(4, 6));
+    assertEquals(8, Trainer.stepsPerCall(8, 64));
+    assertEquals(4, Trainer.stepsPerCall(4, 7)); // prime: the remainder runs one step per call
+    assertEquals(6, Trainer.stepsPerCall(8, 6));
+    assertEquals(1, Trainer.stepsPerCall(1, 25));
   }
 
   @Test

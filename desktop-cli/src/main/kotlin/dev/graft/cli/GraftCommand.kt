@@ -12,7 +12,7 @@ import com.github.ajalt.clikt.parameters.options.versionOption
 internal class GraftCommand : CliktCommand(name = "graft") {
     init {
         context { helpFormatter = { OneLineUsageErrors(it) } }
-        versionOption(VERSION, names = setOf("--version"), message = { "graft $it" })
+        versionOption(VERSION, names = setOf("--version"), message = { "graft $it\nsvd: ${dev.graft.linalg.Svd.backend()}" })
     }
 
     override fun help(context: Context): String =

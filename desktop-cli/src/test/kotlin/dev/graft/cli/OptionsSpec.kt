@@ -20,12 +20,12 @@ class OptionsSpec : FunSpec({
     val flat = Fixtures.digits("test_x_flat.npy")
     val train = Fixtures.digits("train_x_flat.npy")
 
-    test("graft --version prints the project version of the pom") {
+    test("graft --version prints the project version of the pom and the SVD backend") {
         val pom = Files.readString(Fixtures.root.parent.resolve("pom.xml"))
         val version = Regex("<artifactId>graft-parent</artifactId>\\s*<version>([^<]+)</version>").find(pom)!!.groupValues[1]
         val r = graftRun("--version")
         r.status shouldBe 0
-        r.stdout.trim() shouldBe "graft $version"
+        r.stdout.trim() shouldBe "graft $version\nsvd: ${dev.graft.linalg.Svd.backend()}"
     }
 
     test("help shows defaults, required options and the README's metavars") {
