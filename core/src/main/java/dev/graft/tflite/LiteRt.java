@@ -90,6 +90,18 @@ public final class LiteRt {
 
   /** Like {@link #run(Path, List)}, the outputs keyed by the names LiteRT gives them. */
   public Map<String, NdArray> runNamed(Path model, List<NdArray> inputs) {
+    Map<String, NdArray> result = new java.util.LinkedHashMap<>();
+    forEachOutput(model, inputs, result::put);
+    return result;
+  }
+
+  /**
+   * Like {@link #runNamed(Path, List)}, each output handed to {@code sink} as it is read, so that
+   * one output at a time is in memory (a calibration probe of every activation of a CNN at
+   * 224×224 is gigabytes in all).
+   */
+  public void forEachOutput(Path model, List<NdArray> inputs,
+      java.util.function.BiConsumer<String, NdArray> sink) {
     Path work = tempDir();
     try {
       List<Path> files = new ArrayList<>();
@@ -98,11 +110,15 @@ public final class LiteRt {
         Npy.writeScratch(f, asInput(inputs.get(i)));
         files.add(f);
       }
-      Map<String, NdArray> result = new java.util.LinkedHashMap<>();
       for (Map<?, ?> m : runFiles(model, files, work.resolve("out"))) {
-        result.put((String) m.get("name"), Npy.readAsStored(Path.of((String) m.get("path"))));
+        Path out = Path.of((String) m.get("path"));
+        sink.accept((String) m.get("name"), Npy.readAsStored(out));
+        try {
+          Files.deleteIfExists(out);
+        } catch (IOException e) {
+          // the folder is removed below
+        }
       }
-      return result;
     } finally {
       deleteTree(work);
     }
@@ -134,11 +150,19 @@ public final class LiteRt {
 
   /** Runs a model held in memory; outputs keyed by name. */
   public Map<String, NdArray> runNamed(byte[] model, List<NdArray> inputs) {
+    Map<String, NdArray> result = new java.util.LinkedHashMap<>();
+    forEachOutput(model, inputs, result::put);
+    return result;
+  }
+
+  /** Runs a model held in memory, handing over one output at a time. */
+  public void forEachOutput(byte[] model, List<NdArray> inputs,
+      java.util.function.BiConsumer<String, NdArray> sink) {
     Path work = tempDir();
     try {
       Path f = work.resolve("model.tflite");
       Files.write(f, model);
-      return runNamed(f, inputs);
+      forEachOutput(f, inputs, sink);
     } catch (IOException e) {
       throw GraftException.failure("cannot write a temporary model: %s", e.getMessage());
     } finally {

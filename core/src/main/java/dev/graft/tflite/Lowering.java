@@ -154,6 +154,12 @@ final class Lowering {
     layouts.put(onnxName, p);
   }
 
+  /** Whether the tensor is held in layout {@code p}, or a copy in it was already made. */
+  boolean heldIn(String onnxName, int[] p) {
+    return java.util.Arrays.equals(layoutOf(onnxName), p)
+        || variants.containsKey(onnxName + "@" + Layout.format(p));
+  }
+
   /** The tensor in layout {@code target}, adding (once) a TRANSPOSE when it is held otherwise. */
   int ensure(String onnxName, int[] target) {
     if (!index.containsKey(onnxName)) {

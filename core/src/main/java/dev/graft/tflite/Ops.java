@@ -209,6 +209,31 @@ final class Ops {
     }
   }
 
+  /**
+   * Where the inputs of a binary op are held in different layouts, one that every input of its
+   * rank already has (held so, or copied so for another consumer) costs no TRANSPOSE: a
+   * transformer's residual stream held as NHWC and copied to ONNX's order for its LayerNorm meets
+   * the attention's output there (MobileViT: 36 TRANSPOSEs fewer).
+   */
+  private int[] sharedLayout(Node n, int rank, int[] target) {
+    List<String> full = new ArrayList<>();
+    for (String in : n.inputs()) {
+      if (l.has(in) && l.dims(in).length == rank) {
+        full.add(in);
+      }
+    }
+    if (full.stream().allMatch(in -> l.heldIn(in, target))) {
+      return target;
+    }
+    for (String in : full) {
+      int[] p = l.layoutOf(in);
+      if (full.stream().allMatch(o -> l.heldIn(o, p))) {
+        return p;
+      }
+    }
+    return target;
+  }
+
   static GraftException unsupported(Node n, String why) {
     return GraftException.badInput("node %s (%s) %s cannot be written to TFLite", n.name(),
         n.op().onnxName(), why);
@@ -273,6 +298,7 @@ final class Ops {
     if (target == null) {
       target = Layout.identity(rank);
     }
+    target = sharedLayout(n, rank, target);
     int[] ins = new int[n.inputs().size()];
     for (int i = 0; i < ins.length; i++) {
       String in = n.input(i);

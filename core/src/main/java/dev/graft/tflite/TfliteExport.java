@@ -126,7 +126,11 @@ public final class TfliteExport {
     return out;
   }
 
-  /** Uniform [0, 1) float inputs of the graph's shapes with {@code rows} rows, fixed seed. */
+  /**
+   * Inputs of the graph's shapes with {@code rows} rows, fixed seed: uniform [0, 1) floats, and
+   * for integer inputs integers below the rows of the constant table a Gather looks them up in
+   * (token ids), else 0 or 1 (masks).
+   */
   public static Map<String, NdArray> randomSamples(Graph g, int rows, long seed) {
     Random r = new Random(seed);
     Map<String, NdArray> out = new LinkedHashMap<>();
@@ -137,12 +141,39 @@ public final class TfliteExport {
       for (int i = 0; i < s.length; i++) {
         s[i] = i == 0 ? rows : dims.get(i).isKnown() ? dims.get(i).value() : 1;
       }
-      float[] x = new float[(int) NdArray.elementCount(s)];
+      int count = (int) NdArray.elementCount(s);
+      if (v.type() == dev.graft.io.DType.INT64 || v.type() == dev.graft.io.DType.INT32) {
+        int bound = lookupRows(shaped, v.name());
+        long[] ids = new long[count];
+        for (int i = 0; i < count; i++) {
+          ids[i] = r.nextInt(bound);
+        }
+        out.put(v.name(), v.type() == dev.graft.io.DType.INT64 ? NdArray.ofLongs(ids, s)
+            : NdArray.ofInts(java.util.Arrays.stream(ids).mapToInt(x -> (int) x).toArray(), s));
+        continue;
+      }
+      float[] x = new float[count];
       for (int i = 0; i < x.length; i++) {
         x[i] = r.nextFloat();
       }
       out.put(v.name(), NdArray.of(x, s));
     }
     return out;
+  }
+
+  /** The rows of the smallest constant table a Gather indexes with {@code input}, else 2. */
+  private static int lookupRows(Graph g, String input) {
+    int rows = Integer.MAX_VALUE;
+    for (dev.graft.graph.Node n : g.consumers(input)) {
+      if (n.op() == dev.graft.graph.Op.GATHER && n.input(1).equals(input)) {
+        var table = g.constant(n.input(0));
+        if (table.isPresent()) {
+          long[] d = table.get().dims();
+          long a = n.attrLong("axis", 0);
+          rows = (int) Math.min(rows, d[(int) (a < 0 ? a + d.length : a)]);
+        }
+      }
+    }
+    return rows == Integer.MAX_VALUE ? 2 : rows;
   }
 }

@@ -95,4 +95,23 @@ class DynamoTransformersTest {
     // random weights leave the top logits close: the error is judged on the scale, not top-1
     assertTrue(rep.worstRelativeError() < 0.05, rep.toString());
   }
+
+  /**
+   * {@code graft convert --verify} without calibration data made float samples for the token
+   * ids, which LiteRT refused ("input 0 'input_ids' expects dtype int32, got float32").
+   */
+  @org.junit.jupiter.api.Test
+  void randomVerificationSamplesOfTokenInputsAreIdsInTheVocabularyAndMasksOfZerosAndOnes() {
+    Graph g = model("hf_bert_tiny");
+    Map<String, NdArray> x = TfliteExport.randomSamples(g, 8, 0);
+    long[] ids = x.get("input_ids").longs();
+    long[] mask = x.get("attention_mask").longs();
+    assertEquals(8 * 16, ids.length);
+    assertTrue(java.util.Arrays.stream(ids).allMatch(v -> v >= 0 && v < 1000));
+    assertTrue(java.util.Arrays.stream(ids).anyMatch(v -> v >= 500));
+    assertTrue(java.util.Arrays.stream(mask).allMatch(v -> v == 0 || v == 1));
+    ConvertResult r = TfliteConverter.convert(g, ConvertOptions.defaults());
+    Verification.Report rep = Verification.run(g, r, ConvertOptions.defaults(), x, liteRt);
+    assertTrue(rep.worstRelativeError() < 1e-5, rep.toString());
+  }
 }

@@ -67,4 +67,47 @@ class LayoutIdiomsTest {
     Verification.run(g, r, nhwc, ConvNetConversionTest.samples(g, 4, 7), liteRt)
         .require(new Verification.Bound(1e-5, 0));
   }
+
+  /**
+   * MobileViT's transformer blocks: a stream held as NHWC (it comes from a convolution) and
+   * copied to ONNX's order for its LayerNorm meets the block's matrix product there, so that
+   * the residual Adds cost no TRANSPOSE (torch 2.11's export of timm's mobilevit_xxs: 99 → 63).
+   */
+  @Test
+  void residualAddsMeetTheStreamInTheLayoutItWasAlreadyCopiedTo() {
+    java.util.Random rnd = new java.util.Random(2);
+    float[] w = new float[4 * 3 * 3 * 3];
+    float[] m = new float[8 * 8];
+    for (float[] a : java.util.List.of(w, m)) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) rnd.nextGaussian() * 0.3f;
+      }
+    }
+    Graph.Builder b = Graph.builder().name("stream").opset(17)
+        .input(new dev.graft.graph.ValueInfo("x", dev.graft.io.DType.FLOAT,
+            dev.graft.graph.Shape.of(1, 3, 8, 8)))
+        .initializer(dev.graft.graph.TensorData.ofFloats("w", new long[] {4, 3, 3, 3}, w))
+        .initializer(dev.graft.graph.TensorData.ofFloats("m", new long[] {8, 8}, m))
+        .initializer(dev.graft.graph.TensorData.ofFloats("s", new long[] {8},
+            new float[] {1, 1, 1, 1, 1, 1, 1, 1}))
+        .node(dev.graft.graph.Node.of("conv", Op.CONV, java.util.List.of("x", "w"),
+            java.util.List.of("h0"), dev.graft.graph.Attribute.ints("pads", 1, 1, 1, 1)));
+    for (int k = 0; k < 2; k++) {
+      String in = "h" + k;
+      b.node(dev.graft.graph.Node.of("ln" + k, Op.LAYER_NORMALIZATION,
+          java.util.List.of(in, "s"), java.util.List.of("n" + k),
+          dev.graft.graph.Attribute.of("axis", -1L)));
+      b.node(dev.graft.graph.Node.of("mm" + k, Op.MAT_MUL, java.util.List.of("n" + k, "m"),
+          java.util.List.of("f" + k)));
+      b.node(dev.graft.graph.Node.of("add" + k, Op.ADD, java.util.List.of(in, "f" + k),
+          java.util.List.of("h" + (k + 1))));
+    }
+    Graph g = b.output(new dev.graft.graph.ValueInfo("h2", dev.graft.io.DType.FLOAT, null))
+        .build();
+    ConvertResult r = TfliteConverter.convert(g, ConvertOptions.defaults());
+    // the conv's NHWC output copied once to ONNX's order; before: a TRANSPOSE per Add and Norm
+    assertEquals(1, r.count("TRANSPOSE"), r.opCounts().toString());
+    Verification.run(g, r, ConvertOptions.defaults(), ConvNetConversionTest.samples(g, 4, 5),
+        liteRt).require(new Verification.Bound(1e-5, 0));
+  }
 }
