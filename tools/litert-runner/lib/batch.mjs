@@ -1,6 +1,8 @@
 // Matches .npy inputs to a model's inputs and splits them into rows: a model input whose leading
 // dimension is 1 accepts a file with N rows of the remaining shape, and the model runs once per
 // row. A file with exactly the input's shape is used as is (and repeated on every row).
+// int64 files feed int32 inputs (PyTorch saves token ids as int64; Graft's TFLite inputs are
+// int32): readInput narrows each value, refusing one that does not fit.
 
 import { shapeText } from './dtypes.mjs';
 import { UsageError } from './errors.mjs';
@@ -24,7 +26,7 @@ export function planRows(inputs, sources, modelName) {
   const counts = new Map();
   inputs.forEach((inp, i) => {
     const src = sources[i];
-    if (src.dtype !== inp.dtype) {
+    if (src.dtype !== inp.dtype && !narrows(src.dtype, inp.dtype)) {
       throw new UsageError(`input ${i} '${inp.name}' expects dtype ${inp.dtype}, got ${src.dtype} (${src.path})`);
     }
     if (shapeText(src.shape) === shapeText(inp.shape)) {
@@ -61,4 +63,34 @@ export function planRows(inputs, sources, modelName) {
 export function stackedShape(shape, rows, batched) {
   if (!batched) return shape;
   return shape.length > 0 && shape[0] === 1 ? [rows, ...shape.slice(1)] : [rows, ...shape];
+}
+
+/**
+ * Rows `start` … `start + count - 1` of `src` as the raw bytes of model input `index`: as stored,
+ * or int64 narrowed to an int32 input's type.
+ * @throws {UsageError} naming the input and the first value outside int32's range
+ */
+export function readInput(inp, index, src, start, count) {
+  const bytes = src.readRows(start, count);
+  if (!narrows(src.dtype, inp.dtype)) return bytes;
+  const wide = new BigInt64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+  const narrow = new Int32Array(wide.length);
+  for (let k = 0; k < wide.length; k++) {
+    const v = wide[k];
+    if (v < INT32_MIN || v > INT32_MAX) {
+      const at = start * (wide.length / count) + k;
+      throw new UsageError(
+        `input ${index} '${inp.name}' takes int32 and int64 value ${v} at element ${at} of ${src.path} does not fit`,
+      );
+    }
+    narrow[k] = Number(v);
+  }
+  return new Uint8Array(narrow.buffer);
+}
+
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
+
+function narrows(from, to) {
+  return from === 'int64' && to === 'int32';
 }

@@ -105,6 +105,41 @@ for (const dtype of ['float32', 'int32', 'int64', 'int8', 'uint8']) {
   });
 }
 
+test('int64 files feed an int32 model (PyTorch token ids), row by row and in bench', async (t) => {
+  const dir = tempDir(t);
+  const model = path.join(dir, 'add.tflite');
+  writeFileSync(model, addModel({ dtype: 'int32', shape: [1, 4] }));
+  const ids = [1, 2, 3, -2147483648, 5, 6, 7, 2147483647];
+  const a = writeNpy(dir, 'a.npy', 'int64', [2, 4], BigInt64Array.from(ids.map(BigInt)));
+  const b = writeNpy(dir, 'b.npy', 'int32', [2, 4], Int32Array.from([10, 20, 30, 0, 1, 1, 1, -1]));
+  const r = await cli('run', model, '--input', a, '--input', b, '--out', dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.json.outputs.map(({ shape, dtype }) => ({ shape, dtype })), [{ shape: [2, 4], dtype: 'int32' }]);
+  assert.deepEqual(Array.from(load(r.json.outputs[0].path).values), [11, 22, 33, -2147483648, 6, 7, 8, 2147483646]);
+  const bench = await cli('bench', model, '--input', a, '--input', b, '--warmup', '0', '--runs', '1');
+  assert.equal(bench.status, 0, bench.stderr);
+  assert.equal(bench.json.inputs, 'files');
+});
+
+test('an int64 value outside int32 for an int32 input exits 2 naming the input and the value', async (t) => {
+  const dir = tempDir(t);
+  const model = path.join(dir, 'add.tflite');
+  writeFileSync(model, addModel({ dtype: 'int32', shape: [1, 4] }));
+  const b = writeNpy(dir, 'b.npy', 'int32', [1, 4], new Int32Array(4));
+  const late = writeNpy(dir, 'late.npy', 'int64', [2, 4], BigInt64Array.from([0n, 1n, 2n, 3n, 4n, 5n, 2147483648n, 7n]));
+  assertOneLineError(
+    await cli('run', model, '--input', late, '--input', b, '--out', path.join(dir, 'out')),
+    2,
+    /input 0 'a' takes int32 and int64 value 2147483648 at element 6 of .*late\.npy does not fit$/,
+  );
+  const low = writeNpy(dir, 'low.npy', 'int64', [1, 4], BigInt64Array.from([0n, -2147483649n, 5000000000n, 0n]));
+  assertOneLineError(
+    await cli('bench', model, '--input', b, '--input', low),
+    2,
+    /input 1 'b' takes int32 and int64 value -2147483649 at element 1 of .*low\.npy does not fit$/,
+  );
+});
+
 for (const [what, outputs] of [
   ['names no output tensor', [[null, 2]]],
   ['names a tensor that is not the subgraph output', [['output_0', 1]]],

@@ -1,6 +1,6 @@
 // `bench MODEL [--input a.npy …] [--warmup N] [--runs N]`: latency of LiteRT's CPU (Wasm) path.
 
-import { planRows } from '../batch.mjs';
+import { planRows, readInput } from '../batch.mjs';
 import { openNpy } from '../npy-file.mjs';
 import { randomTensor, seededRandom } from '../random.mjs';
 
@@ -16,7 +16,7 @@ export async function bench(session, file, { inputs = [], warmup = 10, runs = 50
     const sources = inputs.map((p) => openNpy(p));
     try {
       planRows(model.inputs, sources, file);
-      tensors = model.inputs.map((inp, i) => ({ dtype: inp.dtype, shape: inp.shape, data: sources[i].readRows(0, 1) }));
+      tensors = model.inputs.map((inp, i) => ({ dtype: inp.dtype, shape: inp.shape, data: readInput(inp, i, sources[i], 0, 1) }));
     } finally {
       for (const s of sources) s.close();
     }

@@ -2,7 +2,7 @@
 
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { planRows, stackedShape } from '../batch.mjs';
+import { planRows, readInput, stackedShape } from '../batch.mjs';
 import { shapeText } from '../dtypes.mjs';
 import { RunnerError, RuntimeFailure, UsageError } from '../errors.mjs';
 import { NpyWriter, openNpy } from '../npy-file.mjs';
@@ -19,14 +19,14 @@ export async function runJob(session, { model: file, inputs, out }) {
     const { model } = await session.model(file);
     const { rows, perRow } = planRows(model.inputs, sources, file);
     const batched = perRow.some(Boolean);
-    const whole = sources.map((s, i) => (perRow[i] ? null : s.readRows(0, s.shape[0] ?? 1)));
+    const whole = sources.map((s, i) => (perRow[i] ? null : readInput(model.inputs[i], i, s, 0, s.shape[0] ?? 1)));
     mkdirOut(out);
     let first = null;
     for (let r = 0; r < rows; r++) {
       const tensors = model.inputs.map((inp, i) => ({
         dtype: inp.dtype,
         shape: inp.shape,
-        data: perRow[i] ? sources[i].readRows(r, 1) : whole[i],
+        data: perRow[i] ? readInput(inp, i, sources[i], r, 1) : whole[i],
       }));
       const results = await model.run(tensors);
       if (first === null) {

@@ -40,7 +40,7 @@ final class Int8Io {
         if (in.get(i) != null) {
           Npy.writeScratch(f, NdArray.ofBytes(DType.INT8, in.get(i).quantize(a.asFloats()), a.shape()));
         } else {
-          Npy.writeScratch(f, LiteRt.asInput(a));
+          Npy.writeScratch(f, a);
         }
         files.add(f);
       }

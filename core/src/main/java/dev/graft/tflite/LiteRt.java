@@ -62,30 +62,12 @@ public final class LiteRt {
 
   /**
    * Runs a model on inputs given in the model's input order, one row at a time where the model's
-   * batch is 1, and returns its outputs in order, rows stacked.
+   * batch is 1, and returns its outputs in order, rows stacked. int64 token ids (as ONNX models
+   * take them) feed the int32 inputs Graft writes: the runner narrows them, refusing (bad input)
+   * a value that does not fit.
    */
   public List<NdArray> run(Path model, List<NdArray> inputs) {
     return new ArrayList<>(runNamed(model, inputs).values());
-  }
-
-  /**
-   * An input as a TFLite model written by Graft takes it: int64 (token ids, as ONNX models take
-   * them) becomes int32, which is what the writer gives integer inputs; other types pass.
-   */
-  static NdArray asInput(NdArray a) {
-    if (a.type() != dev.graft.io.DType.INT64) {
-      return a;
-    }
-    long[] v = a.longs();
-    int[] out = new int[v.length];
-    for (int i = 0; i < v.length; i++) {
-      if (v[i] < Integer.MIN_VALUE || v[i] > Integer.MAX_VALUE) {
-        throw dev.graft.GraftException.badInput("int64 input value %d at element %d does not"
-            + " fit the int32 input TFLite takes", v[i], i);
-      }
-      out[i] = (int) v[i];
-    }
-    return NdArray.ofInts(out, a.shape());
   }
 
   /** Like {@link #run(Path, List)}, the outputs keyed by the names LiteRT gives them. */
@@ -107,7 +89,7 @@ public final class LiteRt {
       List<Path> files = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) {
         Path f = work.resolve("input_" + i + ".npy");
-        Npy.writeScratch(f, asInput(inputs.get(i)));
+        Npy.writeScratch(f, inputs.get(i));
         files.add(f);
       }
       for (Map<?, ?> m : runFiles(model, files, work.resolve("out"))) {

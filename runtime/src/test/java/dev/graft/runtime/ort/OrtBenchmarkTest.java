@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.io.NdArray;
+import dev.graft.io.Npy;
 import dev.graft.runtime.Accelerator;
 import dev.graft.runtime.Backend;
 import dev.graft.runtime.Backends;
@@ -78,6 +79,29 @@ class OrtBenchmarkTest {
     SchemaAssert.assertValid(json);
     BenchmarkResult back = BenchmarkResult.fromJson(json);
     assertEquals(json, back.toJson());
+  }
+
+  @Test
+  void int32TokenIdsFeedAnOnnxTransformerThatTakesInt64() throws Exception {
+    List<NdArray> in = new java.util.ArrayList<>();
+    for (String name : new String[] {"input_ids", "attention_mask"}) {
+      NdArray ids = Npy.readAsStored(TestModels.file("hf_bert_tiny." + name + ".npy").toPath());
+      long[] v = ids.longs();
+      int[] narrow = new int[v.length];
+      for (int i = 0; i < v.length; i++) {
+        narrow[i] = Math.toIntExact(v[i]);
+      }
+      in.add(NdArray.ofInts(narrow, ids.shape()));
+    }
+    NdArray logits =
+        Npy.readAsStored(TestModels.file("hf_bert_tiny.expected_logits.npy").toPath());
+
+    BenchmarkResult r = Benchmark.builder().options(FAST).build().run("ort",
+        TestModels.file("hf_bert_tiny.onnx"),
+        ReferenceData.of(in, Collections.singletonList(logits)));
+
+    assertTrue(r.passed(), r.outputCheck().reason());
+    assertEquals(0.0, r.outputCheck().outputs().get(0).maxAbsErr(), 1e-5);
   }
 
   @Test
