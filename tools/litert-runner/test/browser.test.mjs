@@ -19,12 +19,23 @@ const ARGS = [
   '--no-first-run',
 ];
 
+/** `promise`, or nothing once `seconds` have passed. */
+function withinSeconds(seconds, promise) {
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(resolve, seconds * 1000); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 async function benchInBrowser(t, query) {
   const { chromium } = await import('playwright-core');
   const server = await startWebServer(ULTRAFACE);
   t.after(() => server.close());
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60000 });
-  t.after(() => browser.close());
+  // launched as a server so that its process can be killed: a wedged Chromium never answers
+  // close(), and the test run would wait for it until CI's own limit
+  const chrome = await chromium.launchServer({ executablePath: CHROMIUM, args: ARGS, timeout: 60000 });
+  t.after(() => chrome.kill());
+  const browser = await chromium.connect(chrome.wsEndpoint(), { timeout: 60000 });
+  t.after(() => withinSeconds(10, browser.close()));
   const page = await browser.newPage();
   const errors = [];
   page.on('console', (m) => {

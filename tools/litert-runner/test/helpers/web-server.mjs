@@ -53,7 +53,11 @@ export async function startWebServer(modelFile, port = 0) {
     url: `http://127.0.0.1:${server.address().port}/`,
     results,
     nextResult: () => new Promise((resolve) => waiting.push(resolve)),
-    close: () => new Promise((resolve) => server.close(resolve)),
+    // a browser's keep-alive connections would hold close() open: they are ended first
+    close: () => new Promise((resolve) => {
+      server.close(resolve);
+      server.closeAllConnections();
+    }),
   };
 }
 
