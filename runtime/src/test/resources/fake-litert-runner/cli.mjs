@@ -22,6 +22,9 @@ for (let i = 0; i < rest.length; i++) {
 }
 if (!model || !existsSync(model)) fail(2, `model not found: ${model}`);
 if (model.endsWith('broken.tflite')) fail(1, 'interpreter failed: broken model');
+if (model.endsWith('int32.tflite')) {
+  fail(2, `input 0 'input_ids' takes int32 and int64 value 2147483648 at element 5 of ${inputs[0]} does not fit`);
+}
 
 if (command === 'bench') {
   const runsMs = Array.from({ length: runs }, (_, i) => 1 + i / 10);

@@ -127,9 +127,22 @@ public final class LiteRtNodeRunner {
         }
       }
       return b.outputCheck(check).build();
+    } catch (BenchmarkException e) {
+      throw asReference(e, tmp);
     } finally {
       deleteTree(tmp);
     }
+  }
+
+  /**
+   * {@code e} with the scratch copies of the reference inputs named as the user knows them: the
+   * runner reads {@code SCRATCH/input_0.npy}, the user wrote {@code DIR/input_0.npy}.
+   */
+  private static BenchmarkException asReference(BenchmarkException e, File scratch) {
+    String prefix = scratch.getPath() + File.separator;
+    String m = e.getMessage();
+    return m == null || !m.contains(prefix) ? e
+        : new BenchmarkException(e.code(), m.replace(prefix, "reference "), e);
   }
 
   /**

@@ -101,6 +101,17 @@ class LiteRtNodeRunnerTest {
   }
 
   @Test
+  void aRefusedReferenceInputIsNamedAsTheUsersFileNotTheScratchCopy() throws IOException {
+    File int32 = new File(tmp, "int32.tflite");
+    Files.write(int32.toPath(), new byte[] {1});
+    BenchmarkException e = assertThrows(BenchmarkException.class,
+        () -> runner.bench(int32, identity(0f), OPTS, DeviceInfo.fromSystem()));
+    assertEquals(BenchmarkException.Code.BAD_INPUT, e.code());
+    assertEquals("LiteRT runner: input 0 'input_ids' takes int32 and int64 value 2147483648 at "
+        + "element 5 of reference input_0.npy does not fit", e.getMessage());
+  }
+
+  @Test
   void runReturnsTheOutputsTheRunnerWrote() throws BenchmarkException {
     List<NdArray> out = runner.run(model, identity(0f).inputs());
     assertArrayEquals(new float[] {0.5f, -1f, 2f}, out.get(0).asFloats());
