@@ -73,9 +73,10 @@ public final class ConvTrainBench {
         data.rows(TrainingData.Split.HELD_OUT), java.util.Arrays.toString(recorded), batch, epochs,
         threads, s.paramCount(), buildS);
     System.out.printf("graft   samples/s %.1f held-out MSE %.5f, CPU ms per step %.1f (session "
-        + "builds and held-out passes included), %.1f in the training loop alone (as PyTorch's)%n",
+        + "builds and held-out passes included), %.1f in the training loop alone (as PyTorch's); "
+        + "each step as %d batch shard(s)%n",
         res.samplesPerSecond(), last.heldOutMse(), cpuMs / steps,
-        res.trainCpuSeconds() * 1e3 / steps);
+        res.trainCpuSeconds() * 1e3 / steps, res.shards());
     Map<String, String> torch = TrainBench.pytorch(threads, "--student", "conv", "--graph",
         dir.resolve("student.onnx").toString(), "--data", dir.toString(), "--batch", "" + batch,
         "--epochs", "" + epochs);

@@ -23,7 +23,10 @@ final class BatchFeed implements AutoCloseable {
   private final Map<String, FloatBuffer> buffers = new LinkedHashMap<>();
   private final Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
 
-  /** Tensors for {@code rows} stacked rows of each of the data's tensors and {@code steps}. */
+  /**
+   * Tensors for {@code rows} stacked rows of each of the data's tensors and the scalars of
+   * {@code steps} steps (none for 0: a {@link TrainingGraph#gradientGraph} reads no scalars).
+   */
   BatchFeed(TrainingData data, int rows, int steps) {
     List<String> names = new ArrayList<>(data.inputNames());
     names.add(data.targetName());
@@ -36,7 +39,9 @@ final class BatchFeed implements AutoCloseable {
         String feed = name.equals(data.targetName()) ? TrainingGraph.TARGET : name;
         add(name, feed, shape);
       }
-      add(TrainingGraph.HYPER, TrainingGraph.HYPER, new long[] {steps * 3L});
+      if (steps > 0) {
+        add(TrainingGraph.HYPER, TrainingGraph.HYPER, new long[] {steps * 3L});
+      }
     } catch (OrtException e) {
       close();
       throw GraftException.failure("cannot make training input tensors: %s", e.getMessage());
@@ -52,13 +57,15 @@ final class BatchFeed implements AutoCloseable {
   }
 
   /**
-   * Writes the given rows of the data and the per-step scalars into the tensors and returns them
-   * keyed by the training graph's input names.
+   * Writes the given rows of the data and the per-step scalars (null where this feed has none)
+   * into the tensors and returns them keyed by the training graph's input names.
    */
   Map<String, OnnxTensor> fill(TrainingData data, TrainingData.Split split, int[] rows,
       float[] hyper) {
     buffers.values().forEach(FloatBuffer::clear);
-    buffers.get(TrainingGraph.HYPER).put(hyper);
+    if (hyper != null) {
+      buffers.get(TrainingGraph.HYPER).put(hyper);
+    }
     data.batchInto(split, rows, buffers);
     Map<String, OnnxTensor> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> en : feedNames.entrySet()) {

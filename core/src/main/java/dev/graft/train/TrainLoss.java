@@ -51,6 +51,15 @@ public final class TrainLoss {
     return roles == null ? List.of() : roles.terms();
   }
 
+  /**
+   * Whether the loss is a mean over rows of terms each row decides alone, so that the mean of the
+   * losses (and gradients) of equal parts of a batch is the whole batch's ({@link BatchShards}):
+   * all but a {@link RoleLoss.Kind#MASKED_L1} term, which divides by the positives of the batch.
+   */
+  boolean rowSeparable() {
+    return terms().stream().noneMatch(t -> t.kind() == RoleLoss.Kind.MASKED_L1);
+  }
+
   @Override
   public String toString() {
     return roles == null ? name : name + roles.terms();

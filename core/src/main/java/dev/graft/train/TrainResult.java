@@ -9,7 +9,9 @@ import java.util.Map;
  * curve, relative MSEs on both splits at those parameters (sum of squared errors over sum of
  * squared targets), and training throughput in samples per second (session build and evaluation
  * passes excluded) with the process CPU seconds of the same timed loop (all threads; NaN where the
- * JVM does not report CPU time).
+ * JVM does not report CPU time), and the number of equal batch shards each step ran as ({@code
+ * BatchShards}; 1: the whole batch in one call).
  */
 public record TrainResult(Map<String, TensorData> params, List<EpochStats> curve, int bestEpoch,
-    double trainRelMse, double heldOutRelMse, double samplesPerSecond, double trainCpuSeconds) {}
+    double trainRelMse, double heldOutRelMse, double samplesPerSecond, double trainCpuSeconds,
+    int shards) {}

@@ -32,7 +32,9 @@ import java.util.Random;
  * sessions: mini-batches shuffled per epoch with the seed, up to {@link
  * TrainOptions#stepsPerCall()} steps per session call (one for a {@link #heavy} step; a divisor of
  * the epoch's steps where one is close, see {@link #stepsPerCall}; else a remainder runs one step
- * per call; a last partial batch is left out of the epoch), held-out MSE after every epoch and
+ * per call; a last partial batch is left out of the epoch), a heavy step's batch split into
+ * shards computed side by side on a multi-core CPU where the student allows ({@link
+ * ShardedSteps}), held-out MSE after every epoch and
  * early stopping on it. Parameters and optimizer state stay in native tensors between calls.
  *
  * <pre>{@code
@@ -62,6 +64,7 @@ public final class Trainer {
     }
     int batch = Math.min(o.batchSize(), n);
     int stepsPerEpoch = n / batch;
+    int shards = BatchShards.count(student, batch, loss, o.device(), o.threads());
     int k = stepsPerCall(heavy(student, batch) ? 1 : o.stepsPerCall(), stepsPerEpoch);
     long total = (long) stepsPerEpoch * o.epochs();
     AdamW opt = new AdamW(o.lr(), 0.9, 0.999, 1e-8, o.weightDecay(), Math.max(1, total / 20),
@@ -80,14 +83,16 @@ public final class Trainer {
         new long[] {paramCount}));
     List<AutoCloseable> owned = new ArrayList<>(state.values());
     Graph evalGraph = evalGraph(student, params, loss);
-    try (Session many = Session.open(TrainingGraph.build(student, params, batch, k, opt, loss),
-            o.device(), o.threads());
-        Session one = k > 1 && stepsPerEpoch % k != 0
+    try (ShardedSteps sharded = shards > 1 ? new ShardedSteps(student, params, batch, shards, opt,
+            loss, data, o.device(), o.threads()) : null;
+        Session many = sharded != null ? null : Session.open(
+            TrainingGraph.build(student, params, batch, k, opt, loss), o.device(), o.threads());
+        Session one = sharded == null && k > 1 && stepsPerEpoch % k != 0
             ? Session.open(TrainingGraph.build(student, params, batch, 1, opt, loss), o.device(),
                 o.threads())
             : null;
         Session eval = Session.open(evalGraph, o.device(), o.threads());
-        BatchFeed manyFeed = new BatchFeed(data, k * batch, k);
+        BatchFeed manyFeed = sharded != null ? null : new BatchFeed(data, k * batch, k);
         BatchFeed oneFeed = one == null ? null : new BatchFeed(data, batch, 1)) {
       Random rnd = new Random(o.seed());
       List<EpochStats> curve = new ArrayList<>();
@@ -112,9 +117,14 @@ public final class Trainer {
           for (int i = 0; i < kk; i++) {
             System.arraycopy(opt.stepScalars(step + i + 1), 0, hyper, i * 3, 3);
           }
-          Map<String, OnnxTensor> feed = new HashMap<>(state);
-          feed.putAll((kk == k ? manyFeed : oneFeed).fill(data, Split.TRAIN, rows, hyper));
-          OrtSession.Result r = (kk == k ? many : one).run(feed);
+          OrtSession.Result r;
+          if (sharded != null) {
+            r = sharded.run(state, data, rows, hyper);
+          } else {
+            Map<String, OnnxTensor> feed = new HashMap<>(state);
+            feed.putAll((kk == k ? manyFeed : oneFeed).fill(data, Split.TRAIN, rows, hyper));
+            r = (kk == k ? many : one).run(feed);
+          }
           closeAll(owned);
           owned.clear();
           if (prev != null) {
@@ -173,7 +183,7 @@ public final class Trainer {
       double heldRel = curve.get(bestEpoch - 1).heldOutRelMse();
       closeAll(new ArrayList<>(bestState.values()));
       return new TrainResult(fitted, curve, bestEpoch, trainRel, heldRel,
-          samples / (trainNanos / 1e9), cpuNanos / 1e9);
+          samples / (trainNanos / 1e9), cpuNanos / 1e9, shards);
     } catch (OrtException e) {
       throw GraftException.failure("training %s failed in ONNX Runtime: %s", student.name(),
           OrtRunner.oneLine(e));

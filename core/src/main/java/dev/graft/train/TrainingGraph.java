@@ -37,6 +37,8 @@ public final class TrainingGraph {
   /** Names of the flat first and second moment inputs (all parameters end to end). */
   public static final String MOMENT1 = "adam/m";
   public static final String MOMENT2 = "adam/v";
+  /** Name of a gradient graph's flat gradient output ({@link #gradientGraph}). */
+  static final String GRAD = "grad";
   /** Prefix of the outputs that carry updated parameters and moments. */
   public static final String NEW = "new/";
 
@@ -56,13 +58,10 @@ public final class TrainingGraph {
     int opset = student.opset();
     Set<String> stepInputs = new java.util.HashSet<>(student.inputNames());
     stepInputs.add(TARGET);
-    long[] sizes = new long[params.size()];
-    long total = 0;
-    for (int i = 0; i < params.size(); i++) {
-      long[] dims = student.initializer(params.get(i)).orElseThrow().dims();
-      out.input(new ValueInfo(params.get(i), DType.FLOAT, Shape.of(dims)));
-      sizes[i] = NdShapes.count(dims);
-      total += sizes[i];
+    long total = total(student, params);
+    for (String p : params) {
+      out.input(new ValueInfo(p, DType.FLOAT,
+          Shape.of(student.initializer(p).orElseThrow().dims())));
     }
     out.input(new ValueInfo(MOMENT1, DType.FLOAT, Shape.of(total)));
     out.input(new ValueInfo(MOMENT2, DType.FLOAT, Shape.of(total)));
@@ -84,11 +83,6 @@ public final class TrainingGraph {
     }
     String m = MOMENT1;
     String v = MOMENT2;
-    String b1 = e.scalar(opt.beta1());
-    String b1c = e.scalar(1 - opt.beta1());
-    String b2 = e.scalar(opt.beta2());
-    String b2c = e.scalar(1 - opt.beta2());
-    String flat = e.longs(-1);
     List<String> losses = new ArrayList<>();
     for (int k = 0; k < steps; k++) {
       String prefix = "s" + k + "/";
@@ -103,45 +97,147 @@ public final class TrainingGraph {
         out.node(new Node(prefix + n.name(), n.op(), rename(n.inputs(), rename, prefix, perStep),
             rename(n.outputs(), rename, prefix, perStep), List.copyOf(n.attributes().values())));
       }
-      // One AdamW update over all parameters at once, on their gradients flattened end to end.
-      String stepSize = scalars.get(3 * k);
-      String epsHat = scalars.get(3 * k + 1);
-      String decay = scalars.get(3 * k + 2);
       List<String> grads = new ArrayList<>();
       for (String p : params) {
-        grads.add(e.op(Op.RESHAPE, List.of(prefix + Autodiff.gradName(p), flat)));
+        grads.add(prefix + Autodiff.gradName(p));
       }
-      String g = grads.size() == 1 ? grads.get(0)
-          : e.op(Op.CONCAT, grads, Attribute.of("axis", 0L));
-      m = e.op(Op.ADD, List.of(e.op(Op.MUL, List.of(m, b1)), e.op(Op.MUL, List.of(g, b1c))));
-      v = e.op(Op.ADD, List.of(e.op(Op.MUL, List.of(v, b2)),
-          e.op(Op.MUL, List.of(e.op(Op.MUL, List.of(g, g)), b2c))));
-      String denom = e.op(Op.ADD, List.of(e.op(Op.SQRT, List.of(v)), epsHat));
-      String upd = e.op(Op.MUL, List.of(e.op(Op.DIV, List.of(m, denom)), stepSize));
-      List<String> parts = params.size() == 1 ? List.of(upd) : split(e, opset, upd, sizes);
-      for (int i = 0; i < params.size(); i++) {
-        String p = params.get(i);
-        TensorData init = student.initializer(p).orElseThrow();
-        String w = current.get(p);
-        if (init.rank() >= 2 && opt.weightDecay() != 0) {
-          w = e.op(Op.MUL, List.of(w, decay));
-        }
-        String u = e.op(Op.RESHAPE, List.of(parts.get(i), e.longs(init.dims())));
-        current.put(p, e.op(Op.SUB, List.of(w, u)));
-      }
+      String[] mv = update(e, student, params, current, m, v, flatConcat(e, grads),
+          scalars.subList(3 * k, 3 * k + 3), opt);
+      m = mv[0];
+      v = mv[1];
       losses.add(e.op(Op.RESHAPE, List.of(prefix + "loss", e.longs(1))));
     }
+    outputState(e, out, student, params, current, m, v);
+    e.opTo(LOSSES, Op.CONCAT, losses, Attribute.of("axis", 0L));
+    out.output(new ValueInfo(LOSSES, DType.FLOAT, Shape.of(steps)));
+    return out.build();
+  }
+
+  /**
+   * One AdamW update over all parameters at once, on their gradient {@code g} flattened end to
+   * end, with the step's {@code scalars} (step size, ε̂, decay; {@link AdamW#stepScalars}): the
+   * parameters' new tensors go into {@code current}; returns the new moments.
+   */
+  private static String[] update(GraphEmitter e, Graph student, List<String> params,
+      Map<String, String> current, String m, String v, String g, List<String> scalars,
+      AdamW opt) {
+    String b1 = e.scalar(opt.beta1());
+    String b1c = e.scalar(1 - opt.beta1());
+    String b2 = e.scalar(opt.beta2());
+    String b2c = e.scalar(1 - opt.beta2());
+    String m1 = e.op(Op.ADD, List.of(e.op(Op.MUL, List.of(m, b1)),
+        e.op(Op.MUL, List.of(g, b1c))));
+    String v1 = e.op(Op.ADD, List.of(e.op(Op.MUL, List.of(v, b2)),
+        e.op(Op.MUL, List.of(e.op(Op.MUL, List.of(g, g)), b2c))));
+    String denom = e.op(Op.ADD, List.of(e.op(Op.SQRT, List.of(v1)), scalars.get(1)));
+    String upd = e.op(Op.MUL, List.of(e.op(Op.DIV, List.of(m1, denom)), scalars.get(0)));
+    List<String> parts = params.size() == 1 ? List.of(upd)
+        : split(e, student.opset(), upd, sizes(student, params));
+    for (int i = 0; i < params.size(); i++) {
+      String p = params.get(i);
+      TensorData init = student.initializer(p).orElseThrow();
+      String w = current.get(p);
+      if (init.rank() >= 2 && opt.weightDecay() != 0) {
+        w = e.op(Op.MUL, List.of(w, scalars.get(2)));
+      }
+      String u = e.op(Op.RESHAPE, List.of(parts.get(i), e.longs(init.dims())));
+      current.put(p, e.op(Op.SUB, List.of(w, u)));
+    }
+    return new String[] {m1, v1};
+  }
+
+  /** The tensors flattened and concatenated end to end. */
+  private static String flatConcat(GraphEmitter e, List<String> xs) {
+    String flat = e.longs(-1);
+    List<String> parts = new ArrayList<>();
+    for (String x : xs) {
+      parts.add(e.op(Op.RESHAPE, List.of(x, flat)));
+    }
+    return parts.size() == 1 ? parts.get(0) : e.op(Op.CONCAT, parts, Attribute.of("axis", 0L));
+  }
+
+  /** Outputs {@code new/p} per parameter and the new moments. */
+  private static void outputState(GraphEmitter e, Graph.Builder out, Graph student,
+      List<String> params, Map<String, String> current, String m, String v) {
     for (String p : params) {
       long[] dims = student.initializer(p).orElseThrow().dims();
       e.opTo(NEW + p, Op.IDENTITY, List.of(current.get(p)));
       out.output(new ValueInfo(NEW + p, DType.FLOAT, Shape.of(dims)));
     }
+    long total = total(student, params);
     e.opTo(NEW + MOMENT1, Op.IDENTITY, List.of(m));
     e.opTo(NEW + MOMENT2, Op.IDENTITY, List.of(v));
     out.output(new ValueInfo(NEW + MOMENT1, DType.FLOAT, Shape.of(total)));
     out.output(new ValueInfo(NEW + MOMENT2, DType.FLOAT, Shape.of(total)));
-    e.opTo(LOSSES, Op.CONCAT, losses, Attribute.of("axis", 0L));
-    out.output(new ValueInfo(LOSSES, DType.FLOAT, Shape.of(steps)));
+  }
+
+  private static long[] sizes(Graph student, List<String> params) {
+    long[] sizes = new long[params.size()];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = NdShapes.count(student.initializer(params.get(i)).orElseThrow().dims());
+    }
+    return sizes;
+  }
+
+  private static long total(Graph student, List<String> params) {
+    return java.util.Arrays.stream(sizes(student, params)).sum();
+  }
+
+  /**
+   * The loss and the gradient of one batch of {@code batch} rows, for a step split across
+   * batch shards ({@link ShardedSteps}): inputs as {@link #build}'s without the moments and
+   * {@link #HYPER}; outputs {@code loss} (a scalar) and {@link #GRAD}, every parameter's gradient
+   * flattened end to end in their order.
+   */
+  static Graph gradientGraph(Graph student, List<String> params, int batch, TrainLoss loss) {
+    Graph step = stepGraph(student, params, batch, loss);
+    Graph.Builder b = step.toBuilder();
+    GraphEmitter e = new GraphEmitter(b, "flat/", DType.FLOAT);
+    List<String> grads = new ArrayList<>();
+    for (String p : params) {
+      grads.add(Autodiff.gradName(p));
+    }
+    e.opTo(GRAD, Op.IDENTITY, List.of(flatConcat(e, grads)));
+    return b.outputs(List.of(new ValueInfo("loss", DType.FLOAT, Shape.scalar()),
+        new ValueInfo(GRAD, DType.FLOAT, Shape.of(total(student, params))))).build();
+  }
+
+  /**
+   * One AdamW step from the gradients and losses of {@code shards} equal batch shards: inputs
+   * each parameter, the moments, {@link #HYPER} [3], and per shard {@code i} its {@link #GRAD}
+   * as {@code grad/i} and its loss as {@code loss/i}; outputs as {@link #build}'s for one step.
+   * The gradient is the shards' mean, which for a loss that is a mean over rows equals the whole
+   * batch's.
+   */
+  static Graph updateGraph(Graph student, List<String> params, int shards, AdamW opt) {
+    Graph.Builder out = Graph.builder().name("graft-update").opset(student.opset());
+    GraphEmitter e = new GraphEmitter(out, "opt/", DType.FLOAT);
+    long total = total(student, params);
+    Map<String, String> current = new HashMap<>();
+    for (String p : params) {
+      out.input(new ValueInfo(p, DType.FLOAT,
+          Shape.of(student.initializer(p).orElseThrow().dims())));
+      current.put(p, p);
+    }
+    out.input(new ValueInfo(MOMENT1, DType.FLOAT, Shape.of(total)));
+    out.input(new ValueInfo(MOMENT2, DType.FLOAT, Shape.of(total)));
+    out.input(new ValueInfo(HYPER, DType.FLOAT, Shape.of(3)));
+    List<String> grads = new ArrayList<>();
+    List<String> losses = new ArrayList<>();
+    for (int i = 0; i < shards; i++) {
+      out.input(new ValueInfo(GRAD + "/" + i, DType.FLOAT, Shape.of(total)));
+      out.input(new ValueInfo("loss/" + i, DType.FLOAT, Shape.scalar()));
+      grads.add(GRAD + "/" + i);
+      losses.add("loss/" + i);
+    }
+    String mean = e.scalar(1.0 / shards);
+    String g = e.op(Op.MUL, List.of(e.op(Op.SUM, grads), mean));
+    String[] mv = update(e, student, params, current, MOMENT1, MOMENT2, g,
+        split(e, student.opset(), HYPER, filled(3, 1)), opt);
+    outputState(e, out, student, params, current, mv[0], mv[1]);
+    e.opTo(LOSSES, Op.RESHAPE, List.of(e.op(Op.MUL, List.of(e.op(Op.SUM, losses), mean)),
+        e.longs(1)));
+    out.output(new ValueInfo(LOSSES, DType.FLOAT, Shape.of(1)));
     return out.build();
   }
 

@@ -1,0 +1,197 @@
+package dev.graft.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtSession;
+import dev.graft.exec.Device;
+import dev.graft.exec.Session;
+import dev.graft.exec.Tensors;
+import dev.graft.graph.Attribute;
+import dev.graft.graph.Dim;
+import dev.graft.graph.Graph;
+import dev.graft.graph.Op;
+import dev.graft.graph.Shape;
+import dev.graft.graph.TensorData;
+import dev.graft.graph.ValueInfo;
+import dev.graft.io.DType;
+import dev.graft.io.NdArray;
+import dev.graft.train.TrainingData.Split;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class ShardedStepsTest {
+  private static final List<String> PARAMS = List.of("w1", "b1", "w2");
+
+  /**
+   * y = x + conv(relu(conv(x, w1) + b1), w2): a residual block of {@code c} channels on {@code
+   * size}² maps, 3×3 kernels, seeded random weights; {@code tail} may add nodes after it.
+   */
+  static Graph block(int c, int size, UnaryOperator<String> tail, GraphEmitter[] emitter) {
+    Random r = new Random(5);
+    Shape s = Shape.of(List.of(Dim.symbol("batch"), Dim.of(c), Dim.of(size), Dim.of(size)));
+    Graph.Builder b = Graph.builder().name("block").input(new ValueInfo("x", DType.FLOAT, s));
+    b.initializer(TensorData.ofFloats("w1", new long[] {c, c, 3, 3},
+        TrainerTest.rand(r, c * c * 9, 0.2)));
+    b.initializer(TensorData.ofFloats("b1", new long[] {c}, TrainerTest.rand(r, c, 0.1)));
+    b.initializer(TensorData.ofFloats("w2", new long[] {c, c, 3, 3},
+        TrainerTest.rand(r, c * c * 9, 0.2)));
+    GraphEmitter e = new GraphEmitter(b, "n/", DType.FLOAT);
+    emitter[0] = e;
+    Attribute pads = Attribute.ints("pads", 1, 1, 1, 1);
+    String h = e.op(Op.RELU, List.of(e.op(Op.CONV, List.of("x", "w1", "b1"), pads)));
+    String y = e.op(Op.ADD, List.of("x", e.op(Op.CONV, List.of(h, "w2"), pads)));
+    e.opTo("y", Op.IDENTITY, List.of(tail.apply(y)));
+    return b.output(new ValueInfo("y", DType.FLOAT, s)).build();
+  }
+
+  static Graph block(int c, int size) {
+    return block(c, size, y -> y, new GraphEmitter[1]);
+  }
+
+  /** The block with {@code tail} applied to its output, emitted by the block's emitter. */
+  static Graph withTail(java.util.function.BiFunction<GraphEmitter, String, String> tail) {
+    GraphEmitter[] e = new GraphEmitter[1];
+    return block(4, 6, y -> tail.apply(e[0], y), e);
+  }
+
+  static TrainingData data(int rows, int c, int size) {
+    Random r = new Random(9);
+    int n = c * size * size;
+    float[] x = TrainerTest.rand(r, rows * n, 1.0);
+    float[] t = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      t[i] = (float) Math.tanh(x[i]) + 0.1f * x[(i + 1) % x.length];
+    }
+    return InMemoryData.of(Map.of("x", NdArray.of(x, rows, c, size, size)), "t",
+        NdArray.of(t, rows, c, size, size), 0.2, 1);
+  }
+
+  @Test
+  void a_step_over_two_shards_equals_the_step_over_the_whole_batch() throws Exception {
+    Graph student = block(4, 6);
+    TrainingData data = data(40, 4, 6);
+    AdamW opt = new AdamW(1e-2, 0.9, 0.999, 1e-8, 0.01, 2, 20, 0.05);
+    int[] rows = IntStream.range(0, 16).toArray();
+    float[] scalars = opt.stepScalars(3);
+    Map<String, OnnxTensor> state = state(student);
+    Map<String, float[]> whole = new HashMap<>();
+    try (Session s = Session.open(TrainingGraph.build(student, PARAMS, 16, 1, opt), Device.CPU, 1);
+        BatchFeed feed = new BatchFeed(data, 16, 1)) {
+      Map<String, OnnxTensor> in = new HashMap<>(state);
+      in.putAll(feed.fill(data, Split.TRAIN, rows, scalars));
+      try (OrtSession.Result r = s.run(in)) {
+        r.forEach(en -> whole.put(en.getKey(), Tensors.floats(en.getValue())));
+      }
+    }
+    try (ShardedSteps sharded = new ShardedSteps(student, PARAMS, 16, 2, opt, TrainLoss.MSE,
+        data, Device.CPU, 2); OrtSession.Result r = sharded.run(state, data, rows, scalars)) {
+      assertEquals(whole.keySet().size(), r.size());
+      for (Map.Entry<String, float[]> en : whole.entrySet()) {
+        float[] got = Tensors.floats(r.get(en.getKey()).orElseThrow());
+        float[] want = en.getValue();
+        assertEquals(want.length, got.length, en.getKey());
+        for (int i = 0; i < want.length; i++) {
+          assertEquals(want[i], got[i], 1e-5 * (1 + Math.abs(want[i])), en.getKey() + "[" + i + "]");
+        }
+      }
+    } finally {
+      state.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private static Map<String, OnnxTensor> state(Graph student) {
+    Map<String, OnnxTensor> state = new LinkedHashMap<>();
+    int total = 0;
+    for (String p : PARAMS) {
+      TensorData t = student.initializer(p).orElseThrow();
+      state.put(p, Tensors.of(t.floats(), t.dims()));
+      total += t.floats().length;
+    }
+    // non-zero moments, so that the step's use of them is checked too
+    float[] m = TrainerTest.rand(new Random(2), total, 0.01);
+    float[] v = new float[total];
+    for (int i = 0; i < total; i++) {
+      v[i] = m[i] * m[i] + 1e-4f;
+    }
+    state.put(TrainingGraph.MOMENT1, Tensors.of(m, new long[] {total}));
+    state.put(TrainingGraph.MOMENT2, Tensors.of(v, new long[] {total}));
+    return state;
+  }
+
+  @Test
+  void a_heavy_conv_step_on_two_cores_is_sharded_and_trains_as_the_whole_batch_does() {
+    // 16 channels on 24x24: 2 x 1.3 M MACs a sample, 0.5 G a training step at batch 64
+    Graph student = block(16, 24);
+    assertTrue(Trainer.heavy(student, 64));
+    assertEquals(2, BatchShards.count(student, 64, TrainLoss.MSE, Device.CPU, 2));
+    TrainingData data = data(160, 16, 24);
+    TrainOptions o = TrainOptions.defaults().withEpochs(2).withBatchSize(64).withLr(3e-3);
+    TrainResult sharded = Trainer.fit(student, PARAMS, data, o.withThreads(2));
+    TrainResult whole = Trainer.fit(student, PARAMS, data, o.withThreads(1));
+    assertEquals(2, sharded.shards());
+    assertEquals(1, whole.shards());
+    double first = whole.curve().get(0).heldOutMse();
+    double last = whole.curve().get(1).heldOutMse();
+    assertTrue(last < first, "training lowers the held-out MSE: " + first + " -> " + last);
+    for (int epoch = 0; epoch < 2; epoch++) {
+      double a = sharded.curve().get(epoch).heldOutMse();
+      double b = whole.curve().get(epoch).heldOutMse();
+      assertEquals(b, a, 1e-4 * b, "epoch " + (epoch + 1));
+    }
+  }
+
+  @Test
+  void light_steps_other_devices_one_core_and_small_batches_are_not_sharded() {
+    Graph student = block(16, 24);
+    assertEquals(1, BatchShards.count(block(4, 6), 64, TrainLoss.MSE, Device.CPU, 2));
+    assertEquals(1, BatchShards.count(student, 64, TrainLoss.MSE, Device.CUDA, 2));
+    assertEquals(1, BatchShards.count(student, 64, TrainLoss.MSE, Device.CPU, 1));
+    assertEquals(4, BatchShards.count(student, 64, TrainLoss.MSE, Device.CPU, 4));
+    // 96 rows on 8 cores: 6 shards of 16 rows, not 8 of 12
+    assertEquals(6, BatchShards.count(student, 96, TrainLoss.MSE, Device.CPU, 8));
+    assertEquals(1, BatchShards.threadsPerShard(6, 8));
+    assertEquals(2, BatchShards.threadsPerShard(4, 8));
+  }
+
+  @Test
+  void a_loss_that_divides_by_the_batch_positives_is_not_sharded() {
+    TrainLoss masked = TrainLoss.roles(List.of(RoleLoss.Term.of(RoleLoss.Kind.KL, 4, 2),
+        RoleLoss.Term.masked(8, 4, 0, 0.5, 0)));
+    assertTrue(TrainLoss.MSE.rowSeparable());
+    assertTrue(TrainLoss.KL.rowSeparable());
+    assertFalse(masked.rowSeparable());
+    assertEquals(1, BatchShards.count(block(16, 24), 64, masked, Device.CPU, 2));
+  }
+
+  @Test
+  void students_that_mix_rows_are_refused_and_per_row_ones_accepted() {
+    assertTrue(BatchShards.rowsIndependent(block(4, 6)));
+    assertTrue(BatchShards.rowsIndependent(withTail((e, y) -> e.op(Op.SUB, List.of(y,
+        e.op(Op.REDUCE_MEAN, List.of(y, e.longs(2, 3)), Attribute.of("keepdims", 1L)))))));
+    // a mean over the batch
+    assertFalse(BatchShards.rowsIndependent(withTail((e, y) -> e.op(Op.SUB, List.of(y,
+        e.op(Op.REDUCE_MEAN, List.of(y, e.longs(0)), Attribute.of("keepdims", 1L)))))));
+    // a softmax across the batch
+    assertFalse(BatchShards.rowsIndependent(withTail((e, y) -> e.op(Op.SOFTMAX, List.of(y),
+        Attribute.of("axis", 0L)))));
+    // the batch moved off the first axis and back
+    assertFalse(BatchShards.rowsIndependent(withTail((e, y) -> e.op(Op.TRANSPOSE,
+        List.of(e.op(Op.TRANSPOSE, List.of(y), Attribute.ints("perm", 1, 0, 2, 3))),
+        Attribute.ints("perm", 1, 0, 2, 3)))));
+    // rows folded into one: [batch, 4, 6, 6] -> [1, batch * 144] -> back
+    assertFalse(BatchShards.rowsIndependent(withTail((e, y) -> e.op(Op.RESHAPE, List.of(
+        e.op(Op.RESHAPE, List.of(y, e.longs(1, -1))), e.longs(-1, 4, 6, 6))))));
+    // an operator outside the known set
+    assertFalse(BatchShards.rowsIndependent(withTail((e, y) -> e.op(Op.TILE, List.of(y,
+        e.longs(1, 1, 1, 1))))));
+  }
+}
