@@ -39,7 +39,7 @@ public final class Autodiff {
     Graph g = ShapeInference.infer(graph);
     ValueInfo lossInfo = g.info(loss).orElseThrow(
         () -> GraftException.badInput("loss tensor '%s' is not in the graph", loss));
-    Context c = new Context(g, loss, wrt);
+    Context c = new Context(g, loss, wrt, false);
     if (NdShapes.count(c.shape(loss)) != 1) {
       throw GraftException.badInput("loss tensor '%s' is not a scalar: %s", loss,
           lossInfo.shape());
@@ -55,10 +55,19 @@ public final class Autodiff {
    * differentiating the loss itself would add.
    */
   public static Graph gradientsFrom(Graph graph, String from, String seed, List<String> wrt) {
+    return gradientsFrom(graph, from, seed, wrt, false);
+  }
+
+  /**
+   * As above, for a graph that ONNX Runtime runs on {@code oneThread} intra-op thread or on
+   * several: some gradients have a faster form on one thread (see {@link ConvGrad}).
+   */
+  static Graph gradientsFrom(Graph graph, String from, String seed, List<String> wrt,
+      boolean oneThread) {
     Graph g = ShapeInference.infer(graph);
     g.info(seed).orElseThrow(
         () -> GraftException.badInput("seed gradient '%s' is not in the graph", seed));
-    Context c = new Context(g, from, wrt);
+    Context c = new Context(g, from, wrt, oneThread);
     c.add(from, seed);
     return backward(g, c, wrt);
   }
@@ -93,9 +102,12 @@ public final class Autodiff {
     final Map<String, List<String>> contributions = new HashMap<>();
     private final Map<String, String> combined = new HashMap<>();
     private final Set<String> wanted;
+    /** Whether ONNX Runtime runs the graph on one intra-op thread. */
+    final boolean oneThread;
 
-    Context(Graph g, String loss, List<String> wrt) {
+    Context(Graph g, String loss, List<String> wrt, boolean oneThread) {
       this.g = g;
+      this.oneThread = oneThread;
       this.b = g.toBuilder();
       DType t = g.info(loss).map(ValueInfo::type).orElse(DType.FLOAT);
       this.e = new GraphEmitter(b, "grad/", t);

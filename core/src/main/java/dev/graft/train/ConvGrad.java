@@ -15,8 +15,9 @@ import java.util.List;
  *       {@link ConvWeightGrad} — each kernel tap is one strided Slice of the padded input, so a
  *       strided conv computes exactly the taps it needs;
  *   <li>input gradient at stride 1 and group 1: a Conv of the output gradient with the flipped,
- *       transposed kernel (ONNX Runtime's Conv uses every thread, its ConvTranspose does not);
- *       other strides and groups use ConvTranspose;
+ *       transposed kernel (ONNX Runtime's Conv uses every thread, its ConvTranspose does not),
+ *       except on one thread where the input has fewer channels than the output; other strides
+ *       and groups use ConvTranspose;
  *   <li>bias gradient: a sum over all but the channel axis.
  * </ul>
  * Explicit padding only. The weight gradient of other ranks is the older form (a Conv of the input
@@ -44,7 +45,7 @@ final class ConvGrad {
         n.attrLongs("pads") == null ? new long[2 * sp] : n.attrLongs("pads"),
         n.attrLong("group", 1));
     if (c.wants(x)) {
-      c.add(x, inputGrad(e, dy, w, geo));
+      c.add(x, inputGrad(e, dy, w, geo, c.oneThread));
     }
     if (c.wants(w)) {
       long group = geo.group();
@@ -123,12 +124,16 @@ final class ConvGrad {
   /**
    * dx: at stride 1 and group 1 a Conv of dy with the kernel flipped in space and its two channel
    * axes swapped, padded by {@code dilation × (k - 1) - pad} on each side (where that is not
-   * negative); otherwise a ConvTranspose.
+   * negative); otherwise a ConvTranspose. On {@code oneThread}, also a ConvTranspose where dx has
+   * fewer channels than dy: ONNX Runtime's Conv is then a product of C rows per image and its
+   * ConvTranspose one of C·kh·kw rows, which runs faster; ConvTranspose uses one thread only, so
+   * on several the Conv is kept.
    */
-  private static String inputGrad(GraphEmitter e, String dy, String w, ConvWeightGrad.Geometry g) {
+  private static String inputGrad(GraphEmitter e, String dy, String w, ConvWeightGrad.Geometry g,
+      boolean oneThread) {
     int sp = g.sx().length - 2;
     long[] flipPads = new long[2 * sp];
-    boolean asConv = g.group() == 1;
+    boolean asConv = g.group() == 1 && !(oneThread && g.sx()[1] < g.sw()[0]);
     for (int i = 0; i < sp; i++) {
       long reach = g.dil()[i] * (g.sw()[i + 2] - 1);
       flipPads[i] = reach - g.pads()[i];

@@ -49,8 +49,8 @@ final class ShardedSteps implements AutoCloseable {
     Session u = null;
     OnnxTensor h = null;
     try {
-      g = Session.open(TrainingGraph.gradientGraph(student, params, shardRows, loss), device,
-          each);
+      g = Session.open(TrainingGraph.gradientGraph(student, params, shardRows, loss, each == 1),
+          device, each);
       u = Session.open(TrainingGraph.updateGraph(student, params, shards, opt), device, each);
       hyperBuffer = ByteBuffer.allocateDirect(3 * 4).order(ByteOrder.nativeOrder())
           .asFloatBuffer();

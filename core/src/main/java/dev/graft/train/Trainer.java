@@ -117,6 +117,7 @@ public final class Trainer {
           for (int i = 0; i < kk; i++) {
             System.arraycopy(opt.stepScalars(step + i + 1), 0, hyper, i * 3, 3);
           }
+          long probeT0 = System.nanoTime();
           OrtSession.Result r;
           if (sharded != null) {
             r = sharded.run(state, data, rows, hyper);
@@ -148,6 +149,7 @@ public final class Trainer {
             }
             lossSum += l;
           }
+          if (Boolean.getBoolean("probe.steps")) System.err.printf("step %d %.3f%n", step, (System.nanoTime() - probeT0) / 1e6);
           s += kk;
           step += kk;
           samples += (long) kk * batch;

@@ -187,10 +187,12 @@ public final class TrainingGraph {
    * The loss and the gradient of one batch of {@code batch} rows, for a step split across
    * batch shards ({@link ShardedSteps}): inputs as {@link #build}'s without the moments and
    * {@link #HYPER}; outputs {@code loss} (a scalar) and {@link #GRAD}, every parameter's gradient
-   * flattened end to end in their order.
+   * flattened end to end in their order; for ONNX Runtime on {@code oneThread} intra-op thread
+   * or on several.
    */
-  static Graph gradientGraph(Graph student, List<String> params, int batch, TrainLoss loss) {
-    Graph step = stepGraph(student, params, batch, loss);
+  static Graph gradientGraph(Graph student, List<String> params, int batch, TrainLoss loss,
+      boolean oneThread) {
+    Graph step = stepGraph(student, params, batch, loss, oneThread);
     Graph.Builder b = step.toBuilder();
     GraphEmitter e = new GraphEmitter(b, "flat/", DType.FLOAT);
     List<String> grads = new ArrayList<>();
@@ -293,6 +295,12 @@ public final class TrainingGraph {
 
   /** One step: the student with its parameters as inputs, the loss and gradients. */
   static Graph stepGraph(Graph student, List<String> params, int batch, TrainLoss loss) {
+    return stepGraph(student, params, batch, loss, false);
+  }
+
+  /** As above, for ONNX Runtime on {@code oneThread} intra-op thread or on several. */
+  static Graph stepGraph(Graph student, List<String> params, int batch, TrainLoss loss,
+      boolean oneThread) {
     if (student.outputs().size() != 1) {
       throw GraftException.badInput("student %s must have one output, has %d", student.name(),
           student.outputs().size());
@@ -324,6 +332,6 @@ public final class TrainingGraph {
     String seed = loss.emit(e, y.name(), TARGET, elements,
         elements / ys.sizes()[ys.rank() - 1]);
     b.outputs(List.of(new ValueInfo("loss", DType.FLOAT, Shape.scalar())));
-    return Autodiff.gradientsFrom(b.build(), y.name(), seed, params);
+    return Autodiff.gradientsFrom(b.build(), y.name(), seed, params, oneThread);
   }
 }

@@ -150,6 +150,36 @@ class ShardedStepsTest {
   }
 
   @Test
+  void on_one_thread_a_widening_convs_input_gradient_is_a_conv_transpose_of_the_same_value()
+      throws Exception {
+    Graph.Builder b = Graph.builder().name("widen")
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(2, 3, 5, 5)))
+        .input(new ValueInfo("w", DType.FLOAT, Shape.of(6, 3, 3, 3)))
+        .input(new ValueInfo("dy", DType.FLOAT, Shape.of(2, 6, 5, 5)));
+    new GraphEmitter(b, "n/", DType.FLOAT).opTo("y", Op.CONV, List.of("x", "w"),
+        Attribute.ints("pads", 1, 1, 1, 1));
+    Graph g = b.output(new ValueInfo("y", DType.FLOAT, Shape.of(2, 6, 5, 5))).build();
+    Random r = new Random(4);
+    Map<String, OnnxTensor> feed = Map.of(
+        "x", Tensors.of(TrainerTest.rand(r, 150, 1), new long[] {2, 3, 5, 5}),
+        "w", Tensors.of(TrainerTest.rand(r, 162, 1), new long[] {6, 3, 3, 3}),
+        "dy", Tensors.of(TrainerTest.rand(r, 300, 1), new long[] {2, 6, 5, 5}));
+    float[][] dx = new float[2][];
+    for (int one = 0; one < 2; one++) {
+      Graph grads = Autodiff.gradientsFrom(g, "y", "dy", List.of("x", "w"), one == 1);
+      assertEquals(one == 1, grads.nodes().stream().anyMatch(n -> n.op() == Op.CONV_TRANSPOSE));
+      try (Session s = Session.open(grads, Device.CPU, 1);
+          OrtSession.Result res = s.run(feed)) {
+        dx[one] = Tensors.floats(res.get(Autodiff.gradName("x")).orElseThrow());
+      }
+    }
+    feed.values().forEach(OnnxTensor::close);
+    for (int i = 0; i < dx[0].length; i++) {
+      assertEquals(dx[0][i], dx[1][i], 1e-5 * (1 + Math.abs(dx[0][i])), "dx[" + i + "]");
+    }
+  }
+
+  @Test
   void light_steps_other_devices_one_core_and_small_batches_are_not_sharded() {
     Graph student = block(16, 24);
     assertEquals(1, BatchShards.count(block(4, 6), 64, TrainLoss.MSE, Device.CPU, 2));
