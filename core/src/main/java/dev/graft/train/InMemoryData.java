@@ -103,6 +103,12 @@ public final class InMemoryData implements TrainingData {
     return out;
   }
 
+  /** Batches only read the arrays. */
+  @Override
+  public boolean concurrentReads() {
+    return true;
+  }
+
   @Override
   public void batchInto(Split split, int[] rows, Map<String, FloatBuffer> out) {
     int[] index = split == Split.TRAIN ? train : heldOut;

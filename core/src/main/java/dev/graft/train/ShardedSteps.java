@@ -82,23 +82,21 @@ final class ShardedSteps implements AutoCloseable {
    */
   OrtSession.Result run(Map<String, OnnxTensor> state, TrainingData data, int[] rows,
       float[] scalars) throws OrtException {
-    List<Map<String, OnnxTensor>> shardFeeds = new ArrayList<>();
+    boolean parallelFill = data.concurrentReads();
+    List<Map<String, OnnxTensor>> filled = new ArrayList<>();
     for (int i = 0; i < feeds.size(); i++) {
-      Map<String, OnnxTensor> feed = new HashMap<>(feeds.get(i).fill(data, Split.TRAIN,
-          java.util.Arrays.copyOfRange(rows, i * shardRows, (i + 1) * shardRows), null));
-      for (String p : params) {
-        feed.put(p, state.get(p));
-      }
-      shardFeeds.add(feed);
+      filled.add(parallelFill ? null : feed(i, state, data, rows));
     }
     List<Future<OrtSession.Result>> others = new ArrayList<>();
-    for (int i = 1; i < shardFeeds.size(); i++) {
-      Map<String, OnnxTensor> feed = shardFeeds.get(i);
-      others.add(pool.submit(() -> gradient.run(feed)));
+    for (int i = 1; i < feeds.size(); i++) {
+      int shard = i;
+      others.add(pool.submit(() -> gradient.run(parallelFill
+          ? feed(shard, state, data, rows) : filled.get(shard))));
     }
     List<OrtSession.Result> results = new ArrayList<>();
     try {
-      results.add(gradient.run(shardFeeds.get(0)));
+      results.add(gradient.run(parallelFill ? feed(0, state, data, rows)
+          : filled.get(0)));
       for (Future<OrtSession.Result> f : others) {
         results.add(await(f));
       }
@@ -119,6 +117,17 @@ final class ShardedSteps implements AutoCloseable {
       }
       results.forEach(OrtSession.Result::close);
     }
+  }
+
+  /** Shard {@code i}'s inputs: its rows of the batch written into its tensors, the parameters. */
+  private Map<String, OnnxTensor> feed(int i, Map<String, OnnxTensor> state, TrainingData data,
+      int[] rows) {
+    Map<String, OnnxTensor> feed = new HashMap<>(feeds.get(i).fill(data, Split.TRAIN,
+        java.util.Arrays.copyOfRange(rows, i * shardRows, (i + 1) * shardRows), null));
+    for (String p : params) {
+      feed.put(p, state.get(p));
+    }
+    return feed;
   }
 
   private static OrtSession.Result await(Future<OrtSession.Result> f) throws OrtException {

@@ -40,4 +40,12 @@ public interface TrainingData {
   default void batchInto(Split split, int[] rows, Map<String, FloatBuffer> out) {
     batch(split, rows).forEach((name, a) -> out.get(name).put(a.asFloats()));
   }
+
+  /**
+   * Whether {@link #batchInto} may run on several threads at once (into separate buffers), as
+   * the shards of a batch fill their inputs ({@link ShardedSteps}); by default not.
+   */
+  default boolean concurrentReads() {
+    return false;
+  }
 }

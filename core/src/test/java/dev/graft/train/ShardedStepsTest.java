@@ -92,20 +92,53 @@ class ShardedStepsTest {
         r.forEach(en -> whole.put(en.getKey(), Tensors.floats(en.getValue())));
       }
     }
-    try (ShardedSteps sharded = new ShardedSteps(student, PARAMS, 16, 2, opt, TrainLoss.MSE,
-        data, Device.CPU, 2); OrtSession.Result r = sharded.run(state, data, rows, scalars)) {
-      assertEquals(whole.keySet().size(), r.size());
-      for (Map.Entry<String, float[]> en : whole.entrySet()) {
-        float[] got = Tensors.floats(r.get(en.getKey()).orElseThrow());
-        float[] want = en.getValue();
-        assertEquals(want.length, got.length, en.getKey());
-        for (int i = 0; i < want.length; i++) {
-          assertEquals(want[i], got[i], 1e-5 * (1 + Math.abs(want[i])), en.getKey() + "[" + i + "]");
+    // shards fill their inputs on their own threads from in-memory data, else one after another
+    for (TrainingData d : List.of(data, oneReaderAtATime(data))) {
+      try (ShardedSteps sharded = new ShardedSteps(student, PARAMS, 16, 2, opt, TrainLoss.MSE,
+          d, Device.CPU, 2); OrtSession.Result r = sharded.run(state, d, rows, scalars)) {
+        assertEquals(whole.keySet().size(), r.size());
+        for (Map.Entry<String, float[]> en : whole.entrySet()) {
+          float[] got = Tensors.floats(r.get(en.getKey()).orElseThrow());
+          float[] want = en.getValue();
+          assertEquals(want.length, got.length, en.getKey());
+          for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-5 * (1 + Math.abs(want[i])),
+                en.getKey() + "[" + i + "]");
+          }
         }
       }
-    } finally {
-      state.values().forEach(OnnxTensor::close);
     }
+    state.values().forEach(OnnxTensor::close);
+  }
+
+  /** The data as a store that cannot be read from two threads at once would present it. */
+  private static TrainingData oneReaderAtATime(TrainingData d) {
+    return new TrainingData() {
+      @Override
+      public int rows(Split split) {
+        return d.rows(split);
+      }
+
+      @Override
+      public List<String> inputNames() {
+        return d.inputNames();
+      }
+
+      @Override
+      public String targetName() {
+        return d.targetName();
+      }
+
+      @Override
+      public long[] rowShape(String tensor) {
+        return d.rowShape(tensor);
+      }
+
+      @Override
+      public Map<String, NdArray> batch(Split split, int[] rows) {
+        return d.batch(split, rows);
+      }
+    };
   }
 
   private static Map<String, OnnxTensor> state(Graph student) {
