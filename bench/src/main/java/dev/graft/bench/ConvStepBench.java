@@ -9,6 +9,7 @@ import dev.graft.graph.Graph;
 import dev.graft.graph.TensorData;
 import dev.graft.io.NdArray;
 import dev.graft.train.AdamW;
+import dev.graft.train.TrainLoss;
 import dev.graft.train.TrainingData;
 import dev.graft.train.TrainingGraph;
 import java.nio.file.Files;
@@ -31,7 +32,10 @@ import java.util.stream.IntStream;
  * shared machine stretches medians; the fastest run of each node is the closest to a quiet one),
  * and the slowest nodes.
  *
- * <p>Arguments: {@code [threads=2] [calls=40] [batch=64]}.
+ * <p>Arguments: {@code [threads=2] [calls=40] [batch=64] [shard]}; with {@code shard}, the graph
+ * one batch shard of a sharded step runs instead ({@code TrainingGraph.gradientGraph}: loss and
+ * gradients, no update; its one-thread form where {@code threads} is 1), e.g. {@code 1 40 32
+ * shard} for one of the two shards of a batch of 64 on 2 cores.
  */
 public final class ConvStepBench {
   private static final int WARMUP = 3;
@@ -43,8 +47,11 @@ public final class ConvStepBench {
     ConvTrainBench.Setup setup = ConvTrainBench.setup(Math.max(batch * 2, 320));
     Graph student = setup.student().graph();
     List<String> params = setup.student().params();
-    Graph step = TrainingGraph.build(student, params, batch, 1,
-        new AdamW(1e-3, 0.9, 0.999, 1e-8, 0, 4, 75, 0.05));
+    boolean shard = args.length > 3 && args[3].equals("shard");
+    Graph step = shard
+        ? TrainingGraph.gradientGraph(student, params, batch, TrainLoss.MSE, threads == 1)
+        : TrainingGraph.build(student, params, batch, 1,
+            new AdamW(1e-3, 0.9, 0.999, 1e-8, 0, 4, 75, 0.05));
     Map<String, NdArray> rows = setup.data().batch(TrainingData.Split.TRAIN,
         IntStream.range(0, batch).toArray());
     Map<String, OnnxTensor> state = new LinkedHashMap<>();
@@ -54,12 +61,16 @@ public final class ConvStepBench {
       state.put(p, Tensors.of(t.floats(), t.dims()));
       total += t.floats().length;
     }
-    state.put(TrainingGraph.MOMENT1, Tensors.of(new float[total], new long[] {total}));
-    state.put(TrainingGraph.MOMENT2, Tensors.of(new float[total], new long[] {total}));
+    if (!shard) {
+      state.put(TrainingGraph.MOMENT1, Tensors.of(new float[total], new long[] {total}));
+      state.put(TrainingGraph.MOMENT2, Tensors.of(new float[total], new long[] {total}));
+    }
     Map<String, OnnxTensor> data = new HashMap<>();
     data.put(setup.region().entry(), Tensors.of(rows.get(setup.region().entry())));
     data.put(TrainingGraph.TARGET, Tensors.of(rows.get(setup.region().exit())));
-    data.put(TrainingGraph.HYPER, Tensors.of(new float[] {1e-4f, 1e-8f, 1f}, new long[] {3}));
+    if (!shard) {
+      data.put(TrainingGraph.HYPER, Tensors.of(new float[] {1e-4f, 1e-8f, 1f}, new long[] {3}));
+    }
     Path dir = Files.createTempDirectory("graft-conv-step");
     double[] wall = new double[calls];
     double cpuMs;
@@ -79,7 +90,7 @@ public final class ConvStepBench {
         if (i >= 0) {
           wall[i] = (System.nanoTime() - t0) / 1e6;
         }
-        for (String name : new ArrayList<>(state.keySet())) {
+        for (String name : shard ? List.<String>of() : new ArrayList<>(state.keySet())) {
           state.put(name, (OnnxTensor) r.get(TrainingGraph.NEW + name).orElseThrow());
         }
         if (prev != null) {
@@ -92,9 +103,9 @@ public final class ConvStepBench {
       prev.close();
     }
     Arrays.sort(wall);
-    System.out.printf("thin-conv training step, batch %d, %d threads, %d nodes, %d calls after %d "
+    System.out.printf("thin-conv training step%s, batch %d, %d threads, %d nodes, %d calls after %d "
         + "warm-up: wall per step fastest %.2f ms, median %.2f ms; CPU %.2f ms per step; load %.1f"
-        + "%n", batch, threads, step.nodes().size(), calls, WARMUP, wall[0], wall[calls / 2],
+        + "%n", shard ? " (one batch shard's gradients)" : "", batch, threads, step.nodes().size(), calls, WARMUP, wall[0], wall[calls / 2],
         cpuMs, java.lang.management.ManagementFactory.getOperatingSystemMXBean()
             .getSystemLoadAverage());
     printProfile(Path.of(profile));

@@ -34,8 +34,7 @@ import java.util.Random;
  * the epoch's steps where one is close, see {@link #stepsPerCall}; else a remainder runs one step
  * per call; a last partial batch is left out of the epoch), a heavy step's batch split into
  * shards computed side by side on a multi-core CPU where the student allows ({@link
- * ShardedSteps}), held-out MSE after every epoch and
- * early stopping on it. Parameters and optimizer state stay in native tensors between calls.
+ * ShardedSteps}), held-out MSE after every epoch and early stopping on it. Parameters and optimizer state stay in native tensors between calls.
  *
  * <pre>{@code
  * TrainResult r = Trainer.fit(student, List.of("w1", "b1"), data, TrainOptions.defaults());
@@ -117,7 +116,6 @@ public final class Trainer {
           for (int i = 0; i < kk; i++) {
             System.arraycopy(opt.stepScalars(step + i + 1), 0, hyper, i * 3, 3);
           }
-          long probeT0 = System.nanoTime();
           OrtSession.Result r;
           if (sharded != null) {
             r = sharded.run(state, data, rows, hyper);
@@ -149,7 +147,6 @@ public final class Trainer {
             }
             lossSum += l;
           }
-          if (Boolean.getBoolean("probe.steps")) System.err.printf("step %d %.3f%n", step, (System.nanoTime() - probeT0) / 1e6);
           s += kk;
           step += kk;
           samples += (long) kk * batch;

@@ -27,7 +27,8 @@ import java.util.Set;
  * {@code losses} [steps]. The optimizer runs as one chain of element-wise operators on the
  * flattened gradients each step rather than one chain per parameter: fewer, larger operators.
  * The student graph reads its inputs (first axis the batch), writes one output, and holds its
- * parameters as float initializers.
+ * parameters as float initializers. A step split into batch shards runs {@link #gradientGraph}
+ * once per shard and {@link #updateGraph} once, with the same update.
  */
 public final class TrainingGraph {
   /** Name of the stacked-target input. */
@@ -190,7 +191,7 @@ public final class TrainingGraph {
    * flattened end to end in their order; for ONNX Runtime on {@code oneThread} intra-op thread
    * or on several.
    */
-  static Graph gradientGraph(Graph student, List<String> params, int batch, TrainLoss loss,
+  public static Graph gradientGraph(Graph student, List<String> params, int batch, TrainLoss loss,
       boolean oneThread) {
     Graph step = stepGraph(student, params, batch, loss, oneThread);
     Graph.Builder b = step.toBuilder();
