@@ -17,7 +17,8 @@ import java.util.List;
  *   <li>input gradient at stride 1 and group 1: a Conv of the output gradient with the flipped,
  *       transposed kernel (ONNX Runtime's Conv uses every thread, its ConvTranspose does not),
  *       except on one thread where the input has fewer channels than the output; other strides
- *       and groups use ConvTranspose;
+ *       and groups use ConvTranspose; on one thread a stride-1 conv with fewer output than input
+ *       channels also runs forward as a ConvTranspose ({@link #forwardAsConvTranspose});
  *   <li>bias gradient: a sum over all but the channel axis.
  * </ul>
  * Explicit padding only. The weight gradient of other ranks is the older form (a Conv of the input
@@ -44,8 +45,11 @@ final class ConvGrad {
         NdShapes.orOnes(n.attrLongs("strides"), sp), NdShapes.orOnes(n.attrLongs("dilations"), sp),
         n.attrLongs("pads") == null ? new long[2 * sp] : n.attrLongs("pads"),
         n.attrLong("group", 1));
+    long[] flipPads = flipPads(geo);
+    String flippedW = c.oneThread && flipPads != null && sx[1] > sw[0]
+        ? forwardAsConvTranspose(c, n, geo, flipPads) : null;
     if (c.wants(x)) {
-      c.add(x, inputGrad(e, dy, w, geo, c.oneThread));
+      c.add(x, inputGrad(e, dy, w, flippedW, geo, flipPads, c.oneThread));
     }
     if (c.wants(w)) {
       long group = geo.group();
@@ -122,28 +126,66 @@ final class ConvGrad {
   }
 
   /**
-   * dx: at stride 1 and group 1 a Conv of dy with the kernel flipped in space and its two channel
-   * axes swapped, padded by {@code dilation × (k - 1) - pad} on each side (where that is not
-   * negative); otherwise a ConvTranspose. On {@code oneThread}, also a ConvTranspose where dx has
-   * fewer channels than dy: ONNX Runtime's Conv is then a product of C rows per image and its
-   * ConvTranspose one of C·kh·kw rows, which runs faster; ConvTranspose uses one thread only, so
-   * on several the Conv is kept.
+   * The pads of the stride-1 convolution that undoes this one's geometry with the flipped kernel,
+   * {@code dilation × (k - 1) - pad} on each side; null where there is none: another stride or
+   * group, or a pad past the kernel's reach.
    */
-  private static String inputGrad(GraphEmitter e, String dy, String w, ConvWeightGrad.Geometry g,
-      boolean oneThread) {
+  private static long[] flipPads(ConvWeightGrad.Geometry g) {
     int sp = g.sx().length - 2;
-    long[] flipPads = new long[2 * sp];
-    boolean asConv = g.group() == 1 && !(oneThread && g.sx()[1] < g.sw()[0]);
+    long[] pads = new long[2 * sp];
     for (int i = 0; i < sp; i++) {
       long reach = g.dil()[i] * (g.sw()[i + 2] - 1);
-      flipPads[i] = reach - g.pads()[i];
-      flipPads[i + sp] = reach - g.pads()[i + sp];
-      asConv &= g.strides()[i] == 1 && flipPads[i] >= 0 && flipPads[i + sp] >= 0;
+      pads[i] = reach - g.pads()[i];
+      pads[i + sp] = reach - g.pads()[i + sp];
+      if (g.strides()[i] != 1 || pads[i] < 0 || pads[i + sp] < 0) {
+        return null;
+      }
     }
-    if (asConv) {
-      String flipped = flip(e, w, g.sw(), sp);
-      String wt = e.op(Op.TRANSPOSE, List.of(flipped),
-          Attribute.ints("perm", swap01(g.sw().length)));
+    return g.group() == 1 ? pads : null;
+  }
+
+  /** The kernel flipped in space with its two channel axes swapped: [C, O, k...]. */
+  private static String flippedTransposed(GraphEmitter e, String w, long[] sw) {
+    return e.op(Op.TRANSPOSE, List.of(flip(e, w, sw, sw.length - 2)),
+        Attribute.ints("perm", swap01(sw.length)));
+  }
+
+  /**
+   * On one thread, a conv that narrows its channels (C in, O out, C > O) runs forward as the
+   * ConvTranspose of its input with the flipped, transposed kernel, the same values: ONNX
+   * Runtime's Conv multiplies O rows per image, its ConvTranspose O·kh·kw rows, which runs
+   * faster. The forward node is replaced where it stands; returns the flipped kernel, which the
+   * input gradient reuses.
+   */
+  private static String forwardAsConvTranspose(Autodiff.Context c, Node n,
+      ConvWeightGrad.Geometry g, long[] flipPads) {
+    List<Node> nodes = c.b.nodes();
+    int before = nodes.size();
+    String flipped = flippedTransposed(c.e, n.input(1), g.sw());
+    List<String> ins = n.inputs().size() > 2 && !n.input(2).isEmpty()
+        ? List.of(n.input(0), flipped, n.input(2)) : List.of(n.input(0), flipped);
+    c.e.opTo(n.output(0), Op.CONV_TRANSPOSE, ins, Attribute.ints("dilations", g.dil()),
+        Attribute.ints("pads", flipPads));
+    List<Node> emitted = new java.util.ArrayList<>(nodes.subList(before, nodes.size()));
+    nodes.subList(before, nodes.size()).clear();
+    int at = nodes.indexOf(n);
+    nodes.remove(at);
+    nodes.addAll(at, emitted);
+    return flipped;
+  }
+
+  /**
+   * dx: where {@link #flipPads} exist, a Conv of dy with the flipped, transposed kernel ({@code
+   * flipped} where the forward made it already); otherwise a ConvTranspose. On {@code oneThread},
+   * also a ConvTranspose where dx has fewer channels than dy: ONNX Runtime's Conv is then a
+   * product of C rows per image and its ConvTranspose one of C·kh·kw rows, which runs faster;
+   * ConvTranspose uses one thread only, so on several the Conv is kept.
+   */
+  private static String inputGrad(GraphEmitter e, String dy, String w, String flipped,
+      ConvWeightGrad.Geometry g, long[] flipPads, boolean oneThread) {
+    int sp = g.sx().length - 2;
+    if (flipPads != null && !(oneThread && g.sx()[1] < g.sw()[0])) {
+      String wt = flipped != null ? flipped : flippedTransposed(e, w, g.sw());
       return e.op(Op.CONV, List.of(dy, wt), Attribute.ints("dilations", g.dil()),
           Attribute.ints("pads", flipPads));
     }

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -185,30 +186,65 @@ class ShardedStepsTest {
   @Test
   void on_one_thread_a_widening_convs_input_gradient_is_a_conv_transpose_of_the_same_value()
       throws Exception {
-    Graph.Builder b = Graph.builder().name("widen")
-        .input(new ValueInfo("x", DType.FLOAT, Shape.of(2, 3, 5, 5)))
-        .input(new ValueInfo("w", DType.FLOAT, Shape.of(6, 3, 3, 3)))
-        .input(new ValueInfo("dy", DType.FLOAT, Shape.of(2, 6, 5, 5)));
-    new GraphEmitter(b, "n/", DType.FLOAT).opTo("y", Op.CONV, List.of("x", "w"),
+    Map<Boolean, Graph> graphs = oneThreadAndNot(3, 6);
+    assertTrue(graphs.get(true).nodes().stream().anyMatch(n -> n.op() == Op.CONV_TRANSPOSE));
+    assertFalse(graphs.get(false).nodes().stream().anyMatch(n -> n.op() == Op.CONV_TRANSPOSE));
+    assertSameOutputs(graphs, 3, 6);
+  }
+
+  @Test
+  void on_one_thread_a_narrowing_conv_runs_forward_as_a_conv_transpose_of_the_same_value()
+      throws Exception {
+    Map<Boolean, Graph> graphs = oneThreadAndNot(6, 3);
+    assertEquals(Op.CONV_TRANSPOSE, graphs.get(true).producer("y").orElseThrow().op());
+    assertEquals(Op.CONV, graphs.get(false).producer("y").orElseThrow().op());
+    assertSameOutputs(graphs, 6, 3);
+  }
+
+  /** y = Conv(x, w, b), 3x3 padded, c → o channels, with the gradients of x, w and b from dy. */
+  private static Map<Boolean, Graph> oneThreadAndNot(int c, int o) {
+    Graph.Builder b = Graph.builder().name("conv")
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(2, c, 5, 5)))
+        .input(new ValueInfo("w", DType.FLOAT, Shape.of(o, c, 3, 3)))
+        .input(new ValueInfo("b", DType.FLOAT, Shape.of(o)))
+        .input(new ValueInfo("dy", DType.FLOAT, Shape.of(2, o, 5, 5)));
+    new GraphEmitter(b, "n/", DType.FLOAT).opTo("y", Op.CONV, List.of("x", "w", "b"),
         Attribute.ints("pads", 1, 1, 1, 1));
-    Graph g = b.output(new ValueInfo("y", DType.FLOAT, Shape.of(2, 6, 5, 5))).build();
+    Graph g = b.output(new ValueInfo("y", DType.FLOAT, Shape.of(2, o, 5, 5))).build();
+    Map<Boolean, Graph> m = new HashMap<>();
+    for (boolean one : new boolean[] {true, false}) {
+      m.put(one, Autodiff.gradientsFrom(g, "y", "dy", List.of("x", "w", "b"), one));
+    }
+    return m;
+  }
+
+  /** Both graphs give the same forward output and gradients on seeded random inputs. */
+  private static void assertSameOutputs(Map<Boolean, Graph> graphs, int c, int o)
+      throws Exception {
     Random r = new Random(4);
     Map<String, OnnxTensor> feed = Map.of(
-        "x", Tensors.of(TrainerTest.rand(r, 150, 1), new long[] {2, 3, 5, 5}),
-        "w", Tensors.of(TrainerTest.rand(r, 162, 1), new long[] {6, 3, 3, 3}),
-        "dy", Tensors.of(TrainerTest.rand(r, 300, 1), new long[] {2, 6, 5, 5}));
-    float[][] dx = new float[2][];
-    for (int one = 0; one < 2; one++) {
-      Graph grads = Autodiff.gradientsFrom(g, "y", "dy", List.of("x", "w"), one == 1);
-      assertEquals(one == 1, grads.nodes().stream().anyMatch(n -> n.op() == Op.CONV_TRANSPOSE));
-      try (Session s = Session.open(grads, Device.CPU, 1);
+        "x", Tensors.of(TrainerTest.rand(r, 2 * c * 25, 1), new long[] {2, c, 5, 5}),
+        "w", Tensors.of(TrainerTest.rand(r, o * c * 9, 1), new long[] {o, c, 3, 3}),
+        "b", Tensors.of(TrainerTest.rand(r, o, 1), new long[] {o}),
+        "dy", Tensors.of(TrainerTest.rand(r, 2 * o * 25, 1), new long[] {2, o, 5, 5}));
+    Map<Boolean, Map<String, float[]>> out = new HashMap<>();
+    for (boolean one : new boolean[] {true, false}) {
+      Map<String, float[]> values = new HashMap<>();
+      try (Session s = Session.open(graphs.get(one), Device.CPU, 1);
           OrtSession.Result res = s.run(feed)) {
-        dx[one] = Tensors.floats(res.get(Autodiff.gradName("x")).orElseThrow());
+        res.forEach(en -> values.put(en.getKey(), Tensors.floats(en.getValue())));
       }
+      out.put(one, values);
     }
     feed.values().forEach(OnnxTensor::close);
-    for (int i = 0; i < dx[0].length; i++) {
-      assertEquals(dx[0][i], dx[1][i], 1e-5 * (1 + Math.abs(dx[0][i])), "dx[" + i + "]");
+    assertEquals(Set.of("y", Autodiff.gradName("x"), Autodiff.gradName("w"),
+        Autodiff.gradName("b")), out.get(true).keySet());
+    for (String name : out.get(false).keySet()) {
+      float[] want = out.get(false).get(name);
+      float[] got = out.get(true).get(name);
+      for (int i = 0; i < want.length; i++) {
+        assertEquals(want[i], got[i], 1e-5 * (1 + Math.abs(want[i])), name + "[" + i + "]");
+      }
     }
   }
 
