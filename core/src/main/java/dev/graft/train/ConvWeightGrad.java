@@ -5,13 +5,12 @@ import dev.graft.graph.Op;
 import java.util.List;
 
 /**
- * Weight gradients of a group-1 Conv. For 2-D: im2col in NHWC and one Gemm. The input goes to
- * NHWC and is padded once; each kernel tap (i, j) is one Slice of it starting at
- * {@code (i·dilation, j·dilation)} with the conv's strides as steps — exactly the input values that
- * tap met, [N, Ho, Wo, C] — and the taps are concatenated on the channel axis into the
- * [N·Ho·Wo, kh·kw·C] patch matrix P. With dy in NHWC as [N·Ho·Wo, O], {@code dW = dyᵀ P} is one
- * Gemm of inner size N·Ho·Wo (all threads); its [O, kh, kw, C] result goes back to
- * [O, C, kh, kw].
+ * Weight gradients of a group-1 Conv. For 2-D: im2col and one Gemm. The input goes to
+ * [C, H·W, N] (with one row of zeros after it where a tap reaches into the padding); one Gather
+ * of the positions each kernel tap meets (with the conv's strides: exactly those) makes the
+ * [C·kh·kw, Ho·Wo·N] patch matrix P, whose copied blocks are runs of N floats. With dy as
+ * [Ho·Wo·N, O], {@code dW = P dy} is one Gemm of inner size N·Ho·Wo; its [C, kh, kw, O] result
+ * goes back to [O, C, kh, kw].
  */
 final class ConvWeightGrad {
   private ConvWeightGrad() {}
@@ -29,25 +28,31 @@ final class ConvWeightGrad {
     long ho = g.sy()[2];
     long wo = g.sy()[3];
     long[] p = g.pads();
-    long hp = g.sx()[2] + p[0] + p[2];
-    long wp = g.sx()[3] + p[1] + p[3];
+    long h = g.sx()[2];
+    long w = g.sx()[3];
     String xt = e.op(Op.TRANSPOSE, List.of(x), Attribute.ints("perm", 1, 2, 3, 0));
-    if (p[0] != 0 || p[1] != 0 || p[2] != 0 || p[3] != 0) {
-      xt = e.op(Op.PAD, List.of(xt, e.longs(0, p[0], p[1], 0, 0, p[2], p[3], 0)));
-    }
-    String rows = e.op(Op.RESHAPE, List.of(xt, e.longs(c, hp * wp, n)));
+    String rows = e.op(Op.RESHAPE, List.of(xt, e.longs(c, h * w, n)));
     long[] idx = new long[(int) (kh * kw * ho * wo)];
+    boolean padded = false;
     int at = 0;
     for (long i = 0; i < kh; i++) {
       for (long j = 0; j < kw; j++) {
         for (long y = 0; y < ho; y++) {
           for (long z = 0; z < wo; z++) {
-            long r = y * g.strides()[0] + i * g.dil()[0];
-            long q = z * g.strides()[1] + j * g.dil()[1];
-            idx[at++] = r * wp + q;
+            long r = y * g.strides()[0] + i * g.dil()[0] - p[0];
+            long q = z * g.strides()[1] + j * g.dil()[1] - p[1];
+            boolean inside = r >= 0 && r < h && q >= 0 && q < w;
+            padded |= !inside;
+            idx[at++] = inside ? r * w + q : h * w;
           }
         }
       }
+    }
+    if (padded) {
+      // taps in the padding read one row of zeros after the input's H·W positions: a copy of
+      // large blocks, cheaper than padding the transposed input
+      rows = e.op(Op.CONCAT, List.of(rows, e.floats(new long[] {c, 1, n},
+          new double[(int) (c * n)])), Attribute.of("axis", 1L));
     }
     String indices = e.fresh("taps");
     e.builder().initializer(dev.graft.graph.TensorData.ofLongs(indices,
