@@ -101,6 +101,7 @@ public final class Autodiff {
     final GraphEmitter e;
     final Map<String, List<String>> contributions = new HashMap<>();
     private final Map<String, String> combined = new HashMap<>();
+    private final Map<String, String> shared = new HashMap<>();
     private final Set<String> wanted;
     /** Whether ONNX Runtime runs the graph on one intra-op thread. */
     final boolean oneThread;
@@ -135,6 +136,19 @@ public final class Autodiff {
       }
       fromParams.retainAll(toLoss);
       return fromParams;
+    }
+
+    /**
+     * The tensor {@code make} emits, emitted once per {@code key}: a form of a tensor that several
+     * rules need (a layout change of a conv input two convs read).
+     */
+    String once(String key, java.util.function.Supplier<String> make) {
+      String made = shared.get(key);
+      if (made == null) {
+        made = make.get();
+        shared.put(key, made);
+      }
+      return made;
     }
 
     boolean wants(String tensor) {

@@ -11,8 +11,8 @@ import java.util.List;
  * {@code bench/run ConvOpBench}) and use plain ONNX operators only, so the same graph runs on the
  * CUDA provider:
  * <ul>
- *   <li>weight gradient of a 2-D convolution with group 1: im2col in NHWC and one Gemm, see
- *       {@link ConvWeightGrad} — each kernel tap is one strided Slice of the padded input, so a
+ *   <li>weight gradient of a 2-D convolution with group 1: im2col and one Gemm, see
+ *       {@link ConvWeightGrad} — one Gather of the input positions each kernel tap meets, so a
  *       strided conv computes exactly the taps it needs;
  *   <li>input gradient at stride 1 and group 1: a Conv of the output gradient with the flipped,
  *       transposed kernel (ONNX Runtime's Conv uses every thread, its ConvTranspose does not),
@@ -62,7 +62,7 @@ final class ConvGrad {
       if (depthwise) {
         c.add(w, depthwiseWeightGrad(c, x, dy, geo));
       } else {
-        c.add(w, sp == 2 ? ConvWeightGrad.im2col(e, x, dy, geo)
+        c.add(w, sp == 2 ? ConvWeightGrad.im2col(c, x, dy, geo)
             : ConvWeightGrad.asConv(e, x, dy, geo));
       }
     }

@@ -19,7 +19,8 @@ final class ConvWeightGrad {
   record Geometry(long[] sx, long[] sw, long[] sy, long[] strides, long[] dil, long[] pads,
       long group) {}
 
-  static String im2col(GraphEmitter e, String x, String dy, Geometry g) {
+  static String im2col(Autodiff.Context ctx, String x, String dy, Geometry g) {
+    GraphEmitter e = ctx.e;
     long n = g.sx()[0];
     long c = g.sx()[1];
     long o = g.sw()[0];
@@ -30,8 +31,9 @@ final class ConvWeightGrad {
     long[] p = g.pads();
     long h = g.sx()[2];
     long w = g.sx()[3];
-    String xt = e.op(Op.TRANSPOSE, List.of(x), Attribute.ints("perm", 1, 2, 3, 0));
-    String rows = e.op(Op.RESHAPE, List.of(xt, e.longs(c, h * w, n)));
+    // convs that read the same input (a block's first conv and its downsampling one) share it
+    String rows = ctx.once("rows/" + x, () -> e.op(Op.RESHAPE, List.of(e.op(Op.TRANSPOSE,
+        List.of(x), Attribute.ints("perm", 1, 2, 3, 0)), e.longs(c, h * w, n))));
     long[] idx = new long[(int) (kh * kw * ho * wo)];
     boolean padded = false;
     int at = 0;
@@ -61,9 +63,10 @@ final class ConvWeightGrad {
     String pm = e.op(Op.RESHAPE, List.of(patches, e.longs(c * kh * kw, ho * wo * n)));
     // [N, O, Ho·Wo] → [Ho·Wo, N, O]: ONNX Runtime does not merge adjacent axes, and this 3-axis
     // form of the same permutation runs about 15× faster than the 4-axis (2, 3, 0, 1) one.
-    String dyt = e.op(Op.TRANSPOSE, List.of(e.op(Op.RESHAPE, List.of(dy, e.longs(n, o, ho * wo)))),
-        Attribute.ints("perm", 2, 0, 1));
-    String dm = e.op(Op.RESHAPE, List.of(dyt, e.longs(ho * wo * n, o)));
+    // and so do convs whose outputs are summed (a block's last conv and its downsampling one)
+    String dm = ctx.once("rows/" + dy, () -> e.op(Op.RESHAPE, List.of(e.op(Op.TRANSPOSE,
+        List.of(e.op(Op.RESHAPE, List.of(dy, e.longs(n, o, ho * wo)))),
+        Attribute.ints("perm", 2, 0, 1)), e.longs(ho * wo * n, o))));
     String gw = e.op(Op.GEMM, List.of(pm, dm));
     String g4 = e.op(Op.RESHAPE, List.of(gw, e.longs(c, kh, kw, o)));
     return e.op(Op.TRANSPOSE, List.of(g4), Attribute.ints("perm", 3, 0, 1, 2));
