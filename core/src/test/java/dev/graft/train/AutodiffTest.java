@@ -1,11 +1,15 @@
 package dev.graft.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
 import dev.graft.graph.Attribute;
+import dev.graft.graph.Graph;
 import dev.graft.graph.Op;
+import dev.graft.graph.Shape;
+import dev.graft.graph.ValueInfo;
 import dev.graft.io.DType;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,6 +127,12 @@ class AutodiffTest {
             in("x", new long[] {1, 2, 7, 7}, "w", new long[] {3, 2, 3, 3}),
             e -> e.op(Op.CONV, List.of("x", "w"), Attribute.ints("dilations", 2, 2),
                 Attribute.ints("pads", 2, 1, 2, 1))),
+        c("Two convs of one input summed (shared input and gradient layouts)", f,
+            in("x", new long[] {2, 3, 6, 6}, "w", new long[] {4, 3, 3, 3},
+                "v", new long[] {4, 3, 1, 1}),
+            e -> e.op(Op.ADD, List.of(e.op(Op.CONV, List.of("x", "w"), Attribute.ints("strides",
+                2, 2), Attribute.ints("pads", 1, 1, 1, 1)), e.op(Op.CONV, List.of("x", "v"),
+                Attribute.ints("strides", 2, 2))))),
         c("Conv 1x1 padded (pad past the kernel's reach)", f,
             in("x", new long[] {2, 3, 4, 4}, "w", new long[] {2, 3, 1, 1}),
             e -> e.op(Op.CONV, List.of("x", "w"), Attribute.ints("pads", 1, 1, 1, 1))),
@@ -182,6 +192,22 @@ class AutodiffTest {
     double err = GradCheck.worstError(type, inputs, f, positive);
     double tol = type == DType.DOUBLE ? 1e-6 : 2e-2;
     assertTrue(err < tol, name + ": relative error " + err + " over tolerance " + tol);
+  }
+
+  @Test
+  void two_convs_of_one_input_change_its_layout_once_for_their_weight_gradients() {
+    Graph.Builder b = Graph.builder().name("pair")
+        .input(new ValueInfo("x", DType.FLOAT, Shape.of(2, 3, 6, 6)))
+        .input(new ValueInfo("w", DType.FLOAT, Shape.of(4, 3, 3, 3)))
+        .input(new ValueInfo("v", DType.FLOAT, Shape.of(4, 3, 1, 1)));
+    GraphEmitter e = new GraphEmitter(b, "f/", DType.FLOAT);
+    String y = e.op(Op.ADD, List.of(e.op(Op.CONV, List.of("x", "w"), Attribute.ints("pads", 1,
+        1, 1, 1)), e.op(Op.CONV, List.of("x", "v"))));
+    String loss = e.op(Op.REDUCE_SUM, List.of(y), Attribute.of("keepdims", 0L));
+    Graph g = Autodiff.gradients(b.output(new ValueInfo(loss, DType.FLOAT, Shape.scalar()))
+        .build(), loss, List.of("w", "v"));
+    assertEquals(1, g.nodes().stream().filter(n -> n.op() == Op.TRANSPOSE
+        && n.input(0).equals("x")).count());
   }
 
   @Test
