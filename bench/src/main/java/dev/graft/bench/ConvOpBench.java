@@ -24,7 +24,9 @@ import java.util.Random;
  * Convolution gradients op by op, Graft (the nodes its autodiff emits, run alone in ONNX Runtime)
  * against PyTorch ({@code aten::convolution_backward}): the weight gradient and the input gradient
  * of each distinct conv of the thin-conv student of ResNet-20's layer2.0..layer2.2 at half width,
- * batch 64 of 28×28 Fashion-MNIST activations. Prints the median milliseconds of each.
+ * batch 64 of 28×28 Fashion-MNIST activations. Prints the median milliseconds of each. On one
+ * thread, Graft's forms are those of one batch shard's call ({@code Autodiff.gradientsFrom} with
+ * {@code oneThread}), e.g. {@code 1 40 32} for the two shards of a batch of 64 on 2 cores.
  *
  * <p>Arguments: {@code [threads=2] [runs=40] [batch=64]}.
  */
@@ -82,7 +84,7 @@ public final class ConvOpBench {
         .node(Node.of("conv", Op.CONV, List.of("x", "w"), List.of("y"),
             Attribute.ints("strides", c[5], c[5]), Attribute.ints("pads", c[6], c[6], c[6], c[6])))
         .output(new ValueInfo("y", DType.FLOAT, Shape.of(sy))).build();
-    Graph g = Autodiff.gradientsFrom(fwd, "y", "dy", List.of(wrt));
+    Graph g = Autodiff.gradientsFrom(fwd, "y", "dy", List.of(wrt), threads == 1);
     String out = Autodiff.gradName(wrt);
     Graph.Builder b = g.toBuilder().outputs(List.of(g.info(out).orElseThrow()));
     Graph only = b.pruneUnused().build();

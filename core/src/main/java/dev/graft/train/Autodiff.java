@@ -62,7 +62,7 @@ public final class Autodiff {
    * As above, for a graph that ONNX Runtime runs on {@code oneThread} intra-op thread or on
    * several: some gradients have a faster form on one thread (see {@link ConvGrad}).
    */
-  static Graph gradientsFrom(Graph graph, String from, String seed, List<String> wrt,
+  public static Graph gradientsFrom(Graph graph, String from, String seed, List<String> wrt,
       boolean oneThread) {
     Graph g = ShapeInference.infer(graph);
     g.info(seed).orElseThrow(
