@@ -8,10 +8,10 @@ import com.github.ajalt.mordant.rendering.AnsiLevel
 import com.github.ajalt.mordant.terminal.Terminal
 import com.github.ajalt.mordant.terminal.TerminalRecorder
 import io.kotest.core.TestConfiguration
-import io.kotest.engine.spec.tempdir
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldStartWith
+import dev.graft.io.Temporaries
 import java.nio.file.Files
 import java.nio.file.Path
 
@@ -31,11 +31,17 @@ object Fixtures {
 }
 
 /**
- * A new folder in the system's temporary folder for a spec's files, deleted with everything in it
- * when the spec ends (Kotest's [tempdir]). Made once in the spec's body; a test that needs a fresh
- * folder makes one inside it.
+ * A folder for this spec's files, made now and deleted when the spec ends. The deletion does not
+ * follow symbolic links ([Temporaries.deleteTree]): Kotest's own `tempdir()` deletes through
+ * `File.deleteRecursively`, which walks into a link to a folder and deletes what it points to, and
+ * specs plant links that lead out of a model's folder. Made once in the spec's body; a test that
+ * needs a fresh folder makes one inside it.
  */
-fun TestConfiguration.specDir(prefix: String): Path = tempdir(prefix).toPath()
+fun TestConfiguration.specDir(prefix: String): Path {
+    val dir = Files.createTempDirectory(prefix)
+    afterSpec { Temporaries.deleteTree(dir) }
+    return dir
+}
 
 /** Runs `graft` with a command line as a user types it. */
 fun graft(vararg args: String): CliktCommandTestResult = graftCommand().test(args.toList())

@@ -5,7 +5,6 @@ import dev.graft.recipe.RecipeRunner
 import dev.graft.recipe.RunResult
 import dev.graft.region.Costs
 import io.kotest.core.spec.style.FunSpec
-import io.kotest.engine.spec.tempdir
 import io.kotest.matchers.doubles.plusOrMinus
 import io.kotest.matchers.shouldBe
 import java.nio.file.Files
@@ -19,7 +18,10 @@ import java.nio.file.Path
 class ExamplesSpec : FunSpec({
     val examples = generateSequence(Path.of("").toAbsolutePath()) { it.parent }
         .map { it.resolve("examples") }.first { Files.isRegularFile(it.resolve("demo.graft.kts")) }
-    val out = tempdir("graft-examples").toPath()
+    // deleted without following links (Kotest's tempdir() follows them)
+    val out = java.nio.file.Files.createTempDirectory("graft-examples").also { d ->
+        afterSpec { dev.graft.io.Temporaries.deleteTree(d) }
+    }
 
     fun run(name: String): Pair<RunResult, Double> {
         val recipe = ScriptHost.load(examples.resolve(name))

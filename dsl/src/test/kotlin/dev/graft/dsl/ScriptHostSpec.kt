@@ -6,7 +6,6 @@ import dev.graft.recipe.Step
 import dev.graft.replace.StudentSpec
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
-import io.kotest.engine.spec.tempdir
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
 import kotlin.script.experimental.api.defaultImports
@@ -16,7 +15,10 @@ import io.kotest.matchers.string.shouldStartWith
 import io.kotest.matchers.types.shouldBeInstanceOf
 
 class ScriptHostSpec : FunSpec({
-    val dir = tempdir("graft-recipes").toPath()
+    // deleted without following links (Kotest's tempdir() follows them)
+    val dir = java.nio.file.Files.createTempDirectory("graft-recipes").also { d ->
+        afterSpec { dev.graft.io.Temporaries.deleteTree(d) }
+    }
 
     test("a compiled recipe is kept in the cache folder and reused while its text is the same") {
         val file = dir.resolve("r.graft.kts")

@@ -108,8 +108,10 @@ public class FuzzHarness(
         val (bytes, what) = if (protobuf) Mutations.onnx(src, r) else Mutations.bytes(src, r)
         val m = dir.resolve("m.onnx")
         Files.write(m, bytes)
-        Files.createSymbolicLink(dir.resolve("link.bin"), Path.of("/etc/passwd"))
-        Files.createSymbolicLink(dir.resolve("linkdir"), Path.of("/etc"))
+        // links that lead out of the model's folder, to the harness's own files (never to system
+        // folders: a careless recursive delete would follow them)
+        Files.createSymbolicLink(dir.resolve("link.bin"), work.resolve("outside.bin"))
+        Files.createSymbolicLink(dir.resolve("linkdir"), work.resolve("data"))
         val x = dataFor.getValue(base).toString()
         val name = "onnx-${if (protobuf) "proto" else "bytes"}:${base.fileName}:$what"
         return name to when (id % 4) {
