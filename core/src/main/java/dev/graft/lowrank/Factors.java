@@ -29,7 +29,8 @@ final class Factors {
   }
 
   /**
-   * W [out][fan]; with {@code cov} (fan×fan second moment) the SVD of W·C^½. With C = QΛQᵀ,
+   * W [out][fan]; with {@code cov} (fan×fan second moment) the SVD of W·C^½. With C = QΛQᵀ
+   * (the symmetric eigendecomposition of C plus a ridge of 1e-6 of its mean diagonal),
    * W·C^½ = (W·Q·Λ^½)·Qᵀ has the singular values and left vectors of W·Q·Λ^½ and right vectors
    * Q·V′, so only W·Q·Λ^½ is decomposed and C^½, C^−½ are never formed: {@link #factors} undoes
    * the whitening as V_rᵀ·C^−½ = V′_rᵀ·Λ^−½·Qᵀ.
