@@ -2,18 +2,13 @@ package dev.graft.exec;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
-import dev.graft.io.Temporaries;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.graft.runtime.ort.OrtLeftovers;
 
 /**
  * The one ONNX Runtime environment of the process, made here so that it is made the same way
  * everywhere: ONNX Runtime's own log lines (graph warnings such as unused initializers, and its
  * errors, which Graft reports in its own one line) are shown only when {@link #verbose} was asked
- * for, and the files ONNX Runtime leaves behind are removed —
- * the folder its Java binding extracts the native library into (deleted as soon as the library is
- * loaded) and the empty {@code mat-debug-PID.log} its telemetry creates in the temporary folder
- * (deleted at exit when still empty).
+ * for, and the files ONNX Runtime leaves behind are removed ({@link OrtLeftovers}).
  *
  * <pre>{@code
  * Ort.verbose(true);            // before the first session, e.g. from a --verbose flag
@@ -45,41 +40,8 @@ public final class Ort {
     if (env == null) {
       env = OrtEnvironment.getEnvironment(verbose ? OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING
           : OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
-      removeExtractionFolder();
-      String tmp = System.getenv("TMPDIR");
-      Path log = Path.of(tmp == null || tmp.isEmpty() ? "/tmp" : tmp)
-          .resolve("mat-debug-" + ProcessHandle.current().pid() + ".log");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteIfEmpty(log), "graft-ort-log"));
+      OrtLeftovers.remove();
     }
     return env;
-  }
-
-  /**
-   * ONNX Runtime's Java binding extracts its native libraries into a fresh temporary folder and
-   * asks for the folder to be deleted at exit before its files are, which fails and leaves the
-   * folder. Once the libraries are loaded the files are not needed (on Linux and macOS a loaded
-   * library stays mapped), so the folder goes now.
-   */
-  private static void removeExtractionFolder() {
-    try {
-      Class<?> c = Class.forName("ai.onnxruntime.OnnxRuntime");
-      java.lang.reflect.Field f = c.getDeclaredField("tempDirectory");
-      f.setAccessible(true);
-      if (f.get(null) instanceof Path dir && !System.getProperty("os.name", "").startsWith("Win")) {
-        Temporaries.deleteTree(dir);
-      }
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // another ONNX Runtime version: its folder is left as it leaves it
-    }
-  }
-
-  private static void deleteIfEmpty(Path p) {
-    try {
-      if (Files.isRegularFile(p) && Files.size(p) == 0) {
-        Files.delete(p);
-      }
-    } catch (java.io.IOException ignored) {
-      // a log ONNX Runtime still writes is its own
-    }
   }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SessionTest {
   @Test
@@ -35,10 +36,9 @@ class SessionTest {
   }
 
   @Test
-  void aProfiledSessionWritesEveryNodeRunToItsProfile() throws Exception {
+  void aProfiledSessionWritesEveryNodeRunToItsProfile(@TempDir Path dir) throws Exception {
     var g = TestGraphs.mlp(new int[] {3, 2}, TestGraphs.list(new float[] {1, 0, 0, 0, 1, 0}),
         TestGraphs.list(new float[] {0.5f, -0.5f}));
-    Path dir = Files.createTempDirectory("graft-profile");
     Path profile;
     try (Session s = Session.openProfiled(g, Device.CPU, 1, dir.resolve("p").toString())) {
       for (int i = 0; i < 2; i++) {
@@ -52,8 +52,6 @@ class SessionTest {
     String json = Files.readString(profile);
     assertEquals(2, json.split("\"model_run\"", -1).length - 1, json);
     assertTrue(json.contains("_kernel_time"), json);
-    Files.delete(profile);
-    Files.delete(dir);
   }
 
   @Test

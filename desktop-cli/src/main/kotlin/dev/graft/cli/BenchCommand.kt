@@ -19,9 +19,9 @@ import dev.graft.runtime.BenchmarkResult
 import dev.graft.runtime.DeviceInfo
 import dev.graft.runtime.ReferenceData
 import java.io.File
-import java.nio.file.Files
 import dev.graft.onnx.OnnxWriter
 import dev.graft.GraftException
+import dev.graft.io.Temporaries
 
 /**
  * `graft bench MODEL [MODEL_B] [--backend ort|litert|adb|browser] …`: latency of one model, or of
@@ -87,7 +87,16 @@ internal class BenchCommand(private val env: Map<String, String> = System.getenv
                 ExitStatus.BAD_INPUT,
             )
         }
-        val files = listOfNotNull(model, modelB).map { bound(backend.check(it.toFile())) }
+        val folders = mutableListOf<java.nio.file.Path>()
+        try {
+            val files = listOfNotNull(model, modelB).map { bound(backend.check(it.toFile()), folders) }
+            benchAll(backend, files, setup)
+        } finally {
+            folders.forEach(Temporaries::delete)
+        }
+    }
+
+    private fun benchAll(backend: BenchBackend, files: List<File>, setup: BenchSetup) {
         val results = files.map { file ->
             runOne(backend, file, setup).also { r ->
                 r.error()?.let { throw GraftCliError("$file: ${it.message()}", exitOf(it.code())) }
@@ -112,19 +121,18 @@ internal class BenchCommand(private val env: Map<String, String> = System.getenv
     }
 
     /**
-     * With `--dim`, an ONNX model with those dimensions bound, written to a temporary file of the
-     * same name (the runtimes feed dynamic dimensions as 1); the model itself otherwise.
+     * With `--dim`, an ONNX model with those dimensions bound, written to a file of the same name
+     * in a temporary folder added to [folders] (the runtimes feed dynamic dimensions as 1); the
+     * model itself otherwise.
      */
-    private fun bound(file: File): File {
+    private fun bound(file: File, folders: MutableList<java.nio.file.Path>): File {
         if (dims.isEmpty()) return file
         if (!file.name.endsWith(".onnx")) {
             throw GraftException.badInput("--dim applies to ONNX models; %s has the static shapes it was written with", file.name)
         }
-        val dir = Files.createTempDirectory("graft-bench-dims")
+        val dir = Temporaries.folder("graft-bench-dims").also { folders.add(it) }
         val out = dir.resolve(file.name)
         OnnxWriter.write(readModel(file.toPath(), dims), out)
-        out.toFile().deleteOnExit()
-        dir.toFile().deleteOnExit()
         return out.toFile()
     }
 

@@ -19,6 +19,7 @@ import java.io.File
  */
 class AdbBenchSpec : FunSpec({
     val mnist = Fixtures.thirdParty("mnist-8.onnx")
+    val tmp = specDir("graft-adb-spec")
 
     fun bench(env: Map<String, String>, vararg args: String): CliktCommandTestResult =
         GraftCommand().subcommands(BenchCommand(env)).test(listOf("bench", *args, "--backend", "adb"))
@@ -32,25 +33,25 @@ class AdbBenchSpec : FunSpec({
     }
 
     test("adb missing from the PATH is a one-line error with status 2") {
-        val empty = java.nio.file.Files.createTempDirectory("no-adb").toFile()
+        val empty = java.nio.file.Files.createTempDirectory(tmp, "no-adb").toFile()
         bench(mapOf("PATH" to empty.path), mnist).shouldBeOneLineError("graft: adb not found")
     }
 
     test("no device (adb get-state fails) is a one-line error with status 2") {
-        val phone = FakePhone(device = false)
+        val phone = FakePhone(tmp, device = false)
         bench(phone.env, mnist).shouldBeOneLineError("graft: no Android device ready: adb get-state says 'error: no devices/emulators found'")
         phone.callLines() shouldBe listOf("version", "get-state")
     }
 
     test("the app not installed is a one-line error with status 2 that says how to install it") {
-        val phone = FakePhone(appInstalled = false)
+        val phone = FakePhone(tmp, appInstalled = false)
         val r = bench(phone.env, mnist)
         r.shouldBeOneLineError("graft: app dev.graft.sample is not installed on the device")
         r.stderr shouldContain "android-sample/README.md"
     }
 
     test("a missing model is refused before adb is called") {
-        val phone = FakePhone()
+        val phone = FakePhone(tmp)
         val r = graftRun(GraftCommand().subcommands(BenchCommand(phone.env)), "bench", "no/such/model.onnx", "--backend", "adb")
         r.status shouldBe 2
         r.stderr.trim() shouldBe "graft: invalid value for MODEL: file \"no/such/model.onnx\" does not exist. (see 'graft bench --help')"
@@ -58,8 +59,8 @@ class AdbBenchSpec : FunSpec({
     }
 
     test("a run pushes the model and reference, starts the activity with extras, polls and prints the pulled result") {
-        val phone = FakePhone()
-        val ref = java.nio.file.Files.createTempDirectory("adb-ref").toFile()
+        val phone = FakePhone(tmp)
+        val ref = java.nio.file.Files.createTempDirectory(tmp, "adb-ref").toFile()
         val x = dev.graft.io.NdArray.of(FloatArray(784) { (it % 17) / 17f }, *longArrayOf(1, 1, 28, 28))
         val y = dev.graft.runtime.Backends.create("ort").use { ort ->
             ort.load(File(mnist), dev.graft.runtime.BenchmarkOptions.builder().build())
@@ -90,7 +91,7 @@ class AdbBenchSpec : FunSpec({
     }
 
     test("an error result written by the app becomes a one-line error with its status") {
-        val phone = FakePhone()
+        val phone = FakePhone(tmp)
         // the app gets a .tflite with a GPU delegate it cannot load on the desktop JVM: the result says why
         bench(phone.env, BenchFixtures.ultrafaceTflite, "--accelerator", "gpu", "--timeout", "120")
             .shouldBeOneLineError("graft: ${BenchFixtures.ultrafaceTflite}: Backend 'tflite' needs")

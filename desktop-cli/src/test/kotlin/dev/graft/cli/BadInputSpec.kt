@@ -8,7 +8,7 @@ import java.nio.file.Files
 
 /** Bad options and self-overwrites end in one line with status 2, before any work. */
 class BadInputSpec : FunSpec({
-    val tmp = Files.createTempDirectory("graft-bad-input-spec")
+    val tmp = specDir("graft-bad-input-spec")
     val faces = Files.createDirectories(tmp.resolve("faces")).also {
         Files.copy(java.nio.file.Path.of(Fixtures.thirdParty("faces.jpg")), it.resolve("faces.jpg"))
     }

@@ -22,6 +22,7 @@ class BenchSpec : FunSpec({
     val mnist = Fixtures.thirdParty("mnist-8.onnx")
     val ultrafaceOnnx = Fixtures.thirdParty("ultraface-slim-320.onnx")
     val ultrafaceTflite = BenchFixtures.ultrafaceTflite
+    val tmp = specDir("graft-bench-spec")
 
     test("ort on mnist-8 gives a schema-valid result with the asked number of timed runs") {
         val r = graft("bench", mnist, "--runs", "7", "--warmup", "2", "--threads", "1", "--json")
@@ -54,7 +55,7 @@ class BenchSpec : FunSpec({
     }
 
     test("reference outputs that match pass, and outputs that differ exit 1 with one line") {
-        val dir = Files.createTempDirectory("bench-ref").toFile()
+        val dir = Files.createDirectories(tmp.resolve("ref")).toFile()
         val x = Random(7).let { rnd -> FloatArray(28 * 28) { rnd.nextFloat() } }
         val input = listOf(NdArray.of(x, *longArrayOf(1, 1, 28, 28)))
         val expected = Backends.create("ort").use { ort ->
@@ -88,7 +89,7 @@ class BenchSpec : FunSpec({
 
     test("litert compares Graft's conversion of ultraface with Google's converter's file") {
         BenchFixtures.requireLiteRt()
-        val ours = Files.createTempDirectory("graft-bench-spec").resolve("ultraface.tflite")
+        val ours = tmp.resolve("ultraface.tflite")
         graft("convert", ultrafaceOnnx, "-o", ours.toString()).statusCode shouldBe 0 // NHWC input, as Google's file
         val r = graft("bench", ours.toString(), ultrafaceTflite, "--backend", "litert", "--runs", "3", "--warmup", "1", "--json")
         r.statusCode shouldBe 0

@@ -15,15 +15,17 @@ object Browser {
         p?.resolve("tools/litert-runner")
     }
 
-    /** Null (and a note on stderr) when Chromium or playwright-core is not installed here. */
+    /**
+     * Null (and a note on stderr) when Chromium or playwright-core is not installed here. The
+     * checking script is written beside [html], in the caller's (temporary) folder.
+     */
     fun checkPlots(html: Path): PlotCheck? {
         val dir = runner
         if (dir == null || !Files.isExecutable(Path.of("/usr/bin/chromium"))) {
             System.err.println("skipping the browser check: needs /usr/bin/chromium and tools/litert-runner/node_modules")
             return null
         }
-        val script = Files.createTempFile("check-plots", ".cjs")
-        Files.writeString(script, SCRIPT)
+        val script = Files.writeString(html.resolveSibling("check-plots.cjs"), SCRIPT)
         val p = ProcessBuilder("node", script.toString(), html.toUri().toString())
             .directory(dir.toFile()).redirectErrorStream(false).start()
         val out = String(p.inputStream.readAllBytes())

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit
  * installed by the build, so their absence fails.
  */
 class BrowserBenchSpec : FunSpec({
+    val tmp = specDir("graft-browser-spec")
     val enabled = { _: io.kotest.core.test.TestCase ->
         BenchFixtures.chromiumReason()?.let { Enabled.disabled(it) } ?: Enabled.enabled
     }
@@ -34,7 +35,7 @@ class BrowserBenchSpec : FunSpec({
             result = graft("bench", *args, "--backend", "browser", "--port", port.toString(), "--timeout", "150")
         }.apply { start() }
         val script = File(BrowserBenchSpec::class.java.getResource("/open-in-chromium.mjs")!!.toURI())
-        val log = Files.createTempFile("chromium", ".log").toFile()
+        val log = Files.createTempFile(tmp, "chromium", ".log").toFile()
         val node = ProcessBuilder("node", script.path, BenchFixtures.runnerDir.path, "http://127.0.0.1:$port/", "150000")
             .redirectErrorStream(true).redirectOutput(log).start()
         node.waitFor(180, TimeUnit.SECONDS) shouldBe true

@@ -10,7 +10,7 @@ import java.nio.file.Files
 import java.nio.file.Path
 
 class CompressSpec : FunSpec({
-    val tmp = Files.createTempDirectory("graft-compress-spec")
+    val tmp = specDir("graft-compress-spec")
 
     /** A recipe file: the teacher on line 2, calibration on line 3, then [lines] from line 4. */
     fun recipe(name: String, vararg lines: String): Path {

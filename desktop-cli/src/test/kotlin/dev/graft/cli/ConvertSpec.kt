@@ -8,7 +8,7 @@ import io.kotest.matchers.string.shouldContain
 import java.nio.file.Files
 
 class ConvertSpec : FunSpec({
-    val tmp = Files.createTempDirectory("graft-convert-spec")
+    val tmp = specDir("graft-convert-spec")
     val cnn = Fixtures.model("residual_cnn.onnx")
     val data = Fixtures.digits("test_x_img.npy")
 

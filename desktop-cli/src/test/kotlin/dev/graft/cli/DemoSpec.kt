@@ -10,8 +10,10 @@ import io.kotest.matchers.string.shouldContain
 import java.nio.file.Files
 
 class DemoSpec : FunSpec({
+    val tmp = specDir("graft-demo-spec")
+
     test("graft demo runs the whole pipeline and leaves a verified TFLite file and a report") {
-        val out = Files.createTempDirectory("graft-demo-spec").resolve("demo")
+        val out = tmp.resolve("demo")
         val r = graft("demo", "--out", out.toString())
         r.statusCode shouldBe 0
         r.stdout shouldContain "requirement  top1_agreement >= 0.98"

@@ -9,6 +9,8 @@ import java.nio.file.Files
 import java.nio.file.Path
 
 class EvalSpec : FunSpec({
+    val tmp = specDir("graft-eval-spec")
+
     test("measures accuracy and agreement against a reference on .npy data") {
         val r = graft("eval", Fixtures.model("residual_cnn_bn.onnx"), "--calibration", Fixtures.digits("test_x_img.npy"),
             "--labels", Fixtures.digits("test_y.npy"), "--teacher", Fixtures.model("residual_cnn.onnx"), "--json")
@@ -20,7 +22,7 @@ class EvalSpec : FunSpec({
     }
 
     test("reads a folder of images with the size, mean and std given") {
-        val dir = Files.createTempDirectory("graft-images")
+        val dir = Files.createDirectories(tmp.resolve("images"))
         Files.copy(Path.of(Fixtures.thirdParty("faces.jpg")), dir.resolve("faces.jpg"))
         val model = Fixtures.thirdParty("ultraface-slim-320.onnx")
         val r = graft("eval", model, "--calibration", dir.toString(), "--image-size", "240x320",

@@ -12,13 +12,15 @@ import java.nio.file.Files
  * `version`, `get-state`, `shell pm path`, `shell test|rm|mkdir`, `push`, `pull` and
  * `shell am start` as adb and the android-sample app do; a start with extras runs [FakeBenchActivity]
  * in a separate JVM in the background — the app's own glue (extras → BenchJob) — so the CLI
- * has to poll for the result as it does on a phone. Every call is logged to [calls].
+ * has to poll for the result as it does on a phone. Every call is logged to [calls]. The phone
+ * is a new folder in [parent] (a spec's [specDir], deleted with it).
  */
 class FakePhone(
+    parent: java.nio.file.Path,
     private val device: Boolean = true,
     private val appInstalled: Boolean = true,
 ) {
-    val root: File = Files.createTempDirectory("fake-phone").toFile()
+    val root: File = Files.createTempDirectory(parent, "fake-phone").toFile()
     val bin: File = File(root, "bin").apply { mkdirs() }
     val calls: File = File(root, "calls.log")
     val activityLog: File = File(root, "activity.log")

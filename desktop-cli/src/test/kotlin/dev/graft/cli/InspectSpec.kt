@@ -8,6 +8,8 @@ import io.kotest.matchers.string.shouldStartWith
 import java.nio.file.Files
 
 class InspectSpec : FunSpec({
+    val tmp = specDir("graft-inspect-spec")
+
     test("prints the module tree of a CNTK model with params equal to its weight elements") {
         val r = graft("inspect", Fixtures.thirdParty("mnist-8.onnx"), "--json")
         r.statusCode shouldBe 0
@@ -55,7 +57,7 @@ class InspectSpec : FunSpec({
     }
 
     test("a file that is not ONNX is refused with status 2") {
-        val f = Files.createTempFile("not-a-model", ".onnx")
+        val f = tmp.resolve("not-a-model.onnx")
         Files.writeString(f, "hello, this is text and not a protobuf model at all")
         val r = graft("inspect", f.toString())
         r.statusCode shouldBe 2
@@ -65,7 +67,7 @@ class InspectSpec : FunSpec({
 
     test("a truncated model is refused with status 2") {
         val bytes = Files.readAllBytes(java.nio.file.Path.of(Fixtures.thirdParty("mnist-8.onnx")))
-        val f = Files.createTempFile("truncated", ".onnx")
+        val f = tmp.resolve("truncated.onnx")
         Files.write(f, bytes.copyOf(bytes.size / 2))
         val r = graft("inspect", f.toString())
         r.statusCode shouldBe 2

@@ -2,6 +2,7 @@ package dev.graft.cli
 
 import dev.graft.io.NdArray
 import dev.graft.io.Npy
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldBeEmpty
 import io.kotest.matchers.shouldBe
@@ -13,7 +14,7 @@ import java.util.concurrent.TimeUnit
 private fun listing(dir: Path): List<String> = Files.list(dir).use { s -> s.map { it.fileName.toString() }.toList() }
 
 class LitterSpec : FunSpec({
-    val root = Files.createTempDirectory("graft-litter-spec")
+    val root = specDir("graft-litter-spec")
 
     test("a run leaves nothing in the temporary folder and hides ONNX Runtime's log lines") {
         val tmp = Files.createDirectories(root.resolve("tmp1"))
@@ -27,6 +28,17 @@ class LitterSpec : FunSpec({
         out shouldNotContain "onnxruntime"
         out shouldNotContain "Removing initializer"
         listing(tmp).filter { it.startsWith("onnxruntime-java") || it.startsWith("mat-debug") }.shouldBeEmpty()
+    }
+
+    test("bench with --dim leaves neither its bound model nor ONNX Runtime's files in the temporary folder") {
+        val tmp = Files.createDirectories(root.resolve("tmp3"))
+        val tokens = Fixtures.root.resolve("modern").resolve("token_encoder.onnx").toString()
+        val p = graftProcess(tmp, root, "bench", tokens, "--dim", "sequence=24", "--runs", "2", "--warmup", "0", "--json")
+        val out = String(p.inputStream.readAllBytes())
+        p.waitFor(120, TimeUnit.SECONDS) shouldBe true
+        withClue(out) { p.exitValue() shouldBe 0 }
+        // .ses: ONNX Runtime's telemetry session (a start time and an id), one per temporary folder, rewritten by every run
+        listing(tmp).filterNot { it == ".ses" }.shouldBeEmpty()
     }
 
     test("SIGTERM during replace removes the captured activations and writes nothing") {

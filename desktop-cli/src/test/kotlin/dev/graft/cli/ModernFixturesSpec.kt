@@ -18,7 +18,7 @@ import java.nio.file.Path
  * Calibration is kept small (16 rows for convert, so 16 verified samples) to keep the run short.
  */
 class ModernFixturesSpec : FunSpec({
-    val tmp = Files.createTempDirectory("graft-modern-matrix")
+    val tmp = specDir("graft-modern-matrix")
     val modern = Fixtures.root.resolve("modern")
     val fashion = Fixtures.root.resolve("fashion")
 

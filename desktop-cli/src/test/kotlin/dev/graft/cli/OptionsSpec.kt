@@ -15,7 +15,7 @@ import java.nio.file.Path
 
 /** The command line as users meet it: version, help, option names and the old names kept for scripts. */
 class OptionsSpec : FunSpec({
-    val tmp = Files.createTempDirectory("graft-options-spec")
+    val tmp = specDir("graft-options-spec")
     val mlp = Fixtures.model("deep_mlp.onnx")
     val flat = Fixtures.digits("test_x_flat.npy")
     val train = Fixtures.digits("train_x_flat.npy")

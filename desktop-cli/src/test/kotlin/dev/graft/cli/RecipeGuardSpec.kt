@@ -8,7 +8,7 @@ import java.nio.file.Files
 import java.util.concurrent.TimeUnit
 
 class RecipeGuardSpec : FunSpec({
-    val tmp = Files.createTempDirectory("graft-guard-spec")
+    val tmp = specDir("graft-guard-spec")
 
     fun recipe(name: String, vararg lines: String) = tmp.resolve(name).also {
         Files.writeString(it, (listOf("graft {", "    teacher(\"${Fixtures.model("deep_mlp.onnx")}\")",

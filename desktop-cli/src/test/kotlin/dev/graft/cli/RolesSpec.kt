@@ -14,7 +14,7 @@ import java.nio.file.Path
 
 /** Output roles on the command line: shown by inspect, measured by eval, bounded by --require and --verify. */
 class RolesSpec : FunSpec({
-    val tmp = Files.createTempDirectory("graft-roles-spec")
+    val tmp = specDir("graft-roles-spec")
     val ultraface = Fixtures.thirdParty("ultraface-slim-320.onnx")
     val faces = Fixtures.thirdParty("faces")
     val image = arrayOf("--image-size", "240x320", "--mean", "0.498", "--std", "0.502")

@@ -13,7 +13,7 @@ import java.nio.file.Files
 import java.nio.file.Path
 
 class StepCommandsSpec : FunSpec({
-    val tmp = Files.createTempDirectory("graft-step-spec")
+    val tmp = specDir("graft-step-spec")
     val flat = Fixtures.digits("train_x_flat.npy")
     val mlp = Fixtures.model("deep_mlp.onnx")
 

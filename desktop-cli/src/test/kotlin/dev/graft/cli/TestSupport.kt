@@ -7,6 +7,8 @@ import com.github.ajalt.clikt.testing.test
 import com.github.ajalt.mordant.rendering.AnsiLevel
 import com.github.ajalt.mordant.terminal.Terminal
 import com.github.ajalt.mordant.terminal.TerminalRecorder
+import io.kotest.core.TestConfiguration
+import io.kotest.engine.spec.tempdir
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldStartWith
@@ -27,6 +29,13 @@ object Fixtures {
     fun thirdParty(name: String): String = root.resolve("third_party").resolve(name).toString()
     fun digits(name: String): String = root.resolve("digits").resolve(name).toString()
 }
+
+/**
+ * A new folder in the system's temporary folder for a spec's files, deleted with everything in it
+ * when the spec ends (Kotest's [tempdir]). Made once in the spec's body; a test that needs a fresh
+ * folder makes one inside it.
+ */
+fun TestConfiguration.specDir(prefix: String): Path = tempdir(prefix).toPath()
 
 /** Runs `graft` with a command line as a user types it. */
 fun graft(vararg args: String): CliktCommandTestResult = graftCommand().test(args.toList())

@@ -17,7 +17,7 @@ import java.nio.file.Path
  * models with a symbolic sequence length, an opset-9 model (issue 10).
  */
 class UsersModelsSpec : FunSpec({
-    val tmp = Files.createTempDirectory("graft-users-models")
+    val tmp = specDir("graft-users-models")
     val modern = Fixtures.root.resolve("modern")
     val dynamo = Fixtures.thirdParty("fm_resnet20.dynamo.onnx")
     val torchscript = Fixtures.thirdParty("fm_resnet20.torchscript.onnx")

@@ -5,6 +5,7 @@ import dev.graft.recipe.RecipeRunner
 import dev.graft.recipe.RunResult
 import dev.graft.region.Costs
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.engine.spec.tempdir
 import io.kotest.matchers.doubles.plusOrMinus
 import io.kotest.matchers.shouldBe
 import java.nio.file.Files
@@ -18,7 +19,7 @@ import java.nio.file.Path
 class ExamplesSpec : FunSpec({
     val examples = generateSequence(Path.of("").toAbsolutePath()) { it.parent }
         .map { it.resolve("examples") }.first { Files.isRegularFile(it.resolve("demo.graft.kts")) }
-    val out = Files.createTempDirectory("graft-examples")
+    val out = tempdir("graft-examples").toPath()
 
     fun run(name: String): Pair<RunResult, Double> {
         val recipe = ScriptHost.load(examples.resolve(name))

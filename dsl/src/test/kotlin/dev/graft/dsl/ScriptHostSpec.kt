@@ -6,6 +6,7 @@ import dev.graft.recipe.Step
 import dev.graft.replace.StudentSpec
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
+import io.kotest.engine.spec.tempdir
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.shouldNotBe
 import kotlin.script.experimental.api.defaultImports
@@ -15,8 +16,9 @@ import io.kotest.matchers.string.shouldStartWith
 import io.kotest.matchers.types.shouldBeInstanceOf
 
 class ScriptHostSpec : FunSpec({
+    val dir = tempdir("graft-recipes").toPath()
+
     test("a compiled recipe is kept in the cache folder and reused while its text is the same") {
-        val dir = java.nio.file.Files.createTempDirectory("graft-recipes")
         val file = dir.resolve("r.graft.kts")
         java.nio.file.Files.writeString(file, "teacher(\"m.onnx\"); calibration(\"c.npy\"); thin(\"stage2.*\", keep = 0.5)\n")
         val cache = dir.resolve("cache")

@@ -60,6 +60,7 @@ public final class OrtBackend implements Backend {
     }
     plan = OrtPlan.from(options);
     env = OrtEnvironment.getEnvironment();
+    OrtLeftovers.remove();
     // the options stay open while the session lives (ONNX Runtime's rule); closed with it
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     boolean kept = false;
