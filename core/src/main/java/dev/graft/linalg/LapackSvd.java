@@ -16,8 +16,8 @@ import org.netlib.util.intW;
  * (OpenBLAS or the reference LAPACK), reached by the JNI glue of {@code dev.ludovic.netlib}. The
  * library is looked for once per process, on first use; where it is absent (macOS, Windows, a
  * Linux without a LAPACK package) or {@code -Dgraft.linalg.native=false} is given, {@link
- * #available()} is false and {@link Svd#of} uses EJML. That library's own pure-Java fallback is
- * never used: it is slower than EJML.
+ * #available()} is false and {@link Svd#of} and {@link SymmetricEigen#of} use EJML. That
+ * library's own pure-Java fallback is never used: it is slower than EJML.
  *
  * <p>With OpenBLAS a call may run on its worker threads (one per core, or {@code
  * OPENBLAS_NUM_THREADS}); results are the same bits from run to run at one thread count, and may
@@ -35,7 +35,7 @@ final class LapackSvd {
   /** The loaded library, decided at first use (holder idiom: nothing is loaded before). */
   private static final class Holder {
     static final LAPACK LAPACK = load(System.getProperty(PROPERTY));
-    static final String NAME = LAPACK == null ? null : "LAPACK dgesdd (" + libraryPath() + ")";
+    static final String LIBRARY = LAPACK == null ? null : libraryPath();
   }
 
   /** Whether native LAPACK is in use in this process. */
@@ -45,7 +45,20 @@ final class LapackSvd {
 
   /** "LAPACK dgesdd (the liblapack file it runs)", or null when not {@link #available()}. */
   static String name() {
-    return Holder.NAME;
+    return available() ? "LAPACK dgesdd (" + library() + ")" : null;
+  }
+
+  /** The liblapack file in use, or null when not {@link #available()}. */
+  static String library() {
+    return Holder.LIBRARY;
+  }
+
+  /**
+   * The loaded native LAPACK, or null when not {@link #available()}: the one decision that
+   * {@link Svd#of} and {@link SymmetricEigen#of} share.
+   */
+  static LAPACK lapack() {
+    return Holder.LAPACK;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.graft.lowrank;
 
 import dev.graft.linalg.Dense;
 import dev.graft.linalg.Svd;
+import dev.graft.linalg.SymmetricEigen;
 
 /**
  * The SVD of a layer's weight matrix in the form to be truncated: the plain [out][fan] matrix,
@@ -28,7 +29,8 @@ final class Factors {
   }
 
   /**
-   * W [out][fan]; with {@code cov} (fan×fan second moment) the SVD of W·C^½. With C = QΛQᵀ,
+   * W [out][fan]; with {@code cov} (fan×fan second moment) the SVD of W·C^½. With C = QΛQᵀ
+   * (the symmetric eigendecomposition of C plus a ridge of 1e-6 of its mean diagonal),
    * W·C^½ = (W·Q·Λ^½)·Qᵀ has the singular values and left vectors of W·Q·Λ^½ and right vectors
    * Q·V′, so only W·Q·Λ^½ is decomposed and C^½, C^−½ are never formed: {@link #factors} undoes
    * the whitening as V_rᵀ·C^−½ = V′_rᵀ·Λ^−½·Qᵀ.
@@ -47,20 +49,22 @@ final class Factors {
       c[i] = cov[i].clone();
       c[i][i] += 1e-6 * Math.max(mean, 1e-30);
     }
-    Svd e = Svd.of(c); // symmetric positive definite: c = Q Λ Qᵀ
+    SymmetricEigen e = SymmetricEigen.of(c); // c = Q Λ Qᵀ, Λ descending
     double[] root = new double[n];
     double[] invRoot = new double[n];
     for (int k = 0; k < n; k++) {
-      root[k] = Math.sqrt(e.s()[k]);
+      // |λ|: a rounding-negative λ of the ridged PSD c counts by its size, as its singular
+      // value did when c was decomposed by the SVD
+      root[k] = Math.sqrt(Math.abs(e.values()[k]));
       invRoot[k] = 1 / root[k];
     }
-    double[][] wq = Dense.mul(w, e.u());
+    double[][] wq = Dense.mul(w, e.vectors());
     for (double[] row : wq) {
       for (int k = 0; k < n; k++) {
         row[k] *= root[k];
       }
     }
-    return new Factors(Svd.of(wq), e.u(), invRoot, false, w.length, w.length, w[0].length);
+    return new Factors(Svd.of(wq), e.vectors(), invRoot, false, w.length, w.length, w[0].length);
   }
 
   /** A conv kernel [out][cin·kh·kw] rearranged to [(c,i)][(c',j)] for a (kh×1)(1×kw) split. */

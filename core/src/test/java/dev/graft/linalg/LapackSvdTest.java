@@ -81,16 +81,22 @@ class LapackSvdTest {
     assertEquals("", p.err);
   }
 
-  private record Probe(String out, String err) {}
+  record Probe(String out, String err) {}
 
   /** Runs {@link SvdProbe} in a fresh JVM, with {@code libraries} first on LD_LIBRARY_PATH. */
   private static Probe probe(List<String> options, Path libraries)
+      throws IOException, InterruptedException {
+    return probe(SvdProbe.class, options, libraries);
+  }
+
+  /** Runs {@code main} in a fresh JVM, with {@code libraries} first on LD_LIBRARY_PATH. */
+  static Probe probe(Class<?> main, List<String> options, Path libraries)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        SvdProbe.class.getName()));
+        main.getName()));
     ProcessBuilder builder = new ProcessBuilder(command);
     if (libraries != null) {
       String path = System.getenv("LD_LIBRARY_PATH");
