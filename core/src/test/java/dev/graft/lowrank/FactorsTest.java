@@ -10,16 +10,6 @@ import org.junit.jupiter.api.Test;
 
 /** The whitened factors of {@link Factors#matrix} against the covariance's SVD they replaced. */
 class FactorsTest {
-  private static double[][] randn(Random r, int m, int n) {
-    double[][] a = new double[m][n];
-    for (double[] row : a) {
-      for (int j = 0; j < n; j++) {
-        row[j] = r.nextGaussian();
-      }
-    }
-    return a;
-  }
-
   /**
    * {G·F, kept energy} at rank r by the former path: C (with Factors' ridge) = U diag(s) Uᵀ by
    * the SVD, then the SVD of W·U·diag(s)^½, truncated, unwhitened by diag(s)^−½·Uᵀ.
@@ -69,10 +59,10 @@ class FactorsTest {
   @Test
   void whitenedFactorsMatchTheSvdOfTheCovarianceOnFullAndRankDeficientInputs() {
     Random r = new Random(21);
-    double[][] w = randn(r, 48, 96);
+    double[][] w = LowRankTest.randn(r, 48, 96);
     for (int inputRank : new int[] {96, 60}) {
-      double[][] x = Dense.mul(randn(r, 400, inputRank),
-          randn(r, inputRank, 96)); // correlated; rank 60: C is singular
+      double[][] x = Dense.mul(LowRankTest.randn(r, 400, inputRank),
+          LowRankTest.randn(r, inputRank, 96)); // correlated; rank 60: C is singular
       double[][] cov = Dense.mul(Dense.transpose(x), x);
       Factors f = Factors.matrix(w, cov);
       for (int rank : new int[] {4, 20, 47}) {

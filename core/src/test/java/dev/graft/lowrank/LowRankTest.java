@@ -23,7 +23,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LowRankTest {
-  private static double[][] randn(Random r, int m, int n) {
+  /** An m×n matrix of standard normal draws. */
+  static double[][] randn(Random r, int m, int n) {
     double[][] a = new double[m][n];
     for (double[] row : a) {
       for (int j = 0; j < n; j++) {
