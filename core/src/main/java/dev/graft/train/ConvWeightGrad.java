@@ -32,7 +32,7 @@ final class ConvWeightGrad {
     long h = g.sx()[2];
     long w = g.sx()[3];
     // convs that read the same input (a block's first conv and its downsampling one) share it
-    String rows = ctx.once("rows/" + x, () -> e.op(Op.RESHAPE, List.of(e.op(Op.TRANSPOSE,
+    String rows = ctx.once("x-rows/" + x, () -> e.op(Op.RESHAPE, List.of(e.op(Op.TRANSPOSE,
         List.of(x), Attribute.ints("perm", 1, 2, 3, 0)), e.longs(c, h * w, n))));
     long[] idx = new long[(int) (kh * kw * ho * wo)];
     boolean padded = false;
@@ -62,9 +62,9 @@ final class ConvWeightGrad {
     String patches = e.op(Op.GATHER, List.of(rows, indices), Attribute.of("axis", 1L));
     String pm = e.op(Op.RESHAPE, List.of(patches, e.longs(c * kh * kw, ho * wo * n)));
     // [N, O, Ho·Wo] → [Ho·Wo, N, O]: ONNX Runtime does not merge adjacent axes, and this 3-axis
-    // form of the same permutation runs about 15× faster than the 4-axis (2, 3, 0, 1) one.
-    // and so do convs whose outputs are summed (a block's last conv and its downsampling one)
-    String dm = ctx.once("rows/" + dy, () -> e.op(Op.RESHAPE, List.of(e.op(Op.TRANSPOSE,
+    // form of the same permutation runs about 15× faster than the 4-axis (2, 3, 0, 1) one. Convs
+    // whose outputs are summed (a block's last conv and its downsampling one) share it.
+    String dm = ctx.once("dy-rows/" + dy, () -> e.op(Op.RESHAPE, List.of(e.op(Op.TRANSPOSE,
         List.of(e.op(Op.RESHAPE, List.of(dy, e.longs(n, o, ho * wo)))),
         Attribute.ints("perm", 2, 0, 1)), e.longs(ho * wo * n, o))));
     String gw = e.op(Op.GEMM, List.of(pm, dm));
