@@ -143,12 +143,7 @@ public final class Autodiff {
      * rules need (a layout change of a conv input two convs read).
      */
     String once(String key, java.util.function.Supplier<String> make) {
-      String made = shared.get(key);
-      if (made == null) {
-        made = make.get();
-        shared.put(key, made);
-      }
-      return made;
+      return shared.computeIfAbsent(key, k -> make.get());
     }
 
     boolean wants(String tensor) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.graft.GraftException;
 import java.util.Arrays;
@@ -31,9 +30,9 @@ class SymmetricEigenTest {
     }
 
     SymmetricEigen of(double[][] a) {
-      assumeTrue(this != LAPACK || LapackSvd.available(), "no native LAPACK in this process: "
-          + "liblapack.so.3 is not installed (Debian: libopenblas0-pthread) or -D"
-          + LapackSvd.PROPERTY + "=false");
+      if (this == LAPACK) {
+        SvdTest.assumeLapack();
+      }
       return eigen.apply(a);
     }
   }
@@ -71,18 +70,6 @@ class SymmetricEigenTest {
     return err;
   }
 
-  /** Largest |QᵀQ − I| entry. */
-  private static double orthogonalityError(double[][] q) {
-    double[][] g = Dense.mul(Dense.transpose(q), q);
-    double err = 0;
-    for (int i = 0; i < g.length; i++) {
-      for (int j = 0; j < g.length; j++) {
-        err = Math.max(err, Math.abs(g[i][j] - (i == j ? 1 : 0)));
-      }
-    }
-    return err;
-  }
-
   @ParameterizedTest
   @EnumSource(Backend.class)
   void diagonalGivesItsEntriesDescendingWithPositiveUnitVectors(Backend backend) {
@@ -113,7 +100,7 @@ class SymmetricEigenTest {
     for (int k = 0; k < n; k++) {
       assertEquals(want[n - 1 - k], e.values()[k], 1e-13 * want[n - 1], "λ" + k);
     }
-    assertTrue(orthogonalityError(e.vectors()) < 1e-13, "QᵀQ − I");
+    assertTrue(SvdTest.orthogonalityError(e.vectors()) < 1e-13, "QᵀQ − I");
     assertTrue(reconstructionError(a, e) < 1e-14 * want[n - 1], "A − QΛQᵀ");
     for (int k = 1; k < n; k++) {
       assertTrue(e.values()[k - 1] >= e.values()[k], "descending at " + k);
@@ -142,7 +129,7 @@ class SymmetricEigenTest {
     for (int k = rank; k < n; k++) {
       assertEquals(0, e.values()[k], 1e-13 * top, "λ" + k + " of the null space");
     }
-    assertTrue(orthogonalityError(e.vectors()) < 1e-13, "QᵀQ − I");
+    assertTrue(SvdTest.orthogonalityError(e.vectors()) < 1e-13, "QᵀQ − I");
     assertTrue(reconstructionError(a, e) < 1e-14 * top, "A − QΛQᵀ");
   }
 
@@ -158,7 +145,7 @@ class SymmetricEigenTest {
 
   @Test
   void lapackAndEjmlAgreeOnValuesAndSignedVectorsOfADistinctSpectrum() {
-    assumeTrue(LapackSvd.available(), "no native LAPACK in this process");
+    SvdTest.assumeLapack();
     Random r = new Random(13);
     double[] lambda = new double[150];
     for (int k = 0; k < lambda.length; k++) {
@@ -192,7 +179,7 @@ class SymmetricEigenTest {
   @Test
   void backendIsTheOneSvdUses() {
     assertEquals(Svd.backend().equals("EJML"), SymmetricEigen.backend().equals("EJML"));
-    assumeTrue(LapackSvd.available(), "no native LAPACK in this process");
+    SvdTest.assumeLapack();
     assertEquals(Svd.backend().replace("dgesdd", "dsyevd"), SymmetricEigen.backend());
   }
 
@@ -206,7 +193,7 @@ class SymmetricEigenTest {
 
   @Test
   void separateProcessUsesNativeDsyevdSilently() throws Exception {
-    assumeTrue(LapackSvd.available(), "no native LAPACK in this process");
+    SvdTest.assumeLapack();
     LapackSvdTest.Probe p = LapackSvdTest.probe(SymmetricEigenProbe.class, List.of(), null);
     assertTrue(p.out().startsWith("LAPACK dsyevd (")
         && p.out().endsWith(" 3.000000 1.000000 -5.000000\n"), p.out());
